@@ -1,0 +1,30 @@
+/*
+ * cli.h - bad input from the command line or the environment.
+ *
+ * Every demo takes at most one number on its command line. Anything it
+ * cannot use (not a number, negative, out of range, extra words) ends the
+ * program with one line on stderr that says what to do, and exit status 2:
+ * never a crash, never a hang.
+ */
+#ifndef WORKBOOK_CLI_H
+#define WORKBOOK_CLI_H
+
+/* Print "error: <message>" on one line to stderr and exit with status 2. */
+_Noreturn void cli_fail(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* The program takes no arguments: fail on any. */
+void cli_no_args(int argc, char **argv);
+
+/*
+ * The program takes one optional whole number, `what` (say "THREADS"):
+ * return argv[1] when it is a number from min to max, fallback when absent,
+ * and fail on anything else.
+ */
+long cli_number(int argc, char **argv, const char *what, long fallback,
+                long min, long max);
+
+/* Parse an environment variable as a number >= 0; fallback when unset. */
+double cli_env_number(const char *name, double fallback);
+
+#endif

@@ -1,0 +1,38 @@
+/* pt.c - the failure path of PT() and the one timed condition wait. */
+#include "pt.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void pt_fail(const char *file, int line, const char *call, int rc)
+{
+    fprintf(stderr, "%s:%d: %s failed: %s\n", file, line, call, strerror(rc));
+    abort();
+}
+
+void pt_cond_init_monotonic(pthread_cond_t *cv)
+{
+    pthread_condattr_t attr;
+
+    PT(pthread_condattr_init(&attr));
+    PT(pthread_condattr_setclock(&attr, CLOCK_MONOTONIC));
+    PT(pthread_cond_init(cv, &attr));
+    PT(pthread_condattr_destroy(&attr));
+}
+
+bool pt_cond_wait_until(pthread_cond_t *cv, pthread_mutex_t *m,
+                        const struct timespec *deadline)
+{
+    if (deadline == NULL) {
+        PT(pthread_cond_wait(cv, m));
+        return true;
+    }
+    int rc = pthread_cond_timedwait(cv, m, deadline);
+    if (rc == ETIMEDOUT)
+        return false;
+    if (rc != 0)
+        pt_fail(__FILE__, __LINE__, "pthread_cond_timedwait(cv, m, deadline)", rc);
+    return true;
+}

@@ -1,0 +1,69 @@
+/* timing.c - scaled sleeps and CLOCK_MONOTONIC deadlines. */
+#include "timing.h"
+
+#include "cli.h"
+#include "pt.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static pthread_once_t scale_once = PTHREAD_ONCE_INIT;
+static double scale;
+
+static void read_scale(void)
+{
+    scale = cli_env_number("WORKBOOK_TIME_SCALE", 1.0);
+}
+
+double timing_scale(void)
+{
+    PT(pthread_once(&scale_once, read_scale));
+    return scale;
+}
+
+void timing_sleep(double seconds)
+{
+    timing_sleep_unscaled(seconds * timing_scale());
+}
+
+void timing_sleep_unscaled(double seconds)
+{
+    if (!(seconds >= 0)) {
+        fprintf(stderr, "timing_sleep: negative or NaN duration %g\n", seconds);
+        abort();
+    }
+    struct timespec until = timing_deadline(seconds);
+    int rc;
+    /* An absolute deadline makes a signal-interrupted sleep resume, not restart. */
+    while ((rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL)) == EINTR)
+        ;
+    if (rc != 0)
+        pt_fail(__FILE__, __LINE__, "clock_nanosleep(CLOCK_MONOTONIC, ...)", rc);
+}
+
+double timing_now(void)
+{
+    struct timespec now;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+        pt_fail(__FILE__, __LINE__, "clock_gettime(CLOCK_MONOTONIC, &now)", errno);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+struct timespec timing_deadline(double seconds)
+{
+    struct timespec t;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &t) != 0)
+        pt_fail(__FILE__, __LINE__, "clock_gettime(CLOCK_MONOTONIC, &t)", errno);
+    double whole = floor(seconds);
+    t.tv_sec += (time_t)whole;
+    t.tv_nsec += (long)((seconds - whole) * 1e9);
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec += 1;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}

@@ -1,0 +1,279 @@
+/* harness.c - fork-mode runner, exit guard, child processes, thread spy. */
+#include "harness.h"
+
+#include "pt.h"
+#include "timing.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef BIN_DIR
+#error "BIN_DIR must name the directory of the built demos"
+#endif
+
+/* ---- the exit guard ------------------------------------------------------ */
+
+static int test_finished;
+
+static void exit_guard(void)
+{
+    if (!test_finished)
+        ck_abort_msg("the process ended before the test did: the code under test "
+                     "called exit() or pthread_exit() (or returned from main's thread)");
+}
+
+/* Runs in the test's own process, before the test. */
+static void arm_guard(void)
+{
+    test_finished = 0;
+    atexit(exit_guard);
+    at_quick_exit(exit_guard);
+}
+
+/* Runs in the test's own process only when the test function returned. */
+static void disarm_guard(void)
+{
+    test_finished = 1;
+}
+
+TCase *harness_tcase(const char *name, double seconds)
+{
+    TCase *tc = tcase_create(name);
+    tcase_add_checked_fixture(tc, arm_guard, disarm_guard);
+    tcase_set_timeout(tc, seconds > 0 ? seconds : 5);
+    return tc;
+}
+
+int harness_main(Suite *suites[])
+{
+    SRunner *sr = srunner_create(suites[0]);
+    for (int i = 1; suites[i] != NULL; i++)
+        srunner_add_suite(sr, suites[i]);
+    srunner_set_fork_status(sr, CK_FORK);
+    srunner_run_all(sr, CK_ENV);            /* CK_VERBOSITY, default normal */
+
+    int run = srunner_ntests_run(sr), failures = 0, errors = 0;
+    TestResult **bad = srunner_failures(sr);
+    for (int i = 0; i < srunner_ntests_failed(sr); i++) {
+        if (tr_rtype(bad[i]) == CK_ERROR)
+            errors++;
+        else
+            failures++;
+    }
+    free(bad);
+    srunner_free(sr);
+
+    const char *path = getenv("WORKBOOK_RESULT_FILE");
+    if (path != NULL) {
+        FILE *f = fopen(path, "w");
+        if (f != NULL) {
+            fprintf(f, "%d %d %d\n", run, failures, errors);
+            fclose(f);
+        }
+    }
+    if (run == 0) {
+        fprintf(stderr, "no test ran: check CK_RUN_SUITE / CK_RUN_CASE\n");
+        return 1;
+    }
+    return failures + errors == 0 ? 0 : 1;
+}
+
+/* ---- child processes ----------------------------------------------------- */
+
+static void append(struct run *r, size_t *len, size_t *cap, const char *buf, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        *cap = 2 * (*len + n + 1);
+        r->out = realloc(r->out, *cap);
+        ck_assert_ptr_nonnull(r->out);
+    }
+    memcpy(r->out + *len, buf, n);
+    *len += n;
+    r->out[*len] = '\0';
+}
+
+struct run harness_run(const char *program, const char *const args[],
+                       double time_scale, double timeout)
+{
+    struct run r = { .out = NULL, .exit_code = -1 };
+    char path[4096], scale[64];
+    const char *argv[16] = { path };
+    int fd[2];
+
+    snprintf(path, sizeof path, "%s/%s", BIN_DIR, program);
+    snprintf(scale, sizeof scale, "%g", time_scale);
+    for (int i = 0; args != NULL && args[i] != NULL && i < 14; i++)
+        argv[i + 1] = args[i];
+    ck_assert_int_eq(pipe(fd), 0);
+
+    double start = timing_now();
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        dup2(fd[1], STDOUT_FILENO);
+        dup2(fd[1], STDERR_FILENO);
+        close(fd[0]);
+        close(fd[1]);
+        setenv("WORKBOOK_TIME_SCALE", scale, 1);
+        unsetenv("LOG_LEVEL");
+        execv(path, (char *const *)argv);
+        fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
+        _exit(127);
+    }
+    close(fd[1]);
+
+    size_t len = 0, cap = 0;
+    append(&r, &len, &cap, "", 0);
+    for (;;) {
+        double left = timeout - (timing_now() - start);
+        if (left <= 0) {
+            r.timed_out = true;
+            kill(pid, SIGKILL);
+            break;
+        }
+        struct pollfd p = { .fd = fd[0], .events = POLLIN };
+        int ready = poll(&p, 1, (int)(left * 1000) + 1);
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready <= 0)
+            continue;
+        char buf[4096];
+        ssize_t n = read(fd[0], buf, sizeof buf);
+        if (n <= 0)
+            break;              /* every writer closed: the program ended */
+        append(&r, &len, &cap, buf, (size_t)n);
+    }
+    close(fd[0]);
+
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    r.seconds = timing_now() - start;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+void run_free(struct run *r)
+{
+    free(r->out);
+    r->out = NULL;
+}
+
+/* The message of a log line: the text after "HH:MM:SS: ", or the line. */
+static const char *message_of(const char *line)
+{
+    if (strlen(line) >= 10 && line[2] == ':' && line[5] == ':' && line[8] == ':' && line[9] == ' ')
+        return line + 10;
+    return line;
+}
+
+static int scan(const char *out, const char *message, int want_count)
+{
+    int index = 0, count = 0;
+    size_t mlen = strlen(message);
+
+    for (const char *line = out; *line != '\0'; index++) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        const char *m = message_of(line);
+        size_t skip = (size_t)(m - line);
+        if (len >= skip && len - skip == mlen && memcmp(m, message, mlen) == 0) {
+            if (!want_count)
+                return index;
+            count++;
+        }
+        line += len + (end != NULL);
+    }
+    return want_count ? count : -1;
+}
+
+int output_index(const char *out, const char *message)
+{
+    return scan(out, message, 0);
+}
+
+int output_count(const char *out, const char *message)
+{
+    return scan(out, message, 1);
+}
+
+/* ---- the thread spy ------------------------------------------------------ */
+
+#define SPY_MAX 1024
+
+int __real_pthread_create(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+int __real_pthread_join(pthread_t, void **);
+int __wrap_pthread_create(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+int __wrap_pthread_join(pthread_t, void **);
+
+static pthread_mutex_t spy_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    pthread_t id;
+    void *arg;
+    bool joined;
+} spied[SPY_MAX];
+static size_t nspied, njoined, live, live_max;
+
+void spy_start(void)
+{
+    PT(pthread_mutex_lock(&spy_lock));
+    nspied = njoined = live = live_max = 0;
+    PT(pthread_mutex_unlock(&spy_lock));
+}
+
+int __wrap_pthread_create(pthread_t *id, const pthread_attr_t *attr,
+                          void *(*fn)(void *), void *arg)
+{
+    int rc = __real_pthread_create(id, attr, fn, arg);
+    if (rc == 0) {
+        PT(pthread_mutex_lock(&spy_lock));
+        if (nspied < SPY_MAX) {
+            spied[nspied].id = *id;
+            spied[nspied].arg = arg;
+            spied[nspied].joined = false;
+            nspied++;
+        }
+        if (++live > live_max)
+            live_max = live;
+        PT(pthread_mutex_unlock(&spy_lock));
+    }
+    return rc;
+}
+
+int __wrap_pthread_join(pthread_t id, void **result)
+{
+    int rc = __real_pthread_join(id, result);
+    if (rc == 0) {
+        PT(pthread_mutex_lock(&spy_lock));
+        for (size_t i = 0; i < nspied; i++) {
+            if (!spied[i].joined && pthread_equal(spied[i].id, id)) {
+                spied[i].joined = true;
+                njoined++;
+                live--;
+                break;
+            }
+        }
+        PT(pthread_mutex_unlock(&spy_lock));
+    }
+    return rc;
+}
+
+#define SPY_GET(type, expr)                     \
+    do {                                        \
+        PT(pthread_mutex_lock(&spy_lock));      \
+        type v_ = (expr);                       \
+        PT(pthread_mutex_unlock(&spy_lock));    \
+        return v_;                              \
+    } while (0)
+
+size_t spy_created(void) { SPY_GET(size_t, nspied); }
+size_t spy_joined(void) { SPY_GET(size_t, njoined); }
+size_t spy_live_max(void) { SPY_GET(size_t, live_max); }
+void *spy_create_arg(size_t i) { SPY_GET(void *, i < nspied ? spied[i].arg : NULL); }

@@ -1,0 +1,61 @@
+/*
+ * harness.h - what every test file shares.
+ *
+ * - harness_tcase(): a Check test case that runs each test in its own
+ *   forked process with a time limit, and that fails a test whose code
+ *   ends the process early (exit(0), pthread_exit() in the test's thread):
+ *   Check alone would count such a child as a pass.
+ * - harness_main(): runs the suites in fork mode, prints one line per test,
+ *   and records the counts for scripts/workbook.
+ * - harness_run(): runs a built demo as a child process with scaled time
+ *   and a deadline, and returns what it printed.
+ * - spy_*: the test binaries are linked with --wrap=pthread_create and
+ *   --wrap=pthread_join, so a test can see every thread the code under
+ *   test starts and joins, and the argument each one was given.
+ */
+#ifndef WORKBOOK_HARNESS_H
+#define WORKBOOK_HARNESS_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A test case whose tests get `seconds` each (0: the default, 5 s). */
+TCase *harness_tcase(const char *name, double seconds);
+
+/* Run the NULL-terminated suites; the process's exit status. */
+int harness_main(Suite *suites[]);
+
+/* What a child process printed and how it ended. */
+struct run {
+    char *out;          /* stdout and stderr, NUL-terminated */
+    int exit_code;      /* its exit status, or -1 when a signal ended it */
+    bool timed_out;     /* harness_run() killed it at the deadline */
+    double seconds;     /* how long it ran */
+};
+
+/*
+ * Run build/bin/<program> with args (a NULL-terminated list, or NULL),
+ * WORKBOOK_TIME_SCALE set to time_scale, and kill it after timeout seconds.
+ * Free the result with run_free().
+ */
+struct run harness_run(const char *program, const char *const args[],
+                       double time_scale, double timeout);
+void run_free(struct run *r);
+
+/*
+ * Where log line `message` stands in out (0 for the first line), looking
+ * at the text after the "HH:MM:SS: " stamp; -1 when it is not there.
+ */
+int output_index(const char *out, const char *message);
+/* How many lines of out carry exactly this message. */
+int output_count(const char *out, const char *message);
+
+/* The thread spy: counts from spy_start() on. */
+void spy_start(void);
+size_t spy_created(void);           /* pthread_create calls that succeeded */
+void *spy_create_arg(size_t i);     /* the arg given to the i-th one */
+size_t spy_joined(void);            /* pthread_join calls on those threads */
+size_t spy_live_max(void);          /* most created-and-not-yet-joined at once */
+
+#endif

@@ -1,0 +1,161 @@
+/* test_01_single_thread.c - lesson 1: the demo's outcome and exercise 1. */
+#include "harness.h"
+#include "squares.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* The demo sleeps 2 s * 0.1: a 200 ms gap between "all done" and "finishing". */
+#define SCALE 0.1
+
+static const char *const article_lines[] = {
+    "Main    : before creating thread",
+    "Main    : before running thread",
+    "Thread 1: starting",
+    "Main    : wait for the thread to finish",
+    "Main    : all done",
+    "Thread 1: finishing",
+};
+
+START_TEST(single_thread_prints_each_article_line_once)
+{
+    struct run r = harness_run("single_thread", NULL, SCALE, 5);
+    ck_assert_msg(!r.timed_out, "single_thread did not end:\n%s", r.out);
+    ck_assert_int_eq(r.exit_code, 0);
+    for (size_t i = 0; i < sizeof article_lines / sizeof *article_lines; i++)
+        ck_assert_msg(output_count(r.out, article_lines[i]) == 1,
+                      "expected '%s' once in:\n%s", article_lines[i], r.out);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(main_logs_in_program_order)
+{
+    struct run r = harness_run("single_thread", NULL, SCALE, 5);
+    ck_assert_int_lt(output_index(r.out, "Main    : before creating thread"),
+                     output_index(r.out, "Main    : before running thread"));
+    ck_assert_int_lt(output_index(r.out, "Main    : before running thread"),
+                     output_index(r.out, "Main    : wait for the thread to finish"));
+    ck_assert_int_lt(output_index(r.out, "Main    : wait for the thread to finish"),
+                     output_index(r.out, "Main    : all done"));
+    ck_assert_int_lt(output_index(r.out, "Main    : before running thread"),
+                     output_index(r.out, "Thread 1: starting"));
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(thread_finishes_after_main_is_all_done)
+{
+    struct run r = harness_run("single_thread", NULL, SCALE, 5);
+    int done = output_index(r.out, "Main    : all done");
+    int finishing = output_index(r.out, "Thread 1: finishing");
+    ck_assert_msg(done >= 0 && finishing > done,
+                  "expected 'Thread 1: finishing' after 'Main    : all done':\n%s", r.out);
+    ck_assert_msg(r.seconds >= 2 * SCALE, "the process ended after %.3f s, before the thread's sleep",
+                  r.seconds);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(thread_kinds_run_each_kind_once)
+{
+    static const char *const lines[] = {
+        "Hello threading!", "func_4_thread counted to 1000000", "MyThread counted to 1000000",
+        "Hello from Thread", "The main program continues to run in the foreground.",
+        "I'm a real boy!", "Argument",
+    };
+    struct run r = harness_run("thread_kinds", NULL, SCALE, 5);
+    ck_assert_int_eq(r.exit_code, 0);
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
+        ck_assert_msg(output_count(r.out, lines[i]) == 1, "expected '%s' once in:\n%s", lines[i], r.out);
+    ck_assert_int_lt(output_index(r.out, "I'm a real boy!"), output_index(r.out, "Argument"));
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(an_argument_is_refused_with_one_line_and_status_2)
+{
+    struct run r = harness_run("single_thread", (const char *[]){ "abc", NULL }, SCALE, 5);
+    ck_assert_int_eq(r.exit_code, 2);
+    ck_assert_msg(strncmp(r.out, "error: ", 7) == 0 && strchr(r.out, '\n') == r.out + strlen(r.out) - 1,
+                  "expected one 'error: ...' line, got:\n%s", r.out);
+    run_free(&r);
+}
+END_TEST
+
+/* ---- exercise 1 ---------------------------------------------------------- */
+
+static void run_squares(int n, long results[])
+{
+    for (int i = 0; i < n; i++)
+        results[i] = -1;
+    spy_start();
+    squares_by_threads(n, results);
+}
+
+START_TEST(each_thread_returns_its_square)
+{
+    long results[SQUARES_MAX];
+
+    run_squares(8, results);
+    for (long i = 0; i < 8; i++)
+        ck_assert_msg(results[i] == i * i, "results[%ld] is %ld, expected %ld", i, results[i], i * i);
+}
+END_TEST
+
+START_TEST(each_thread_gets_its_own_index_by_value)
+{
+    long results[SQUARES_MAX];
+
+    run_squares(SQUARES_MAX, results);
+    ck_assert_msg(spy_created() == SQUARES_MAX, "expected %d threads started, saw %zu",
+                  SQUARES_MAX, spy_created());
+    for (size_t i = 0; i < SQUARES_MAX; i++)
+        for (size_t j = i + 1; j < SQUARES_MAX; j++)
+            ck_assert_msg(spy_create_arg(i) != spy_create_arg(j),
+                          "threads %zu and %zu got the same argument %p: pass each index by value, "
+                          "(void *)(intptr_t)i, not &i", i, j, spy_create_arg(i));
+}
+END_TEST
+
+START_TEST(every_thread_is_joined)
+{
+    long results[SQUARES_MAX];
+
+    run_squares(5, results);
+    ck_assert_msg(spy_created() == 5, "expected 5 threads started, saw %zu", spy_created());
+    ck_assert_msg(spy_joined() == 5, "5 threads started but %zu joined", spy_joined());
+}
+END_TEST
+
+START_TEST(zero_threads_start_nothing)
+{
+    long results[1] = { -1 };
+
+    run_squares(0, results);
+    ck_assert_uint_eq(spy_created(), 0);
+    ck_assert_int_eq(results[0], -1);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *demo = suite_create("demo");
+    TCase *tc = harness_tcase("single_thread", 0);
+    tcase_add_test(tc, single_thread_prints_each_article_line_once);
+    tcase_add_test(tc, main_logs_in_program_order);
+    tcase_add_test(tc, thread_finishes_after_main_is_all_done);
+    tcase_add_test(tc, thread_kinds_run_each_kind_once);
+    tcase_add_test(tc, an_argument_is_refused_with_one_line_and_status_2);
+    suite_add_tcase(demo, tc);
+
+    Suite *exercise = suite_create("exercise");
+    tc = harness_tcase("squares", 0);
+    tcase_add_test(tc, each_thread_returns_its_square);
+    tcase_add_test(tc, each_thread_gets_its_own_index_by_value);
+    tcase_add_test(tc, every_thread_is_joined);
+    tcase_add_test(tc, zero_threads_start_nothing);
+    suite_add_tcase(exercise, tc);
+
+    return harness_main((Suite *[]){ demo, exercise, NULL });
+}

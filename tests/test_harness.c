@@ -1,0 +1,59 @@
+/* test_harness.c - the harness fails what Check alone would pass or lose. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define PROBE "../tests/harness_probe"
+
+static struct run probe;
+
+static void run_probe(void)
+{
+    probe = harness_run(PROBE, NULL, 1, 10);
+}
+
+static int line_has(const char *test, const char *verdict)
+{
+    char want[128];
+    snprintf(want, sizeof want, ":%s:probe:%s:", verdict, test);
+    return strstr(probe.out, want) != NULL;
+}
+
+START_TEST(an_early_exit_0_is_a_failure)
+{
+    run_probe();
+    ck_assert_msg(line_has("calls_exit_0", "F"), "exit(0) was not reported as a failure:\n%s", probe.out);
+    ck_assert_ptr_nonnull(strstr(probe.out, "the process ended before the test did"));
+}
+END_TEST
+
+START_TEST(pthread_exit_in_the_test_is_a_failure)
+{
+    run_probe();
+    ck_assert_msg(line_has("calls_pthread_exit", "F"), "pthread_exit was not a failure:\n%s", probe.out);
+}
+END_TEST
+
+START_TEST(a_crash_and_a_hang_are_errors_and_the_run_goes_on)
+{
+    run_probe();
+    ck_assert_msg(line_has("crashes", "E"), "a crash was not an error:\n%s", probe.out);
+    ck_assert_msg(line_has("hangs", "E"), "a hang was not an error:\n%s", probe.out);
+    ck_assert_ptr_nonnull(strstr(probe.out, "Test timeout expired"));
+    ck_assert_msg(strstr(probe.out, "Checks: 5, Failures: 2, Errors: 2") != NULL,
+                  "the probe's summary is wrong:\n%s", probe.out);
+    ck_assert_int_eq(probe.exit_code, 1);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("harness");
+    TCase *tc = harness_tcase("guard", 10);
+    tcase_add_test(tc, an_early_exit_0_is_a_failure);
+    tcase_add_test(tc, pthread_exit_in_the_test_is_a_failure);
+    tcase_add_test(tc, a_crash_and_a_hang_are_errors_and_the_run_goes_on);
+    suite_add_tcase(s, tc);
+    return harness_main((Suite *[]){ s, NULL });
+}
