@@ -5,7 +5,6 @@
 #include "timing.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -99,37 +98,12 @@ static void append(struct run *r, size_t *len, size_t *cap, const char *buf, siz
     r->out[*len] = '\0';
 }
 
-struct run harness_run(const char *program, const char *const args[],
-                       double time_scale, double timeout)
+/* Read the child's output until it closes the pipe or the deadline passes. */
+static struct run collect(pid_t pid, int fd, double start, double timeout)
 {
     struct run r = { .out = NULL, .exit_code = -1 };
-    char path[4096], scale[64];
-    const char *argv[16] = { path };
-    int fd[2];
-
-    snprintf(path, sizeof path, "%s/%s", BIN_DIR, program);
-    snprintf(scale, sizeof scale, "%g", time_scale);
-    for (int i = 0; args != NULL && args[i] != NULL && i < 14; i++)
-        argv[i + 1] = args[i];
-    ck_assert_int_eq(pipe(fd), 0);
-
-    double start = timing_now();
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        dup2(fd[1], STDOUT_FILENO);
-        dup2(fd[1], STDERR_FILENO);
-        close(fd[0]);
-        close(fd[1]);
-        setenv("WORKBOOK_TIME_SCALE", scale, 1);
-        unsetenv("LOG_LEVEL");
-        execv(path, (char *const *)argv);
-        fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
-        _exit(127);
-    }
-    close(fd[1]);
-
     size_t len = 0, cap = 0;
+
     append(&r, &len, &cap, "", 0);
     for (;;) {
         double left = timeout - (timing_now() - start);
@@ -138,26 +112,83 @@ struct run harness_run(const char *program, const char *const args[],
             kill(pid, SIGKILL);
             break;
         }
-        struct pollfd p = { .fd = fd[0], .events = POLLIN };
-        int ready = poll(&p, 1, (int)(left * 1000) + 1);
-        if (ready < 0 && errno == EINTR)
-            continue;
-        if (ready <= 0)
-            continue;
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        if (poll(&p, 1, (int)(left * 1000) + 1) <= 0)
+            continue;           /* EINTR or the deadline: the loop decides */
         char buf[4096];
-        ssize_t n = read(fd[0], buf, sizeof buf);
+        ssize_t n = read(fd, buf, sizeof buf);
         if (n <= 0)
             break;              /* every writer closed: the program ended */
         append(&r, &len, &cap, buf, (size_t)n);
     }
-    close(fd[0]);
+    close(fd);
 
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     r.seconds = timing_now() - start;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     return r;
+}
+
+/* Fork with stdout and stderr going to a pipe; *fd is the reading end. */
+static pid_t fork_piped(int *fd)
+{
+    int p[2];
+
+    ck_assert_int_eq(pipe(p), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        dup2(p[1], STDOUT_FILENO);
+        dup2(p[1], STDERR_FILENO);
+        close(p[0]);
+        close(p[1]);
+        return 0;
+    }
+    close(p[1]);
+    *fd = p[0];
+    return pid;
+}
+
+struct run harness_run(const char *program, const char *const args[],
+                       double time_scale, double timeout)
+{
+    char path[4096], scale[64];
+    const char *argv[16] = { path };
+    int fd;
+
+    snprintf(path, sizeof path, "%s/%s", BIN_DIR, program);
+    snprintf(scale, sizeof scale, "%g", time_scale);
+    for (int i = 0; args != NULL && args[i] != NULL && i < 14; i++)
+        argv[i + 1] = args[i];
+
+    double start = timing_now();
+    pid_t pid = fork_piped(&fd);
+    if (pid == 0) {
+        setenv("WORKBOOK_TIME_SCALE", scale, 1);
+        unsetenv("LOG_LEVEL");
+        execv(path, (char *const *)argv);
+        fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
+        _exit(127);
+    }
+    return collect(pid, fd, start, timeout);
+}
+
+struct run harness_fork(void (*fn)(void), double timeout)
+{
+    int fd;
+    double start = timing_now();
+    pid_t pid = fork_piped(&fd);
+
+    if (pid == 0) {
+        test_finished = 1;      /* the child's exit is the point here */
+        fn();
+        _exit(0);
+    }
+    return collect(pid, fd, start, timeout);
 }
 
 void run_free(struct run *r)

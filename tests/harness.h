@@ -30,6 +30,7 @@ int harness_main(Suite *suites[]);
 struct run {
     char *out;          /* stdout and stderr, NUL-terminated */
     int exit_code;      /* its exit status, or -1 when a signal ended it */
+    int signal;         /* the signal that ended it, or 0 */
     bool timed_out;     /* harness_run() killed it at the deadline */
     double seconds;     /* how long it ran */
 };
@@ -42,6 +43,9 @@ struct run {
 struct run harness_run(const char *program, const char *const args[],
                        double time_scale, double timeout);
 void run_free(struct run *r);
+
+/* Run fn() in a child process (output captured, killed after timeout). */
+struct run harness_fork(void (*fn)(void), double timeout);
 
 /*
  * Where log line `message` stands in out (0 for the first line), looking
