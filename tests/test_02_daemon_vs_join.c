@@ -102,7 +102,8 @@ START_TEST(is_alive_turns_false_when_the_function_returns)
     while (watched_is_alive(&t) && timing_now() < give_up)
         timing_sleep_unscaled(0.001);
     ck_assert_msg(!watched_is_alive(&t), "watched_is_alive() still true 2 s after fn returned");
-    ck_assert(watched_join(&t, 0, NULL));
+    ck_assert_msg(watched_join(&t, 0, NULL),
+                  "watched_join(t, 0) returned false for a thread whose fn had returned");
 }
 END_TEST
 
@@ -119,7 +120,7 @@ START_TEST(join_times_out_while_the_thread_runs)
     ck_assert_msg(waited < 2, "watched_join(t, 0.2) took %.3f s", waited);
     ck_assert_msg(watched_is_alive(&t), "the thread should still be alive after a timed-out join");
     event_set(release);
-    ck_assert(watched_join(&t, -1, NULL));
+    ck_assert_msg(watched_join(&t, -1, NULL), "watched_join(t, -1) returned false after fn returned");
 }
 END_TEST
 
@@ -130,11 +131,12 @@ START_TEST(join_hands_back_the_result)
 
     watched_start(&t, held, NULL);
     event_set(release);
-    ck_assert(watched_join(&t, -1, &result));
+    ck_assert_msg(watched_join(&t, -1, &result),
+                  "watched_join(t, -1) returned false: with no time limit it must wait for fn");
     ck_assert_msg((intptr_t)result == 42, "result is %ld, expected 42", (long)(intptr_t)result);
 
     watched_start(&t, quick, (void *)(intptr_t)7);
-    ck_assert(watched_join(&t, 5, &result));
+    ck_assert_msg(watched_join(&t, 5, &result), "watched_join(t, 5) returned false for a quick fn");
     ck_assert_int_eq((intptr_t)result, 7);
 }
 END_TEST
@@ -146,7 +148,7 @@ START_TEST(join_waits_for_the_thread_to_finish)
     spy_start();
     watched_start(&t, held, NULL);
     event_set(release);
-    ck_assert(watched_join(&t, 5, NULL));
+    ck_assert_msg(watched_join(&t, 5, NULL), "watched_join(t, 5) returned false after fn returned");
     ck_assert_msg(spy_created() == 1 && spy_joined() == 1,
                   "watched_join must pthread_join the thread it started (started %zu, joined %zu)",
                   spy_created(), spy_joined());
