@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PROBE "../tests/harness_probe"
@@ -10,6 +11,8 @@ static struct run probe;
 
 static void run_probe(void)
 {
+    setenv("CK_VERBOSITY", "verbose", 1);   /* whatever the caller asked for */
+    unsetenv("CK_RUN_SUITE");
     probe = harness_run(PROBE, NULL, 1, 10);
 }
 
