@@ -1,10 +1,12 @@
 /*
  * log.c - whole, timestamped, flushed log lines.
  *
- * DESIGN: one mutex, `lock`, guards the capture array and orders output:
- * a line is formatted outside the lock, then written and captured inside
- * it, so the captured order is the printed order. The level is an atomic,
- * read without the lock; LOG_LEVEL is parsed once, on first use.
+ * DESIGN: one mutex, `lock`, guards the level, the capture array and the
+ * output. The message is formatted outside the lock; the time stamp is
+ * taken, and the line written and captured, inside it, so the captured
+ * order is the printed order and stamps never go backwards. LOG_LEVEL is
+ * parsed on first use. (A plain mutex rather than pthread_once and atomics:
+ * helgrind and ThreadSanitizer both understand it.)
  */
 #include "log.h"
 
@@ -12,7 +14,7 @@
 #include "pt.h"
 
 #include <stdarg.h>
-#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,42 +23,48 @@
 #include <unistd.h>
 
 #define LINE_MAX_BYTES 1024
-
-static pthread_once_t level_once = PTHREAD_ONCE_INIT;
-static atomic_int level = LOG_INFO;
-static atomic_int level_set_in_code;
+#define STAMP_BYTES 10          /* "HH:MM:SS: " */
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static bool level_known;        /* level came from LOG_LEVEL or log_set_level() */
+static enum log_level level = LOG_INFO;
 static int capturing, quiet;
 static char **captured;
 static size_t ncaptured, capacity;
 
-static void read_level(void)
+/* Holding lock: parse LOG_LEVEL the first time the level is needed. */
+static enum log_level current_level(void)
 {
     const char *text = getenv("LOG_LEVEL");
 
-    if (text == NULL || *text == '\0' || atomic_load(&level_set_in_code))
-        return;
-    if (strcasecmp(text, "debug") == 0)
-        atomic_store(&level, LOG_DEBUG);
-    else if (strcasecmp(text, "info") == 0)
-        atomic_store(&level, LOG_INFO);
+    if (level_known)
+        return level;
+    level_known = true;
+    if (text == NULL || *text == '\0' || strcasecmp(text, "info") == 0)
+        level = LOG_INFO;
+    else if (strcasecmp(text, "debug") == 0)
+        level = LOG_DEBUG;
     else if (strcasecmp(text, "warning") == 0)
-        atomic_store(&level, LOG_WARNING);
+        level = LOG_WARNING;
     else
         cli_fail("LOG_LEVEL must be debug, info or warning (got '%s')", text);
+    return level;
 }
 
 void log_set_level(enum log_level l)
 {
-    atomic_store(&level_set_in_code, 1);
-    atomic_store(&level, l);
+    PT(pthread_mutex_lock(&lock));
+    level = l;
+    level_known = true;
+    PT(pthread_mutex_unlock(&lock));
 }
 
 enum log_level log_get_level(void)
 {
-    PT(pthread_once(&level_once, read_level));
-    return (enum log_level)atomic_load(&level);
+    PT(pthread_mutex_lock(&lock));
+    enum log_level l = current_level();
+    PT(pthread_mutex_unlock(&lock));
+    return l;
 }
 
 static void write_all(const char *buf, size_t len)
@@ -86,25 +94,25 @@ static void keep(const char *message)
 
 static void emit(enum log_level l, const char *fmt, va_list ap)
 {
-    char line[LINE_MAX_BYTES];
+    char line[LINE_MAX_BYTES], stamp[STAMP_BYTES + 1];
     struct tm tm;
-    time_t now;
 
     if (l < log_get_level())
         return;
-    now = time(NULL);
-    localtime_r(&now, &tm);
-    size_t stamp = strftime(line, sizeof line, "%H:%M:%S: ", &tm);
-    vsnprintf(line + stamp, sizeof line - stamp - 1, fmt, ap);
-    size_t len = strlen(line);
+    vsnprintf(line + STAMP_BYTES, sizeof line - STAMP_BYTES - 1, fmt, ap);
+    size_t len = strlen(line + STAMP_BYTES) + STAMP_BYTES;
     line[len++] = '\n';
 
     PT(pthread_mutex_lock(&lock));
+    time_t now = time(NULL);
+    localtime_r(&now, &tm);     /* glibc's time-zone state is not ours to race on */
+    strftime(stamp, sizeof stamp, "%H:%M:%S: ", &tm);
+    memcpy(line, stamp, STAMP_BYTES);
     if (!(capturing && quiet))
         write_all(line, len);
     if (capturing) {
         line[len - 1] = '\0';
-        keep(line + stamp);
+        keep(line + STAMP_BYTES);
     }
     PT(pthread_mutex_unlock(&lock));
 }
