@@ -32,8 +32,8 @@ static void exit_guard(void)
 static void arm_guard(void)
 {
     test_finished = 0;
-    atexit(exit_guard);
-    at_quick_exit(exit_guard);
+    if (atexit(exit_guard) != 0 || at_quick_exit(exit_guard) != 0)
+        ck_abort_msg("cannot register the exit guard");
 }
 
 /* Runs in the test's own process only when the test function returned. */
