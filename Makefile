@@ -24,7 +24,7 @@ TEST_LDFLAGS = -Wl,--wrap=pthread_create -Wl,--wrap=pthread_join
 COMPILE = $(CC) $(STD) $(CFLAGS) -Icommon
 LINK_TEST = $(COMPILE) -Itests -DBIN_DIR='"$(CURDIR)/$(BUILD)/bin"' $(TEST_LDFLAGS)
 
-.PHONY: all demos tests help list test check grade clean FORCE
+.PHONY: all demos tests help list test check grade bench clean FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -38,6 +38,7 @@ help:
 	@echo "make grade                               score every exercise"
 	@echo "make test                                prove the workbook (installs Check if missing)"
 	@echo "make list                                the lessons"
+	@echo "make bench                               queue and executor throughput"
 	@echo "make clean                               remove build/"
 
 lesson-%: FORCE
@@ -52,6 +53,13 @@ list: FORCE
 	@$(WORKBOOK) list
 clean:
 	rm -rf $(BUILD)
+
+# Throughput of common/queue and common/executor, always at -O2.
+bench: $(BUILD)/bench
+	@$(BUILD)/bench
+$(BUILD)/bench: tests/bench.c $(wildcard common/*.c common/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(STD) -O2 -Icommon tests/bench.c $(wildcard common/*.c) -lm -o $@
 FORCE:
 
 $(BUILD)/obj/%.o: %.c $(wildcard common/*.h) $(wildcard tests/*.h)

@@ -19,7 +19,7 @@ START_TEST(passes) { ck_assert_int_eq(2 + 2, 4); } END_TEST
 int main(void)
 {
     Suite *s = suite_create("probe");
-    TCase *tc = harness_tcase("probe", 0.5);
+    TCase *tc = harness_tcase("probe", 0.2);
     tcase_add_test(tc, calls_exit_0);
     tcase_add_test(tc, calls_pthread_exit);
     tcase_add_test(tc, crashes);
