@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +235,51 @@ int output_index(const char *out, const char *message)
 int output_count(const char *out, const char *message)
 {
     return scan(out, message, 1);
+}
+
+/* ---- measuring concurrency ----------------------------------------------- */
+
+static atomic_int inside, high_water, arrived;
+
+void concurrency_reset(void)
+{
+    atomic_store(&inside, 0);
+    atomic_store(&high_water, 0);
+    atomic_store(&arrived, 0);
+}
+
+void concurrency_enter(void)
+{
+    int now = atomic_fetch_add(&inside, 1) + 1;
+    int seen = atomic_load(&high_water);
+    while (now > seen && !atomic_compare_exchange_weak(&high_water, &seen, now))
+        ;
+}
+
+void concurrency_leave(void)
+{
+    atomic_fetch_sub(&inside, 1);
+}
+
+int concurrency_high_water(void) { return atomic_load(&high_water); }
+int concurrency_arrived(void) { return atomic_load(&arrived); }
+
+void *concurrency_measured(void *arg)
+{
+    concurrency_enter();
+    timing_sleep_unscaled(0.001);
+    concurrency_leave();
+    return arg;
+}
+
+void *concurrency_rendezvous(void *want)
+{
+    int n = (int)(intptr_t)want;
+    atomic_fetch_add(&arrived, 1);
+    double give_up = timing_now() + 1;
+    while (atomic_load(&arrived) < n && timing_now() < give_up)
+        timing_sleep_unscaled(0.0005);
+    return (void *)(intptr_t)(atomic_load(&arrived) >= n);
 }
 
 /* ---- the thread spy ------------------------------------------------------ */

@@ -55,6 +55,22 @@ int output_index(const char *out, const char *message);
 /* How many lines of out carry exactly this message. */
 int output_count(const char *out, const char *message);
 
+/*
+ * Measuring concurrency from inside tasks. concurrency_enter() and _leave()
+ * bracket a critical stretch and keep the high-water mark of threads inside
+ * at once. concurrency_measured() is a task that does that around a 1 ms
+ * stay. concurrency_rendezvous((void *)n) is a task that waits (at most 1 s)
+ * until n tasks have arrived, and returns (void *)1 when it saw them all:
+ * proof that n tasks ran at the same time, with no timing luck involved.
+ */
+void concurrency_reset(void);
+void concurrency_enter(void);
+void concurrency_leave(void);
+int concurrency_high_water(void);
+int concurrency_arrived(void);
+void *concurrency_measured(void *arg);
+void *concurrency_rendezvous(void *want);
+
 /* The thread spy: counts from spy_start() on. */
 void spy_start(void);
 size_t spy_created(void);           /* pthread_create calls that succeeded */

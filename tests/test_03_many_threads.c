@@ -4,7 +4,6 @@
 #include "pt.h"
 #include "timing.h"
 
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -107,41 +106,14 @@ END_TEST
 
 /* ---- exercise 3 ---------------------------------------------------------- */
 
-static atomic_int running, high_water, arrived;
-
 static void *plus_one(void *arg)
 {
     return (void *)((intptr_t)arg + 1);
 }
 
-/* Counts how many calls run at once; stays inside for a millisecond. */
-static void *measured(void *arg)
-{
-    int now = atomic_fetch_add(&running, 1) + 1;
-    int seen = atomic_load(&high_water);
-    while (now > seen && !atomic_compare_exchange_weak(&high_water, &seen, now))
-        ;
-    timing_sleep_unscaled(0.001);
-    atomic_fetch_sub(&running, 1);
-    return arg;
-}
-
-/* Waits (at most 1 s) until `arrived` reaches the count in arg: a rendezvous. */
-static void *rendezvous(void *arg)
-{
-    int want = (int)(intptr_t)arg;
-    atomic_fetch_add(&arrived, 1);
-    double give_up = timing_now() + 1;
-    while (atomic_load(&arrived) < want && timing_now() < give_up)
-        timing_sleep_unscaled(0.0005);
-    return (void *)(intptr_t)(atomic_load(&arrived) >= want);
-}
-
 static void reset(void)
 {
-    atomic_store(&running, 0);
-    atomic_store(&high_water, 0);
-    atomic_store(&arrived, 0);
+    concurrency_reset();
     spy_start();
 }
 
@@ -170,12 +142,12 @@ START_TEST(never_more_than_max_workers_at_once)
     for (int i = 0; i < N; i++)
         args[i] = (void *)(intptr_t)i;
     reset();
-    parallel_map(measured, args, results, N, MAX);
-    ck_assert_msg(atomic_load(&high_water) <= MAX, "%d calls of fn ran at once; max_workers is %d",
-                  atomic_load(&high_water), MAX);
+    parallel_map(concurrency_measured, args, results, N, MAX);
+    ck_assert_msg(concurrency_high_water() <= MAX, "%d calls of fn ran at once; max_workers is %d",
+                  concurrency_high_water(), MAX);
     ck_assert_msg(spy_live_max() <= MAX, "%zu threads were alive at once; max_workers is %d",
                   spy_live_max(), MAX);
-    ck_assert_msg(atomic_load(&high_water) >= 1, "fn never ran");
+    ck_assert_msg(concurrency_high_water() >= 1, "fn never ran");
 }
 END_TEST
 
@@ -187,8 +159,8 @@ START_TEST(runs_max_workers_calls_at_the_same_time)
     for (int i = 0; i < MAX; i++)
         args[i] = (void *)(intptr_t)MAX;
     reset();
-    parallel_map(rendezvous, args, results, MAX, MAX);
-    ck_assert_msg(atomic_load(&arrived) == MAX, "fn ran %d times, expected %d", atomic_load(&arrived), MAX);
+    parallel_map(concurrency_rendezvous, args, results, MAX, MAX);
+    ck_assert_msg(concurrency_arrived() == MAX, "fn ran %d times, expected %d", concurrency_arrived(), MAX);
     for (int i = 0; i < MAX; i++)
         ck_assert_msg(results[i] == (void *)1,
                       "call %d never saw all %d calls running together: the calls ran one after another",

@@ -9,7 +9,6 @@
 
 enum { MANY = 20000 };
 static atomic_int runs[MANY];
-static atomic_int running, high_water, arrived;
 
 static void *count_run(void *arg)
 {
@@ -20,17 +19,6 @@ static void *count_run(void *arg)
 static void *twice(void *arg)
 {
     return (void *)(2 * (intptr_t)arg);
-}
-
-static void *measured(void *arg)
-{
-    int now = atomic_fetch_add(&running, 1) + 1;
-    int seen = atomic_load(&high_water);
-    while (now > seen && !atomic_compare_exchange_weak(&high_water, &seen, now))
-        ;
-    timing_sleep_unscaled(0.001);
-    atomic_fetch_sub(&running, 1);
-    return arg;
 }
 
 START_TEST(map_returns_results_in_input_order)
@@ -66,11 +54,12 @@ START_TEST(max_workers_threads_are_started_reused_and_joined)
     spy_start();
     executor_t *ex = executor_create(MAX);
     for (intptr_t i = 0; i < N; i++)
-        executor_submit(ex, measured, (void *)i);
+        executor_submit(ex, concurrency_measured, (void *)i);
     executor_destroy(ex);
     ck_assert_uint_eq(spy_created(), MAX);
     ck_assert_uint_eq(spy_joined(), MAX);
-    ck_assert_int_le(atomic_load(&high_water), MAX);
+    ck_assert_int_le(concurrency_high_water(), MAX);
+    ck_assert_int_ge(concurrency_high_water(), 1);
 }
 END_TEST
 
@@ -82,23 +71,13 @@ static void *wait_for_release(void *arg)
     return arg;
 }
 
-static void *rendezvous(void *arg)
-{
-    int want = (int)(intptr_t)arg;
-    atomic_fetch_add(&arrived, 1);
-    double give_up = timing_now() + 2;
-    while (atomic_load(&arrived) < want && timing_now() < give_up)
-        timing_sleep_unscaled(0.0005);
-    return (void *)(intptr_t)(atomic_load(&arrived) >= want);
-}
-
 START_TEST(workers_run_tasks_at_the_same_time)
 {
     enum { MAX = 4 };
     void *args[MAX] = { (void *)MAX, (void *)MAX, (void *)MAX, (void *)MAX }, *results[MAX];
 
     executor_t *ex = executor_create(MAX);
-    executor_map(ex, rendezvous, args, results, MAX);
+    executor_map(ex, concurrency_rendezvous, args, results, MAX);
     executor_destroy(ex);
     for (int i = 0; i < MAX; i++)
         ck_assert_msg(results[i] == (void *)1, "task %d never saw all %d running together", i, MAX);

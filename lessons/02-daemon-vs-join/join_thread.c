@@ -5,19 +5,9 @@
 #include "cli.h"
 #include "log.h"
 #include "pt.h"
-#include "timing.h"
+#include "thread_function.h"
 
 #include <stdint.h>
-
-static void *thread_function(void *arg)
-{
-    int name = (int)(intptr_t)arg;
-
-    log_info("Thread %d: starting", name);
-    timing_sleep(2);
-    log_info("Thread %d: finishing", name);
-    return NULL;
-}
 
 int main(int argc, char **argv)
 {
