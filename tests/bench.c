@@ -25,8 +25,7 @@ struct textbook {
 static struct textbook *textbook_create(size_t size)
 {
     struct textbook *t = calloc(1, sizeof *t);
-    t->ring = calloc(size, sizeof *t->ring);
-    if (t == NULL || t->ring == NULL)
+    if (t == NULL || (t->ring = calloc(size, sizeof *t->ring)) == NULL)
         abort();
     t->size = size;
     PT(pthread_mutex_init(&t->lock, NULL));
