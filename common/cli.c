@@ -1,6 +1,9 @@
 /* cli.c - one-line errors, exit status 2, for input a program cannot use. */
 #include "cli.h"
 
+#include "log.h"
+#include "timing.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -27,8 +30,15 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+static void check_environment(void)
+{
+    timing_scale();
+    log_get_level();
+}
+
 void cli_no_args(int argc, char **argv)
 {
+    check_environment();
     if (argc > 1)
         cli_fail("%s takes no arguments (got '%s'): run it without ARGS",
                  base_name(argv[0]), argv[1]);
@@ -40,6 +50,7 @@ long cli_number(int argc, char **argv, const char *what, long fallback,
     const char *name = base_name(argv[0]);
     char *end;
 
+    check_environment();
     if (argc > 2)
         cli_fail("%s takes one number, %s (got %d arguments): try ARGS=%ld",
                  name, what, argc - 1, fallback);

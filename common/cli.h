@@ -13,6 +13,12 @@
 _Noreturn void cli_fail(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+/*
+ * Both checks below also read the environment knobs WORKBOOK_TIME_SCALE
+ * and LOG_LEVEL, so a bad value fails at once, not whenever (or whether) a
+ * thread first sleeps or logs.
+ */
+
 /* The program takes no arguments: fail on any. */
 void cli_no_args(int argc, char **argv);
 

@@ -63,6 +63,22 @@ START_TEST(extra_arguments_are_refused)
 }
 END_TEST
 
+static void no_args_with_bad_scale(void)
+{
+    char *argv[] = { "demo", NULL };
+    setenv("WORKBOOK_TIME_SCALE", "abc", 1);
+    cli_no_args(1, argv);
+}
+
+START_TEST(a_bad_knob_in_the_environment_fails_before_the_program_starts)
+{
+    struct run r = harness_fork(no_args_with_bad_scale, 5);
+    ck_assert_int_eq(r.exit_code, 2);
+    ck_assert_str_eq(r.out, "error: WORKBOOK_TIME_SCALE must be a number >= 0, such as 0.05 (got 'abc')\n");
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(environment_numbers)
 {
     unsetenv("CLI_TEST");
@@ -79,6 +95,7 @@ int main(void)
     tcase_add_test(tc, a_number_in_range_is_returned_and_absent_means_the_default);
     tcase_add_test(tc, anything_else_is_one_line_and_status_2);
     tcase_add_test(tc, extra_arguments_are_refused);
+    tcase_add_test(tc, a_bad_knob_in_the_environment_fails_before_the_program_starts);
     tcase_add_test(tc, environment_numbers);
     suite_add_tcase(s, tc);
     return harness_main((Suite *[]){ s, NULL });
