@@ -5,7 +5,7 @@
  * output. The message is formatted outside the lock; the time stamp is
  * taken, and the line written and captured, inside it, so the captured
  * order is the printed order and stamps never go backwards. LOG_LEVEL is
- * parsed on first use. (A plain mutex rather than pthread_once and atomics:
+ * parsed on first use, outside the lock (a bad value exits). (A plain mutex rather than pthread_once and atomics:
  * helgrind and ThreadSanitizer both understand it.)
  */
 #include "log.h"
@@ -32,23 +32,18 @@ static int capturing, quiet;
 static char **captured;
 static size_t ncaptured, capacity;
 
-/* Holding lock: parse LOG_LEVEL the first time the level is needed. */
-static enum log_level current_level(void)
+/* LOG_LEVEL's value. Called without the lock: a bad value exits. */
+static enum log_level parse_level(void)
 {
     const char *text = getenv("LOG_LEVEL");
 
-    if (level_known)
-        return level;
-    level_known = true;
     if (text == NULL || *text == '\0' || strcasecmp(text, "info") == 0)
-        level = LOG_INFO;
-    else if (strcasecmp(text, "debug") == 0)
-        level = LOG_DEBUG;
-    else if (strcasecmp(text, "warning") == 0)
-        level = LOG_WARNING;
-    else
-        cli_fail("LOG_LEVEL must be debug, info or warning (got '%s')", text);
-    return level;
+        return LOG_INFO;
+    if (strcasecmp(text, "debug") == 0)
+        return LOG_DEBUG;
+    if (strcasecmp(text, "warning") == 0)
+        return LOG_WARNING;
+    cli_fail("LOG_LEVEL must be debug, info or warning (got '%s')", text);
 }
 
 void log_set_level(enum log_level l)
@@ -62,7 +57,19 @@ void log_set_level(enum log_level l)
 enum log_level log_get_level(void)
 {
     PT(pthread_mutex_lock(&lock));
-    enum log_level l = current_level();
+    bool known = level_known;
+    enum log_level l = level;
+    PT(pthread_mutex_unlock(&lock));
+    if (known)
+        return l;
+
+    l = parse_level();
+    PT(pthread_mutex_lock(&lock));
+    if (!level_known) {         /* log_set_level() may have come first */
+        level = l;
+        level_known = true;
+    }
+    l = level;
     PT(pthread_mutex_unlock(&lock));
     return l;
 }

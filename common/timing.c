@@ -9,17 +9,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* WORKBOOK_TIME_SCALE, read on first use under a plain mutex (which
- * helgrind understands, unlike pthread_once). */
+/* WORKBOOK_TIME_SCALE, read on first use. A plain mutex guards the cached
+ * value (helgrind understands it, unlike pthread_once); the parse runs
+ * outside it, because a bad value exits and exit must not hold our lock. */
 static pthread_mutex_t scale_lock = PTHREAD_MUTEX_INITIALIZER;
 static double scale = -1;
 
 double timing_scale(void)
 {
     PT(pthread_mutex_lock(&scale_lock));
-    if (scale < 0)
-        scale = cli_env_number("WORKBOOK_TIME_SCALE", 1.0);
     double s = scale;
+    PT(pthread_mutex_unlock(&scale_lock));
+    if (s >= 0)
+        return s;
+    s = cli_env_number("WORKBOOK_TIME_SCALE", 1.0);
+    PT(pthread_mutex_lock(&scale_lock));
+    scale = s;
     PT(pthread_mutex_unlock(&scale_lock));
     return s;
 }
