@@ -5,8 +5,9 @@
  * output. The message is formatted outside the lock; the time stamp is
  * taken, and the line written and captured, inside it, so the captured
  * order is the printed order and stamps never go backwards. LOG_LEVEL is
- * parsed on first use, outside the lock (a bad value exits). (A plain mutex rather than pthread_once and atomics:
- * helgrind and ThreadSanitizer both understand it.)
+ * parsed on first use, outside the lock (a bad value exits). A plain mutex
+ * rather than pthread_once and atomics: helgrind and ThreadSanitizer both
+ * understand it.
  */
 #include "log.h"
 
