@@ -10,6 +10,11 @@
  * signals on every operation. close() broadcasts both conditions.
  * Ordering: FIFO; items are handed out in the order the puts completed.
  * The ring grows by doubling, up to maxsize when there is one.
+ * The struct starts on a cache line of its own: both sides write the mutex
+ * and the counters on every operation, and where malloc() happened to put
+ * them decided how many lines the two cores fought over (measured with
+ * `make bench`, 1 producer + 1 consumer, maxsize 1024: 5.4-6.8 M items/s
+ * unaligned, 7.6-8.0 M aligned).
  */
 #include "queue.h"
 
@@ -43,9 +48,16 @@ static void *xmalloc(size_t size)
     return p;
 }
 
+#define CACHE_LINE 64
+
 queue_t *queue_create(size_t maxsize)
 {
-    queue_t *q = xmalloc(sizeof *q);
+    queue_t *q = aligned_alloc(CACHE_LINE, (sizeof *q + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE);
+
+    if (q == NULL) {
+        fprintf(stderr, "queue: out of memory\n");
+        abort();
+    }
 
     *q = (queue_t){ .maxsize = maxsize };
     q->capacity = maxsize > 0 && maxsize < 64 ? maxsize : 64;
