@@ -10,12 +10,6 @@
  * signals on every operation. close() broadcasts both conditions.
  * Ordering: FIFO; items are handed out in the order the puts completed.
  * The ring grows by doubling, up to maxsize when there is one.
- * Before a blocking call sleeps, it gives way: unlock, sched_yield(),
- * relock, re-check, a few times. The other side usually frees a slot (or
- * fills one) within a yield, which costs far less than a futex sleep and
- * wake-up: 1 producer + 1 consumer at maxsize 10 went from 0.47 to 3.6 M
- * items/s (0.40 to 2.5 M on one core). Every check is still made holding
- * the lock, so this changes speed, never behaviour.
  * The struct starts on a cache line of its own: both sides write the mutex
  * and the counters on every operation, and where malloc() happened to put
  * them decided how many lines the two cores fought over (measured with
@@ -27,7 +21,6 @@
 #include "pt.h"
 #include "timing.h"
 
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -89,23 +82,6 @@ static bool is_full(const queue_t *q)
     return q->maxsize > 0 && q->count >= q->maxsize;
 }
 
-static bool is_empty(const queue_t *q)
-{
-    return q->count == 0;
-}
-
-#define GIVE_WAY_TRIES 4
-
-/* Holding lock: let the other side run a few times before we sleep. */
-static void give_way(queue_t *q, bool (*blocked)(const queue_t *))
-{
-    for (int i = 0; i < GIVE_WAY_TRIES && !q->closed && blocked(q); i++) {
-        PT(pthread_mutex_unlock(&q->lock));
-        sched_yield();
-        PT(pthread_mutex_lock(&q->lock));
-    }
-}
-
 /* Holding lock, room assured: append, growing the ring if needed. */
 static void push(queue_t *q, void *item)
 {
@@ -147,8 +123,6 @@ static enum queue_status put(queue_t *q, void *item, bool block, const struct ti
     enum queue_status status = QUEUE_OK;
 
     PT(pthread_mutex_lock(&q->lock));
-    if (block)
-        give_way(q, is_full);
     while (!q->closed && is_full(q)) {
         if (!block) {
             status = QUEUE_FULL;
@@ -175,9 +149,7 @@ static enum queue_status get(queue_t *q, void **item, bool block, const struct t
     enum queue_status status = QUEUE_OK;
 
     PT(pthread_mutex_lock(&q->lock));
-    if (block)
-        give_way(q, is_empty);
-    while (!q->closed && is_empty(q)) {
+    while (!q->closed && q->count == 0) {
         if (!block) {
             status = QUEUE_EMPTY;
             break;
@@ -185,7 +157,7 @@ static enum queue_status get(queue_t *q, void **item, bool block, const struct t
         q->getters++;
         bool woken = pt_cond_wait_until(&q->not_empty, &q->lock, deadline);
         q->getters--;
-        if (!woken && !q->closed && is_empty(q)) {
+        if (!woken && !q->closed && q->count == 0) {
             status = QUEUE_TIMEOUT;
             break;
         }
