@@ -5,9 +5,10 @@
  * (not_empty for getters, not_full for putters), and each waits in a
  * `while` loop on its own condition or `closed`. A put or get signals the
  * other side only when someone is waiting there (`getters`, `putters`
- * count the waiters): with no waiter, a signal is a wasted system call,
- * and skipping it is what makes this faster than the textbook queue that
- * signals on every operation. close() broadcasts both conditions.
+ * count the waiters). That saves little in glibc, where a signal with no
+ * waiter is one atomic read: `make bench` measures this queue on par with
+ * the textbook one that signals on every operation, not faster.
+ * close() broadcasts both conditions.
  * Ordering: FIFO; items are handed out in the order the puts completed.
  * The ring grows by doubling, up to maxsize when there is one.
  * The struct starts on a cache line of its own: both sides write the mutex
