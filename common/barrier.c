@@ -10,6 +10,7 @@
  */
 #include "barrier.h"
 
+#include "alloc.h"
 #include "pt.h"
 
 #include <stdio.h>
@@ -25,12 +26,12 @@ struct barrier {
 
 barrier_t *barrier_create(unsigned parties)
 {
-    barrier_t *b = malloc(sizeof *b);
-    if (b == NULL || parties == 0) {
-        fprintf(stderr, "barrier_create: %s\n", b ? "parties must be >= 1" : "out of memory");
+    if (parties == 0) {
+        fprintf(stderr, "barrier_create: parties must be >= 1\n");
         abort();
     }
-    *b = (barrier_t){ .parties = parties };
+    barrier_t *b = alloc_zeroed(1, sizeof *b);
+    b->parties = parties;
     PT(pthread_mutex_init(&b->lock, NULL));
     PT(pthread_cond_init(&b->round_done, NULL));
     return b;

@@ -9,10 +9,10 @@
  */
 #include "event.h"
 
+#include "alloc.h"
 #include "pt.h"
 #include "timing.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 struct event {
@@ -23,11 +23,7 @@ struct event {
 
 event_t *event_create(void)
 {
-    event_t *e = calloc(1, sizeof *e);
-    if (e == NULL) {
-        fprintf(stderr, "event_create: out of memory\n");
-        abort();
-    }
+    event_t *e = alloc_zeroed(1, sizeof *e);
     PT(pthread_mutex_init(&e->lock, NULL));
     pt_cond_init_monotonic(&e->changed);
     return e;

@@ -14,6 +14,7 @@
  */
 #include "executor.h"
 
+#include "alloc.h"
 #include "pt.h"
 
 #include <stdbool.h>
@@ -78,24 +79,14 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n, size);
-    if (p == NULL) {
-        fprintf(stderr, "executor: out of memory\n");
-        abort();
-    }
-    return p;
-}
-
 executor_t *executor_create(int max_workers)
 {
     if (max_workers < 1) {
         fprintf(stderr, "executor_create: max_workers must be >= 1, got %d\n", max_workers);
         abort();
     }
-    executor_t *ex = xcalloc(1, sizeof *ex);
-    ex->workers = xcalloc((size_t)max_workers, sizeof *ex->workers);
+    executor_t *ex = alloc_zeroed(1, sizeof *ex);
+    ex->workers = alloc_zeroed((size_t)max_workers, sizeof *ex->workers);
     PT(pthread_mutex_init(&ex->lock, NULL));
     PT(pthread_cond_init(&ex->work_ready, NULL));
     PT(pthread_cond_init(&ex->task_done, NULL));
@@ -106,7 +97,7 @@ executor_t *executor_create(int max_workers)
 
 static struct future *enqueue(executor_t *ex, executor_fn fn, void *arg, bool has_future)
 {
-    struct future *task = xcalloc(1, sizeof *task);
+    struct future *task = alloc_zeroed(1, sizeof *task);
     task->fn = fn;
     task->arg = arg;
     task->has_future = has_future;
@@ -157,7 +148,7 @@ void *future_result(future_t *f)
 void executor_map(executor_t *ex, executor_fn fn, void *const args[],
                   void *results[], size_t n)
 {
-    future_t **futures = xcalloc(n ? n : 1, sizeof *futures);
+    future_t **futures = alloc_zeroed(n ? n : 1, sizeof *futures);
 
     for (size_t i = 0; i < n; i++)
         futures[i] = executor_submit_future(ex, fn, args[i]);

@@ -11,6 +11,7 @@
  */
 #include "log.h"
 
+#include "alloc.h"
 #include "cli.h"
 #include "pt.h"
 
@@ -90,13 +91,10 @@ static void keep(const char *message)
 {
     if (ncaptured == capacity) {
         capacity = capacity ? 2 * capacity : 64;
-        captured = realloc(captured, capacity * sizeof *captured);
-        if (captured == NULL)
-            abort();
+        captured = alloc_resize(captured, capacity, sizeof *captured);
     }
-    captured[ncaptured] = strdup(message);
-    if (captured[ncaptured] == NULL)
-        abort();
+    size_t len = strlen(message) + 1;
+    captured[ncaptured] = memcpy(alloc_zeroed(len, 1), message, len);
     ncaptured++;
 }
 

@@ -19,10 +19,10 @@
  */
 #include "queue.h"
 
+#include "alloc.h"
 #include "pt.h"
 #include "timing.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 struct queue {
@@ -39,30 +39,15 @@ struct queue {
     bool closed;
 };
 
-static void *xmalloc(size_t size)
-{
-    void *p = malloc(size);
-    if (p == NULL) {
-        fprintf(stderr, "queue: out of memory\n");
-        abort();
-    }
-    return p;
-}
-
 #define CACHE_LINE 64
 
 queue_t *queue_create(size_t maxsize)
 {
-    queue_t *q = aligned_alloc(CACHE_LINE, (sizeof *q + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE);
+    queue_t *q = alloc_aligned(CACHE_LINE, sizeof *q);
 
-    if (q == NULL) {
-        fprintf(stderr, "queue: out of memory\n");
-        abort();
-    }
-
-    *q = (queue_t){ .maxsize = maxsize };
+    q->maxsize = maxsize;
     q->capacity = maxsize > 0 && maxsize < 64 ? maxsize : 64;
-    q->ring = xmalloc(q->capacity * sizeof *q->ring);
+    q->ring = alloc_zeroed(q->capacity, sizeof *q->ring);
     PT(pthread_mutex_init(&q->lock, NULL));
     pt_cond_init_monotonic(&q->not_empty);
     pt_cond_init_monotonic(&q->not_full);
@@ -90,7 +75,7 @@ static void push(queue_t *q, void *item)
         size_t bigger = q->capacity * 2;
         if (q->maxsize > 0 && bigger > q->maxsize)
             bigger = q->maxsize;
-        void **ring = xmalloc(bigger * sizeof *ring);
+        void **ring = alloc_zeroed(bigger, sizeof *ring);
         for (size_t i = 0; i < q->count; i++)
             ring[i] = q->ring[(q->head + i) % q->capacity];
         free(q->ring);

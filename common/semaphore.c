@@ -9,10 +9,10 @@
  */
 #include "semaphore.h"
 
+#include "alloc.h"
 #include "pt.h"
 #include "timing.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 struct semaphore {
@@ -25,12 +25,9 @@ struct semaphore {
 
 static semaphore_t *create(unsigned value, unsigned bound)
 {
-    semaphore_t *s = malloc(sizeof *s);
-    if (s == NULL) {
-        fprintf(stderr, "semaphore: out of memory\n");
-        abort();
-    }
-    *s = (semaphore_t){ .value = value, .bound = bound };
+    semaphore_t *s = alloc_zeroed(1, sizeof *s);
+    s->value = value;
+    s->bound = bound;
     PT(pthread_mutex_init(&s->lock, NULL));
     pt_cond_init_monotonic(&s->available);
     return s;

@@ -10,10 +10,10 @@
  */
 #include "timer.h"
 
+#include "alloc.h"
 #include "pt.h"
 #include "timing.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 enum state { PENDING, FIRED, CANCELLED };
@@ -45,13 +45,11 @@ static void *run(void *arg)
 
 timer_thread_t *timer_start(double seconds, void (*fn)(void *), void *arg)
 {
-    timer_thread_t *t = malloc(sizeof *t);
-    if (t == NULL) {
-        fprintf(stderr, "timer_start: out of memory\n");
-        abort();
-    }
-    *t = (timer_thread_t){ .state = PENDING, .fn = fn, .arg = arg,
-                           .deadline = timing_deadline(seconds) };
+    timer_thread_t *t = alloc_zeroed(1, sizeof *t);
+    t->state = PENDING;
+    t->fn = fn;
+    t->arg = arg;
+    t->deadline = timing_deadline(seconds);
     PT(pthread_mutex_init(&t->lock, NULL));
     pt_cond_init_monotonic(&t->cancelled);
     PT(pthread_create(&t->id, NULL, run, t));
