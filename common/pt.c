@@ -12,6 +12,16 @@ void pt_fail(const char *file, int line, const char *call, int rc)
     abort();
 }
 
+void pt_mutex_init_type(pthread_mutex_t *m, int type)
+{
+    pthread_mutexattr_t attr;
+
+    PT(pthread_mutexattr_init(&attr));
+    PT(pthread_mutexattr_settype(&attr, type));
+    PT(pthread_mutex_init(m, &attr));
+    PT(pthread_mutexattr_destroy(&attr));
+}
+
 void pt_cond_init_monotonic(pthread_cond_t *cv)
 {
     pthread_condattr_t attr;

@@ -23,6 +23,15 @@
 /* Report a failed call (rc is the error number it returned) and abort. */
 _Noreturn void pt_fail(const char *file, int line, const char *call, int rc);
 
+/*
+ * Initialise m as a mutex of this type: PTHREAD_MUTEX_NORMAL (a second lock
+ * by the owner hangs), _ERRORCHECK (it returns EDEADLK; an unlock by a
+ * non-owner returns EPERM) or _RECURSIVE (the owner may lock it again and
+ * must unlock it as many times). PTHREAD_MUTEX_INITIALIZER gives _DEFAULT,
+ * whose relock and foreign unlock POSIX leaves undefined.
+ */
+void pt_mutex_init_type(pthread_mutex_t *m, int type);
+
 /* Initialise cv so that its timed waits measure CLOCK_MONOTONIC, which
  * never jumps when someone sets the wall clock. */
 void pt_cond_init_monotonic(pthread_cond_t *cv);

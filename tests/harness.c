@@ -155,8 +155,9 @@ static pid_t fork_piped(int *fd)
     return pid;
 }
 
-struct run harness_run(const char *program, const char *const args[],
-                       double time_scale, double timeout)
+/* Run build/bin/<program>; log_level NULL leaves LOG_LEVEL unset. */
+static struct run run_program(const char *program, const char *const args[],
+                              const char *log_level, double time_scale, double timeout)
 {
     char path[4096], scale[64];
     const char *argv[16] = { path };
@@ -171,12 +172,27 @@ struct run harness_run(const char *program, const char *const args[],
     pid_t pid = fork_piped(&fd);
     if (pid == 0) {
         setenv("WORKBOOK_TIME_SCALE", scale, 1);
-        unsetenv("LOG_LEVEL");
+        if (log_level != NULL)
+            setenv("LOG_LEVEL", log_level, 1);
+        else
+            unsetenv("LOG_LEVEL");
         execv(path, (char *const *)argv);
         fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
         _exit(127);
     }
     return collect(pid, fd, start, timeout);
+}
+
+struct run harness_run(const char *program, const char *const args[],
+                       double time_scale, double timeout)
+{
+    return run_program(program, args, NULL, time_scale, timeout);
+}
+
+struct run harness_run_debug(const char *program, const char *const args[],
+                             double time_scale, double timeout)
+{
+    return run_program(program, args, "debug", time_scale, timeout);
 }
 
 struct run harness_fork(void (*fn)(void), double timeout)

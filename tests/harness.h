@@ -42,6 +42,9 @@ struct run {
  */
 struct run harness_run(const char *program, const char *const args[],
                        double time_scale, double timeout);
+/* The same with LOG_LEVEL=debug, for the article's debug lines. */
+struct run harness_run_debug(const char *program, const char *const args[],
+                             double time_scale, double timeout);
 void run_free(struct run *r);
 
 /* Run fn() in a child process (output captured, killed after timeout). */
