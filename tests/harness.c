@@ -1,7 +1,9 @@
 /* harness.c - fork-mode runner, exit guard, child processes, thread spy. */
 #include "harness.h"
 
+#include "alloc.h"
 #include "pt.h"
+#include "semaphore.h"
 #include "timing.h"
 
 #include <errno.h>
@@ -296,6 +298,52 @@ void *concurrency_rendezvous(void *want)
     while (atomic_load(&arrived) < n && timing_now() < give_up)
         timing_sleep_unscaled(0.0005);
     return (void *)(intptr_t)(atomic_load(&arrived) >= n);
+}
+
+/* ---- threads that may never return --------------------------------------- */
+
+struct bounded {
+    void *(*fn)(void *);
+    void *arg;
+    void *result;
+    semaphore_t *returned;
+};
+
+static void *run_bounded(void *arg)
+{
+    struct bounded *b = arg;
+
+    b->result = b->fn(b->arg);
+    semaphore_release(b->returned);
+    return NULL;
+}
+
+bool harness_threads(void *(*fn)(void *), void *const args[], void *results[], int n,
+                     double timeout)
+{
+    struct bounded *b = alloc_zeroed((size_t)n, sizeof *b);
+    pthread_t *t = alloc_zeroed((size_t)n, sizeof *t);
+    semaphore_t *returned = semaphore_create(0);
+    double deadline = timing_now() + timeout;
+
+    for (int i = 0; i < n; i++) {
+        b[i] = (struct bounded){ fn, args != NULL ? args[i] : NULL, NULL, returned };
+        PT(pthread_create(&t[i], NULL, run_bounded, &b[i]));
+    }
+    for (int i = 0; i < n; i++) {
+        double left = deadline - timing_now();
+        if (!semaphore_acquire_timed(returned, left > 0 ? left : 0))
+            return false;   /* stuck threads use b, t and returned: leave them be */
+    }
+    for (int i = 0; i < n; i++) {
+        PT(pthread_join(t[i], NULL));
+        if (results != NULL)
+            results[i] = b[i].result;
+    }
+    semaphore_destroy(returned);
+    free(t);
+    free(b);
+    return true;
 }
 
 /* ---- the thread spy ------------------------------------------------------ */

@@ -74,6 +74,16 @@ int concurrency_arrived(void);
 void *concurrency_measured(void *arg);
 void *concurrency_rendezvous(void *want);
 
+/*
+ * Run fn(args[i]) (fn(NULL) when args is NULL) on n threads at once, and
+ * wait at most timeout seconds for all of them to return. True: all did,
+ * all are joined, and results[i] (when results is not NULL) holds what
+ * thread i returned. False: some thread is still running, stuck in a
+ * deadlock say; it is left behind, so fail the test, which ends it.
+ */
+bool harness_threads(void *(*fn)(void *), void *const args[], void *results[], int n,
+                     double timeout);
+
 /* The thread spy: counts from spy_start() on. */
 void spy_start(void);
 size_t spy_created(void);           /* pthread_create calls that succeeded */

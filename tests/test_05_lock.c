@@ -105,16 +105,13 @@ static void *withdraw_ones(void *unused)
 /* Run fn on THREADS threads at once; return the sum of what they return. */
 static intptr_t run_threads(void *(*fn)(void *))
 {
-    pthread_t t[THREADS];
+    void *results[THREADS];
     intptr_t sum = 0;
 
+    ck_assert_msg(harness_threads(fn, NULL, results, THREADS, 8),
+                  "%d threads did not finish within 8 s", THREADS);
     for (int i = 0; i < THREADS; i++)
-        PT(pthread_create(&t[i], NULL, fn, NULL));
-    for (int i = 0; i < THREADS; i++) {
-        void *result;
-        PT(pthread_join(t[i], &result));
-        sum += (intptr_t)result;
-    }
+        sum += (intptr_t)results[i];
     return sum;
 }
 
