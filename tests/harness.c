@@ -255,6 +255,30 @@ int output_count(const char *out, const char *message)
     return scan(out, message, 1);
 }
 
+size_t output_numbers(const char *out, const char *prefix, long values[], int lines[], size_t max)
+{
+    size_t n = 0, plen = strlen(prefix);
+    int index = 0;
+
+    for (const char *line = out; *line != '\0' && n < max; index++) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        const char *m = message_of(line);
+        char *after;
+        if ((size_t)(m - line) + plen <= len && memcmp(m, prefix, plen) == 0) {
+            long v = strtol(m + plen, &after, 10);
+            if (after != m + plen) {
+                values[n] = v;
+                if (lines != NULL)
+                    lines[n] = index;
+                n++;
+            }
+        }
+        line += len + (end != NULL);
+    }
+    return n;
+}
+
 /* ---- measuring concurrency ----------------------------------------------- */
 
 static atomic_int inside, high_water, arrived;

@@ -57,6 +57,13 @@ struct run harness_fork(void (*fn)(void), double timeout);
 int output_index(const char *out, const char *message);
 /* How many lines of out carry exactly this message. */
 int output_count(const char *out, const char *message);
+/*
+ * The numbers that follow `prefix` at the start of out's messages, in
+ * order: "Consumer storing message: " finds 43 in "...: Consumer storing
+ * message: 43 (size=3)". At most max of them; lines[i] (when lines is not
+ * NULL) is the line where values[i] stands. Returns how many it found.
+ */
+size_t output_numbers(const char *out, const char *prefix, long values[], int lines[], size_t max);
 
 /*
  * Measuring concurrency from inside tasks. concurrency_enter() and _leave()

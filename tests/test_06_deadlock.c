@@ -198,9 +198,9 @@ START_TEST(many_threads_many_accounts_conserve_the_total)
 {
     void *seeds[4] = { (void *)1, (void *)2, (void *)3, (void *)4 };
     open_accounts();
-    ck_assert_msg(harness_threads(random_transfers, seeds, NULL, 4, 3),
+    ck_assert_msg(harness_threads(random_transfers, seeds, NULL, 4, 2),
                   "4 threads making %d random transfers each among %d accounts did not finish within "
-                  "3 s: a cycle of threads each waiting for the next one's lock", TRANSFERS, ACCOUNTS);
+                  "2 s: a cycle of threads each waiting for the next one's lock", TRANSFERS, ACCOUNTS);
     ck_assert_msg(total() == ACCOUNTS * START_BALANCE, "money was made or lost: total %ld, expected %d",
                   total(), ACCOUNTS * START_BALANCE);
 }
