@@ -141,7 +141,7 @@ START_TEST(get_waits_while_empty_and_a_put_wakes_it)
 END_TEST
 
 #define PRODUCERS 4
-#define PER_PRODUCER 25000
+#define PER_PRODUCER 10000
 #define CAPACITY 4
 
 static atomic_uchar seen[PRODUCERS * PER_PRODUCER];
