@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include "alloc.h"
+#include "event.h"
 #include "pt.h"
 #include "semaphore.h"
 #include "timing.h"
@@ -197,6 +198,17 @@ struct run harness_run_debug(const char *program, const char *const args[],
     return run_program(program, args, "debug", time_scale, timeout);
 }
 
+void assert_refuses_argument(const char *program, const char *arg)
+{
+    struct run r = harness_run(program, (const char *[]){ arg, NULL }, 0.1, 5);
+    bool one_line = strncmp(r.out, "error: ", 7) == 0 && strchr(r.out, '\n') == r.out + strlen(r.out) - 1;
+
+    ck_assert_msg(r.exit_code == 2 && one_line,
+                  "%s %s: expected one 'error: ...' line and exit status 2, got status %d:\n%s",
+                  program, arg, r.exit_code, r.out);
+    run_free(&r);
+}
+
 struct run harness_fork(void (*fn)(void), double timeout)
 {
     int fd;
@@ -368,6 +380,48 @@ bool harness_threads(void *(*fn)(void *), void *const args[], void *results[], i
     free(t);
     free(b);
     return true;
+}
+
+/* ---- calls that must wait ------------------------------------------------ */
+
+struct pending {
+    pthread_t thread;
+    void *(*fn)(void *);
+    void *arg;
+    event_t *returned;
+};
+
+static void *run_pending(void *arg)
+{
+    pending_t *p = arg;
+    void *result = p->fn(p->arg);
+
+    event_set(p->returned);
+    return result;
+}
+
+pending_t *pending_start(void *(*fn)(void *), void *arg)
+{
+    pending_t *p = alloc_zeroed(1, sizeof *p);
+
+    *p = (pending_t){ .fn = fn, .arg = arg, .returned = event_create() };
+    PT(pthread_create(&p->thread, NULL, run_pending, p));
+    return p;
+}
+
+bool pending_returned(pending_t *p, double seconds)
+{
+    return event_wait(p->returned, seconds);
+}
+
+void *pending_join(pending_t *p)
+{
+    void *result;
+
+    PT(pthread_join(p->thread, &result));
+    event_destroy(p->returned);
+    free(p);
+    return result;
 }
 
 /* ---- the thread spy ------------------------------------------------------ */

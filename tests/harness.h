@@ -47,6 +47,9 @@ struct run harness_run_debug(const char *program, const char *const args[],
                              double time_scale, double timeout);
 void run_free(struct run *r);
 
+/* Assert that `program arg` is refused with one "error: ..." line and status 2. */
+void assert_refuses_argument(const char *program, const char *arg);
+
 /* Run fn() in a child process (output captured, killed after timeout). */
 struct run harness_fork(void (*fn)(void), double timeout);
 
@@ -90,6 +93,20 @@ void *concurrency_rendezvous(void *want);
  */
 bool harness_threads(void *(*fn)(void *), void *const args[], void *results[], int n,
                      double timeout);
+
+/*
+ * A call that must wait. pending_start() runs fn(arg) on a new thread;
+ * pending_returned() waits at most `seconds` for fn to return and says
+ * whether it did; pending_join() waits for it without limit (the test's
+ * own time limit bounds it), returns what fn returned and frees p.
+ * The usual test: start the call, check that it has not returned within
+ * 0.2 s, do what should release it, join. A right answer waits however
+ * long it is watched, so that check never fails it by bad timing.
+ */
+typedef struct pending pending_t;
+pending_t *pending_start(void *(*fn)(void *), void *arg);
+bool pending_returned(pending_t *p, double seconds);
+void *pending_join(pending_t *p);
 
 /* The thread spy: counts from spy_start() on. */
 void spy_start(void);

@@ -75,11 +75,7 @@ END_TEST
 
 START_TEST(an_argument_is_refused_with_one_line_and_status_2)
 {
-    struct run r = harness_run("single_thread", (const char *[]){ "abc", NULL }, SCALE, 5);
-    ck_assert_int_eq(r.exit_code, 2);
-    ck_assert_msg(strncmp(r.out, "error: ", 7) == 0 && strchr(r.out, '\n') == r.out + strlen(r.out) - 1,
-                  "expected one 'error: ...' line, got:\n%s", r.out);
-    run_free(&r);
+    assert_refuses_argument("single_thread", "abc");
 }
 END_TEST
 

@@ -45,10 +45,7 @@ END_TEST
 
 START_TEST(racecond_refuses_an_argument)
 {
-    struct run r = harness_run("racecond", (const char *[]){ "2", NULL }, FULL_WINDOW, 5);
-    ck_assert_int_eq(r.exit_code, 2);
-    ck_assert_msg(strncmp(r.out, "error: ", 7) == 0, "expected one 'error: ...' line, got:\n%s", r.out);
-    run_free(&r);
+    assert_refuses_argument("racecond", "2");
 }
 END_TEST
 

@@ -1,6 +1,5 @@
 /* test_05_lock.c - lesson 5: the lock fixes the race; exercise 5. */
 #include "account.h"
-#include "event.h"
 #include "harness.h"
 #include "pt.h"
 
@@ -67,13 +66,8 @@ END_TEST
 START_TEST(demos_refuse_an_argument)
 {
     static const char *const programs[] = { "fixrace", "cache" };
-    for (size_t i = 0; i < 2; i++) {
-        struct run r = harness_run(programs[i], (const char *[]){ "x", NULL }, SCALE, 5);
-        ck_assert_msg(r.exit_code == 2 && strncmp(r.out, "error: ", 7) == 0,
-                      "%s x: expected one 'error: ...' line and status 2, got %d:\n%s", programs[i],
-                      r.exit_code, r.out);
-        run_free(&r);
-    }
+    for (size_t i = 0; i < sizeof programs / sizeof *programs; i++)
+        assert_refuses_argument(programs[i], "x");
 }
 END_TEST
 
@@ -156,12 +150,10 @@ START_TEST(many_threads_never_overdraw)
 END_TEST
 
 /* One call of each function, made from another thread. */
-static event_t *returned;
 static void *call_deposit(void *unused)
 {
     (void)unused;
     account_deposit(&account, 1);
-    event_set(returned);
     return NULL;
 }
 
@@ -169,7 +161,6 @@ static void *call_withdraw(void *unused)
 {
     (void)unused;
     account_withdraw(&account, 1);
-    event_set(returned);
     return NULL;
 }
 
@@ -177,27 +168,18 @@ static void *call_balance(void *unused)
 {
     (void)unused;
     account_balance(&account);
-    event_set(returned);
     return NULL;
 }
 
-/*
- * While this thread holds the account's lock, a call from another thread
- * must not return: it has to wait for the lock. 0.2 s is long enough for an
- * unlocked call to return, and a correct one cannot return however long
- * we wait, so the outcome never depends on timing for a right answer.
- */
+/* While this thread holds the account's lock, a call from another thread
+ * must not return: it has to wait for the lock. */
 static void assert_waits_for_lock(void *(*call)(void *), const char *name)
 {
-    pthread_t t;
-
-    returned = event_create();
     PT(pthread_mutex_lock(&account.lock));
-    PT(pthread_create(&t, NULL, call, NULL));
-    bool early = event_wait(returned, 0.2);
+    pending_t *p = pending_start(call, NULL);
+    bool early = pending_returned(p, 0.2);
     PT(pthread_mutex_unlock(&account.lock));
-    PT(pthread_join(t, NULL));
-    event_destroy(returned);
+    pending_join(p);
     ck_assert_msg(!early, "%s returned while another thread held the account's lock: "
                   "it must lock a->lock", name);
 }

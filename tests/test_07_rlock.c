@@ -72,13 +72,8 @@ END_TEST
 START_TEST(demos_refuse_an_argument)
 {
     static const char *const programs[] = { "rlock", "relock", "split_lock" };
-    for (size_t i = 0; i < sizeof programs / sizeof *programs; i++) {
-        struct run r = harness_run(programs[i], (const char *[]){ "-1", NULL }, SCALE, 5);
-        ck_assert_msg(r.exit_code == 2 && strncmp(r.out, "error: ", 7) == 0,
-                      "%s -1: expected one 'error: ...' line and status 2, got %d:\n%s", programs[i],
-                      r.exit_code, r.out);
-        run_free(&r);
-    }
+    for (size_t i = 0; i < sizeof programs / sizeof *programs; i++)
+        assert_refuses_argument(programs[i], "-1");
 }
 END_TEST
 

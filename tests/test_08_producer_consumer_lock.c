@@ -1,5 +1,4 @@
 /* test_08_producer_consumer_lock.c - lesson 8: a one-message pipeline; exercise 8. */
-#include "event.h"
 #include "harness.h"
 #include "pipeline.h"
 #include "pt.h"
@@ -61,13 +60,8 @@ END_TEST
 START_TEST(demos_refuse_an_argument)
 {
     static const char *const programs[] = { "prodcom_lock", "foreign_unlock" };
-    for (size_t i = 0; i < sizeof programs / sizeof *programs; i++) {
-        struct run r = harness_run(programs[i], (const char *[]){ "10", NULL }, SCALE, 5);
-        ck_assert_msg(r.exit_code == 2 && strncmp(r.out, "error: ", 7) == 0,
-                      "%s 10: expected one 'error: ...' line and status 2, got %d:\n%s", programs[i],
-                      r.exit_code, r.out);
-        run_free(&r);
-    }
+    for (size_t i = 0; i < sizeof programs / sizeof *programs; i++)
+        assert_refuses_argument(programs[i], "10");
 }
 END_TEST
 
@@ -76,21 +70,17 @@ END_TEST
 #define MESSAGES 20000
 
 static struct pipeline pipeline;
-static event_t *returned;
 
 static void *get_one(void *unused)
 {
     (void)unused;
-    void *message = (void *)(intptr_t)pipeline_get_message(&pipeline);
-    event_set(returned);
-    return message;
+    return (void *)(intptr_t)pipeline_get_message(&pipeline);
 }
 
 static void *set_two(void *unused)
 {
     (void)unused;
     pipeline_set_message(&pipeline, 2);
-    event_set(returned);
     return NULL;
 }
 
@@ -105,37 +95,28 @@ END_TEST
 
 START_TEST(get_waits_while_the_slot_is_empty)
 {
-    pthread_t t;
-    void *message;
-
     pipeline_init(&pipeline);
-    returned = event_create();
-    PT(pthread_create(&t, NULL, get_one, NULL));
-    bool early = event_wait(returned, 0.2);
+    pending_t *get = pending_start(get_one, NULL);
+    bool early = pending_returned(get, 0.2);
     pipeline_set_message(&pipeline, 5);
-    PT(pthread_join(t, &message));
+    intptr_t message = (intptr_t)pending_join(get);
     ck_assert_msg(!early, "pipeline_get_message returned from an empty pipeline: it must wait");
-    ck_assert_int_eq((intptr_t)message, 5);
-    event_destroy(returned);
+    ck_assert_int_eq(message, 5);
     pipeline_destroy(&pipeline);
 }
 END_TEST
 
 START_TEST(set_waits_while_the_slot_is_full)
 {
-    pthread_t t;
-
     pipeline_init(&pipeline);
-    returned = event_create();
     pipeline_set_message(&pipeline, 1);
-    PT(pthread_create(&t, NULL, set_two, NULL));
-    bool early = event_wait(returned, 0.2);
+    pending_t *set = pending_start(set_two, NULL);
+    bool early = pending_returned(set, 0.2);
     int first = pipeline_get_message(&pipeline);
-    PT(pthread_join(t, NULL));
+    pending_join(set);
     ck_assert_msg(!early, "pipeline_set_message returned while the slot was full: it must wait");
     ck_assert_int_eq(first, 1);
     ck_assert_int_eq(pipeline_get_message(&pipeline), 2);
-    event_destroy(returned);
     pipeline_destroy(&pipeline);
 }
 END_TEST

@@ -1,7 +1,6 @@
 /* test_09_producer_consumer_queue.c - lesson 9: a queue and an Event; exercise 9. */
 #include "alloc.h"
 #include "bqueue.h"
-#include "event.h"
 #include "harness.h"
 #include "pt.h"
 
@@ -48,17 +47,13 @@ END_TEST
 
 START_TEST(prodcom_queue_refuses_an_argument)
 {
-    struct run r = harness_run("prodcom_queue", (const char *[]){ "abc", NULL }, SCALE, 5);
-    ck_assert_msg(r.exit_code == 2 && strncmp(r.out, "error: ", 7) == 0,
-                  "expected one 'error: ...' line and status 2, got %d:\n%s", r.exit_code, r.out);
-    run_free(&r);
+    assert_refuses_argument("prodcom_queue", "abc");
 }
 END_TEST
 
 /* ---- exercise 9 ---------------------------------------------------------- */
 
 static struct bqueue q;
-static event_t *returned;
 
 START_TEST(items_come_out_in_the_order_they_went_in)
 {
@@ -87,55 +82,43 @@ static void *put_three(void *unused)
 {
     (void)unused;
     bqueue_put(&q, 3);
-    event_set(returned);
     return NULL;
 }
 
 static void *get_one(void *unused)
 {
     (void)unused;
-    void *item = (void *)(intptr_t)bqueue_get(&q);
-    event_set(returned);
-    return item;
+    return (void *)(intptr_t)bqueue_get(&q);
 }
 
 START_TEST(put_waits_while_full_and_a_get_wakes_it)
 {
-    pthread_t t;
-
     bqueue_init(&q, 2);
-    returned = event_create();
     bqueue_put(&q, 1);
     bqueue_put(&q, 2);
-    PT(pthread_create(&t, NULL, put_three, NULL));
-    bool early = event_wait(returned, 0.2);
+    pending_t *put = pending_start(put_three, NULL);
+    bool early = pending_returned(put, 0.2);
     int first = bqueue_get(&q);
-    bool woke = event_wait(returned, 5);
-    PT(pthread_join(t, NULL));
+    bool woke = pending_returned(put, 5);
+    pending_join(put);
     ck_assert_msg(!early, "bqueue_put returned while the queue was full: it must wait");
     ck_assert_msg(woke, "bqueue_put stayed blocked after a get made room");
     ck_assert_int_eq(first, 1);
     ck_assert_int_eq(bqueue_get(&q), 2);
     ck_assert_int_eq(bqueue_get(&q), 3);
-    event_destroy(returned);
     bqueue_destroy(&q);
 }
 END_TEST
 
 START_TEST(get_waits_while_empty_and_a_put_wakes_it)
 {
-    pthread_t t;
-    void *item;
-
     bqueue_init(&q, 2);
-    returned = event_create();
-    PT(pthread_create(&t, NULL, get_one, NULL));
-    bool early = event_wait(returned, 0.2);
+    pending_t *get = pending_start(get_one, NULL);
+    bool early = pending_returned(get, 0.2);
     bqueue_put(&q, 9);
-    PT(pthread_join(t, &item));
+    intptr_t item = (intptr_t)pending_join(get);
     ck_assert_msg(!early, "bqueue_get returned from an empty queue: it must wait");
-    ck_assert_int_eq((intptr_t)item, 9);
-    event_destroy(returned);
+    ck_assert_int_eq(item, 9);
     bqueue_destroy(&q);
 }
 END_TEST

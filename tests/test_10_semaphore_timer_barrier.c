@@ -1,6 +1,5 @@
 /* test_10_semaphore_timer_barrier.c - lesson 10: Semaphore, Timer, Barrier; exercise 10. */
 #include "csem.h"
-#include "event.h"
 #include "harness.h"
 #include "pt.h"
 
@@ -76,20 +75,14 @@ END_TEST
 START_TEST(demos_refuse_an_argument)
 {
     static const char *const programs[] = { "semaphore", "timer", "barrier" };
-    for (size_t i = 0; i < sizeof programs / sizeof *programs; i++) {
-        struct run r = harness_run(programs[i], (const char *[]){ "3", NULL }, SCALE, 5);
-        ck_assert_msg(r.exit_code == 2 && strncmp(r.out, "error: ", 7) == 0,
-                      "%s 3: expected one 'error: ...' line and status 2, got %d:\n%s", programs[i],
-                      r.exit_code, r.out);
-        run_free(&r);
-    }
+    for (size_t i = 0; i < sizeof programs / sizeof *programs; i++)
+        assert_refuses_argument(programs[i], "3");
 }
 END_TEST
 
 /* ---- exercise 10 --------------------------------------------------------- */
 
 static struct csem sem;
-static event_t *returned;
 
 START_TEST(try_acquire_counts_the_permits)
 {
@@ -108,35 +101,23 @@ static void *acquire_one(void *unused)
 {
     (void)unused;
     csem_acquire(&sem);
-    event_set(returned);
     return NULL;
 }
 
 START_TEST(acquire_waits_until_a_release)
 {
-    pthread_t t;
-
     csem_init(&sem, 0);
-    returned = event_create();
-    PT(pthread_create(&t, NULL, acquire_one, NULL));
-    bool early = event_wait(returned, 0.2);
+    pending_t *acquire = pending_start(acquire_one, NULL);
+    bool early = pending_returned(acquire, 0.2);
     csem_release(&sem);
-    bool woke = event_wait(returned, 5);
-    PT(pthread_join(t, NULL));
+    bool woke = pending_returned(acquire, 5);
+    pending_join(acquire);
     ck_assert_msg(!early, "csem_acquire returned with no permit: it must wait");
     ck_assert_msg(woke, "csem_acquire stayed blocked after a release");
     ck_assert_msg(!csem_try_acquire(&sem), "the released permit was not taken by the waiter");
-    event_destroy(returned);
     csem_destroy(&sem);
 }
 END_TEST
-
-static void *acquire_once(void *unused)
-{
-    (void)unused;
-    csem_acquire(&sem);
-    return NULL;
-}
 
 START_TEST(each_release_wakes_one_waiter)
 {
@@ -144,7 +125,7 @@ START_TEST(each_release_wakes_one_waiter)
     /* Four waiters; four releases from this thread must let every one through. */
     pthread_t t[4];
     for (int i = 0; i < 4; i++)
-        PT(pthread_create(&t[i], NULL, acquire_once, NULL));
+        PT(pthread_create(&t[i], NULL, acquire_one, NULL));
     for (int i = 0; i < 4; i++)
         csem_release(&sem);
     for (int i = 0; i < 4; i++)
