@@ -181,9 +181,9 @@ START_TEST(opposite_transfers_finish_and_conserve_the_total)
     static const struct direction there = { 0, 1 }, back = { 1, 0 };
     open_accounts();
     ck_assert_msg(harness_threads(repeat_transfer, (void *const[]){ (void *)&there, (void *)&back },
-                                  NULL, 2, 2),
+                                  NULL, 2, 1),
                   "two threads moving money 1 -> 2 and 2 -> 1, %d times each, did not finish within "
-                  "2 s: each holds one account's lock and waits for the other's (two_locks.c)", TRANSFERS);
+                  "1 s: each holds one account's lock and waits for the other's (two_locks.c)", TRANSFERS);
     ck_assert_int_eq(accounts[0].balance, START_BALANCE);
     ck_assert_int_eq(accounts[1].balance, START_BALANCE);
 }
@@ -193,9 +193,9 @@ START_TEST(many_threads_many_accounts_conserve_the_total)
 {
     void *seeds[4] = { (void *)1, (void *)2, (void *)3, (void *)4 };
     open_accounts();
-    ck_assert_msg(harness_threads(random_transfers, seeds, NULL, 4, 2),
+    ck_assert_msg(harness_threads(random_transfers, seeds, NULL, 4, 1),
                   "4 threads making %d random transfers each among %d accounts did not finish within "
-                  "2 s: a cycle of threads each waiting for the next one's lock", TRANSFERS, ACCOUNTS);
+                  "1 s: a cycle of threads each waiting for the next one's lock", TRANSFERS, ACCOUNTS);
     ck_assert_msg(total() == ACCOUNTS * START_BALANCE, "money was made or lost: total %ld, expected %d",
                   total(), ACCOUNTS * START_BALANCE);
 }

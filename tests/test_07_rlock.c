@@ -172,8 +172,8 @@ START_TEST(concurrent_deliveries_are_whole_and_all_counted)
 
     inventory_init(&inv);
     atomic_store(&writers_done, 0);
-    ck_assert_msg(harness_threads(writer_or_watcher, roles, results, WRITERS + 1, 2),
-                  "%d threads making %d deliveries each did not finish within 2 s", WRITERS, DELIVERIES);
+    ck_assert_msg(harness_threads(writer_or_watcher, roles, results, WRITERS + 1, 1),
+                  "%d threads making %d deliveries each did not finish within 1 s", WRITERS, DELIVERIES);
     ck_assert_msg(results[0] == 0, "another thread saw half a delivery %ld times: add_many must hold "
                   "the lock for the whole delivery", (long)(intptr_t)results[0]);
     for (int i = 0; i < 4; i++)
