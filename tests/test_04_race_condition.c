@@ -7,8 +7,8 @@
 /*
  * The demo runs at full speed (scale 1): its 0.1 s window between read and
  * write is what makes the second thread's read land inside the first
- * thread's update. The brief measured a 10 ms window losing the update in
- * 299 of 300 runs with both cores busy; 0.1 s is ten times that margin.
+ * thread's update. A 10 ms window lost the update in 299 of 300 runs with
+ * both cores busy when measured; 0.1 s is ten times that margin.
  */
 #define FULL_WINDOW 1.0
 
