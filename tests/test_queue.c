@@ -209,6 +209,140 @@ START_TEST(a_million_items_through_many_threads_arrive_once_each)
 }
 END_TEST
 
+/*
+ * A queue of one: every put finds it empty and every get finds it full, so
+ * every item crosses through a wake-up. Half the threads use timed calls
+ * that time out again and again (a timed-out waiter may swallow a signal).
+ * A lost wake-up leaves a thread stuck: harness_threads() then says so.
+ */
+enum { HANDOFFS = 20000 };
+static atomic_uchar handed[2][HANDOFFS];
+
+static void *hand_over(void *arg)
+{
+    intptr_t role = (intptr_t)arg;      /* 0, 1: producers; 2, 3: consumers */
+    bool timed = role % 2 == 1;
+    void *item;
+
+    for (intptr_t i = 0; i < HANDOFFS; i++) {
+        if (role < 2) {
+            item = (void *)(role * HANDOFFS + i + 1);
+            while ((timed ? queue_put_timed(q, item, 0.0005) : queue_put(q, item)) != QUEUE_OK)
+                ;
+        } else {
+            while ((timed ? queue_get_timed(q, &item, 0.0005) : queue_get(q, &item)) != QUEUE_OK)
+                ;
+            intptr_t v = (intptr_t)item - 1;
+            atomic_fetch_add(&handed[v / HANDOFFS][v % HANDOFFS], 1);
+        }
+    }
+    return NULL;
+}
+
+START_TEST(a_queue_of_one_loses_no_wakeup_between_two_producers_and_two_consumers)
+{
+    void *roles[] = { (void *)0, (void *)1, (void *)2, (void *)3 };
+
+    q = queue_create(1);
+    ck_assert_msg(harness_threads(hand_over, roles, NULL, 4, 10),
+                  "a thread was still waiting after 10 s: was a wake-up lost?");
+    ck_assert_uint_eq(queue_size(q), 0);
+    queue_destroy(q);
+    long wrong = 0;
+    for (int p = 0; p < 2; p++)
+        for (int i = 0; i < HANDOFFS; i++)
+            wrong += handed[p][i] != 1;
+    ck_assert_msg(wrong == 0, "%ld items lost or delivered twice", wrong);
+}
+END_TEST
+
+/*
+ * Ping-pong through two queues of one: each ball is the only one in flight,
+ * so if a wake-up were lost, no later put would come to repair it and the
+ * game would stop. Every 8th turn the returner dawdles 50 us, longer than a
+ * getter's watch (spin() in queue.c), so the getter really goes to sleep.
+ */
+enum { RALLIES = 4000 };
+static queue_t *ping, *pong;
+
+static void *return_balls(void *unused)
+{
+    void *ball;
+    (void)unused;
+    for (int i = 0; i < RALLIES; i++) {
+        queue_get(ping, &ball);
+        if (i % 8 == 0)
+            timing_sleep_unscaled(0.00005);
+        queue_put(pong, ball);
+    }
+    return NULL;
+}
+
+static void *serve_balls(void *unused)
+{
+    void *ball;
+    (void)unused;
+    for (intptr_t i = 0; i < RALLIES; i++) {
+        queue_put(ping, (void *)i);
+        queue_get(pong, &ball);
+        if ((intptr_t)ball != i)
+            return (void *)1;
+    }
+    return NULL;
+}
+
+static void *(*const players[])(void *) = { serve_balls, return_balls };
+
+static void *play(void *which)
+{
+    return players[(intptr_t)which](NULL);
+}
+
+START_TEST(ping_pong_through_queues_of_one_loses_no_wakeup)
+{
+    void *sides[] = { (void *)0, (void *)1 }, *results[2];
+
+    ping = queue_create(1);
+    pong = queue_create(1);
+    ck_assert_msg(harness_threads(play, sides, results, 2, 10),
+                  "a player was still waiting after 10 s: was a wake-up lost?");
+    ck_assert_msg(results[0] == NULL, "a ball came back out of turn");
+    queue_destroy(pong);
+    queue_destroy(ping);
+}
+END_TEST
+
+/* The ring grows (holding both locks) while a consumer takes from it. */
+enum { BURST = 1000, GROWN = 200000 };
+
+static void *take_in_order(void *unused)
+{
+    void *item;
+    (void)unused;
+    for (intptr_t i = 0; i < GROWN; i++)
+        if (queue_get(q, &item) != QUEUE_OK || (intptr_t)item != i)
+            return (void *)(i + 1);     /* where the order broke */
+    return NULL;
+}
+
+START_TEST(an_unbounded_queue_grows_while_a_consumer_takes)
+{
+    pthread_t consumer;
+    void *broke;
+
+    q = queue_create(0);
+    for (intptr_t i = 0; i < BURST; i++)    /* grows from 64 slots, alone */
+        queue_put(q, (void *)i);
+    PT(pthread_create(&consumer, NULL, take_in_order, NULL));
+    for (intptr_t i = BURST; i < GROWN; i++)
+        queue_put(q, (void *)i);
+    PT(pthread_join(consumer, &broke));
+    ck_assert_msg(broke == NULL, "item %ld came out of order or not at all", (long)(intptr_t)broke - 1);
+    ck_assert(queue_empty(q));
+    queue_destroy(q);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("queue");
@@ -219,6 +353,9 @@ int main(void)
     tcase_add_test(tc, close_wakes_every_blocked_getter_and_putter);
     tcase_add_test(tc, after_close_puts_are_refused_and_gets_drain_then_report_closed);
     tcase_add_test(tc, a_million_items_through_many_threads_arrive_once_each);
+    tcase_add_test(tc, a_queue_of_one_loses_no_wakeup_between_two_producers_and_two_consumers);
+    tcase_add_test(tc, ping_pong_through_queues_of_one_loses_no_wakeup);
+    tcase_add_test(tc, an_unbounded_queue_grows_while_a_consumer_takes);
     suite_add_tcase(s, tc);
     return harness_main((Suite *[]){ s, NULL });
 }
