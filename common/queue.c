@@ -4,34 +4,46 @@
  * DESIGN: putters and getters take different locks, so a producer and a
  * consumer on two cores do not queue up behind one mutex. This is the
  * two-lock queue of Michael and Scott (1996) that OSTEP's chapter 29
- * shows, on a ring, with the wake-ups of Java's LinkedBlockingQueue.
+ * shows, on a ring.
  *
  *   in  (the put end):  in.lock guards in.index, the next free slot;
  *                        putters wait on in.cond, "not full".
  *   out (the take end): out.lock guards out.index, the oldest item;
  *                        getters wait on out.cond, "not empty".
- *   count (atomic):     a put adds 1 after writing its slot, a get takes
- *                        1 after reading its slot, so no slot is read
- *                        before it is written or written before it is read.
+ *   in.total, out.total (atomic): how many puts and gets have completed.
+ *                        Each is written by its own end only, after the
+ *                        slot, so the queue holds in.total - out.total
+ *                        items and no slot is read before it is written
+ *                        or written again before it is read.
  *   ring, capacity, closed change only with both locks held (in first),
  *   so either lock is enough to read them.
  *
+ * Cache lines. Each end keeps the other end's total as it last read it
+ * (`seen`), and reads the real one again only when `seen` says full (or
+ * empty). While the queue is neither, a put and a get touch no common
+ * line but the ring's. The fields the other end reads have lines of
+ * their own, so its reads do not pull away the line the lock is on.
+ *
  * Wake-ups. A thread that must wait adds itself to its end's `sleepers`
- * *before* its last look at count, then sleeps on the end's condition. A
- * thread that changes count looks at the other end's `sleepers` *after*
- * it, and wakes a sleeper there only if it sees one. All of these are
- * sequentially consistent atomics, so at least one of the two sees the
- * other: either the sleeper sees the new count and does not sleep, or the
- * waker sees the sleeper. No wake-up is lost, and while the consumer keeps
- * up, a put never touches the consumer's lock. Only a transition wakes the
- * other end (empty to not empty, full to not full); a thread that leaves
- * items, or room, behind it passes the wake-up on at its own end.
+ * *before* its last look at the other end's total, then sleeps on the
+ * end's condition. A put or get looks at the other end's `sleepers`
+ * *after* it added to its own total. All of these are sequentially
+ * consistent atomics, so at least one of the two sees the other: either
+ * the sleeper sees the change and does not sleep, or the waker sees the
+ * sleeper. No wake-up is lost, and while nobody sleeps, a put never
+ * touches the getters' lock. The waker takes the sleeper off `sleepers`
+ * itself (and counts a signal in `signals`), so the puts that follow do
+ * not wake it again before it has even run.
  *
  * Spinning. Before it sleeps, the first thread in line at an end watches
- * count for about 4 microseconds (spin()). The thread at the other end is
- * usually running on another core and about to change it, and a sleep and
- * a wake-up cost far more than that: with a queue of 10 the watch avoids
- * nearly every sleep. Only one thread per end watches, only when nobody
+ * the other end for about 4 microseconds (spin()). That thread is usually
+ * running on another core and about to make room or an item, and a sleep
+ * and a wake-up cost far more: with a queue of 10 the watch avoids nearly
+ * every sleep. It looks every `gap` pauses, not after each one. Each look
+ * pulls the other end's total to this core; looking after every item
+ * would make every put and get a cache miss. gap is maxsize, at most the
+ * whole watch: a queue of 1 is looked at often, a big one once, when a
+ * batch has built up. Only one thread per end watches, only when nobody
  * sleeps there already (the next item would go to the sleeper), and never
  * when this process may use one CPU only: there the thread it waits for
  * cannot run while it watches.
@@ -55,29 +67,37 @@
 #define CACHE_LINE 64
 #define SPINS 200               /* about 4 us: 200 x86 `pause`s of 19 ns on the bench machine */
 
-/* One end of the queue, on cache lines of its own. */
+/*
+ * One end of the queue. Its own threads use the first lines; the other
+ * end reads `total` (when its `seen` says full or empty) and `sleepers`
+ * (after every put or get), so each of those has a line of its own.
+ */
 struct end {
     alignas(CACHE_LINE) pthread_mutex_t lock;
     pthread_cond_t cond;
     size_t index;               /* in: the next free slot; out: the oldest item */
-    atomic_uint sleepers;       /* threads between their announcement and their wake-up */
-    atomic_bool spinning;       /* a thread is watching count (spin()) */
+    size_t seen;                /* the other end's total, as last read: never ahead of it */
+    unsigned signals;           /* sleepers taken off `sleepers` and signalled, not yet awake */
+    atomic_bool spinning;       /* a thread is watching (spin()) */
+    alignas(CACHE_LINE) atomic_size_t total;    /* puts (in) or gets (out) completed */
+    alignas(CACHE_LINE) atomic_uint sleepers;   /* threads asleep, or about to be, not yet signalled */
 };
 
 struct queue {
     struct end in, out;
-    alignas(CACHE_LINE) atomic_size_t count;
     alignas(CACHE_LINE) void **ring;
     size_t capacity;            /* slots in ring */
     size_t maxsize;             /* 0: unbounded */
     bool closed;
     bool may_spin;              /* this process may run on more than one CPU */
+    unsigned gap;               /* spin(): pauses between two looks */
 };
 
 static void end_init(struct end *e)
 {
     PT(pthread_mutex_init(&e->lock, NULL));
     pt_cond_init_monotonic(&e->cond);
+    atomic_init(&e->total, 0);
     atomic_init(&e->sleepers, 0);
     atomic_init(&e->spinning, false);
 }
@@ -102,7 +122,7 @@ queue_t *queue_create(size_t maxsize)
     q->capacity = maxsize > 0 && maxsize < 64 ? maxsize : 64;
     q->ring = alloc_zeroed(q->capacity, sizeof *q->ring);
     q->may_spin = more_than_one_cpu();
-    atomic_init(&q->count, 0);
+    q->gap = maxsize > 0 && maxsize < SPINS ? (unsigned)maxsize : SPINS;
     end_init(&q->in);
     end_init(&q->out);
     return q;
@@ -116,14 +136,45 @@ void queue_destroy(queue_t *q)
     free(q);
 }
 
-static bool is_full(queue_t *q)
+/*
+ * Holding in.lock: does the queue hold `limit` items or more? in.total
+ * cannot move; out.total only grows, so in.seen can only overstate the
+ * count. Only when it says yes is out.total read again.
+ */
+static bool holds(queue_t *q, size_t limit)
 {
-    return q->maxsize > 0 && atomic_load(&q->count) >= q->maxsize;
+    size_t puts = atomic_load(&q->in.total);
+    if (puts - q->in.seen < limit)
+        return false;
+    q->in.seen = atomic_load(&q->out.total);
+    return puts - q->in.seen >= limit;
 }
 
-static bool is_empty(queue_t *q)
+static bool full_at_in(queue_t *q)
 {
-    return atomic_load(&q->count) == 0;
+    return q->maxsize > 0 && holds(q, q->maxsize);
+}
+
+/* Holding out.lock: the same with the ends swapped. */
+static bool empty_at_out(queue_t *q)
+{
+    size_t gets = atomic_load(&q->out.total);
+    if (q->out.seen != gets)
+        return false;
+    q->out.seen = atomic_load(&q->in.total);
+    return q->out.seen == gets;
+}
+
+/* Holding no lock, for spin(): guesses, good enough to stop watching. */
+static bool looks_full(queue_t *q)
+{
+    size_t gets = atomic_load(&q->out.total);
+    return q->maxsize > 0 && atomic_load(&q->in.total) - gets >= q->maxsize;
+}
+
+static bool looks_empty(queue_t *q)
+{
+    return atomic_load(&q->out.total) == atomic_load(&q->in.total);
 }
 
 /* Tell the CPU this is a wait loop (it saves power and yields to a sibling thread). */
@@ -136,59 +187,77 @@ static inline void cpu_relax(void)
 #endif
 }
 
-/* Before taking e's lock: while blocked(q), watch count a moment, if first in line. */
-static void spin(queue_t *q, struct end *e, bool (*blocked)(queue_t *))
+/* Holding no lock: while looks_blocked(q), watch a moment, if first in line at e. */
+static void spin(queue_t *q, struct end *e, bool (*looks_blocked)(queue_t *))
 {
-    if (!q->may_spin || !blocked(q) || atomic_load(&e->sleepers) > 0
-        || atomic_exchange(&e->spinning, true))
+    if (atomic_load(&e->sleepers) > 0 || atomic_exchange(&e->spinning, true))
         return;
-    for (int i = 0; i < SPINS && blocked(q); i++)
-        cpu_relax();
+    for (unsigned paused = 0; paused < SPINS && looks_blocked(q); paused += q->gap)
+        for (unsigned i = 0; i < q->gap; i++)
+            cpu_relax();
     atomic_store(&e->spinning, false);
 }
 
 /*
- * Holding e->lock: wait while blocked(q) and the queue is open. Returns
- * QUEUE_OK when the caller may go on (closed included: the caller says
- * what that means), `busy` when block is false, QUEUE_TIMEOUT when the
- * deadline (NULL: none) passed.
+ * Holding e->lock: wait while blocked(q) and the queue is open, first
+ * watching a moment without the lock, then asleep. Returns QUEUE_OK when
+ * the caller may go on (closed included: the caller says what that
+ * means), `busy` when block is false, QUEUE_TIMEOUT when the deadline
+ * (NULL: none) passed.
  */
 static enum queue_status wait_at(queue_t *q, struct end *e, bool (*blocked)(queue_t *),
-                                 enum queue_status busy, bool block,
-                                 const struct timespec *deadline)
+                                 bool (*looks_blocked)(queue_t *), enum queue_status busy,
+                                 bool block, const struct timespec *deadline)
 {
+    bool watched = !q->may_spin;
     while (!q->closed && blocked(q)) {
         if (!block)
             return busy;
+        if (!watched) {
+            watched = true;
+            PT(pthread_mutex_unlock(&e->lock));
+            spin(q, e, looks_blocked);
+            PT(pthread_mutex_lock(&e->lock));
+            continue;
+        }
         bool woken = true;
         atomic_fetch_add(&e->sleepers, 1);
         if (blocked(q))         /* the last look, after the announcement */
             woken = pt_cond_wait_until(&e->cond, &e->lock, deadline);
-        atomic_fetch_sub(&e->sleepers, 1);
+        if (e->signals > 0)
+            e->signals--;       /* a waker took one of us off sleepers */
+        else
+            atomic_fetch_sub(&e->sleepers, 1);
         if (!woken && !q->closed && blocked(q))
             return QUEUE_TIMEOUT;
     }
     return QUEUE_OK;
 }
 
-/* Holding no lock, count just changed: wake one sleeper at end e, if there is one. */
+/* Holding no lock, after a put or get: wake one sleeper at end e, if there is one. */
 static void wake(struct end *e)
 {
     if (atomic_load(&e->sleepers) == 0)
         return;
-    /* The sleeper announced itself holding e->lock and keeps it until it
-     * sleeps: once we hold the lock, it is asleep (or gone). Signalling after
-     * the unlock lets it take the lock at once instead of waiting for ours. */
+    /* A sleeper announces itself holding e->lock and keeps it until it
+     * sleeps: once we hold the lock, the ones still counted are asleep.
+     * Signalling after the unlock lets one take the lock at once. */
     PT(pthread_mutex_lock(&e->lock));
+    bool asleep = atomic_load(&e->sleepers) > 0;
+    if (asleep) {
+        atomic_fetch_sub(&e->sleepers, 1);
+        e->signals++;
+    }
     PT(pthread_mutex_unlock(&e->lock));
-    PT(pthread_cond_signal(&e->cond));
+    if (asleep)
+        PT(pthread_cond_signal(&e->cond));
 }
 
 /* Holding in.lock, the ring full: double it, holding out.lock too so no get moves. */
 static void grow(queue_t *q)
 {
     PT(pthread_mutex_lock(&q->out.lock));
-    size_t count = atomic_load(&q->count);
+    size_t count = atomic_load(&q->in.total) - atomic_load(&q->out.total);
     if (count == q->capacity) {
         size_t bigger = q->capacity * 2;
         if (q->maxsize > 0 && bigger > q->maxsize)
@@ -205,55 +274,51 @@ static void grow(queue_t *q)
     PT(pthread_mutex_unlock(&q->out.lock));
 }
 
+/* The next index after i in the ring. */
+static size_t next(queue_t *q, size_t i)
+{
+    return i + 1 == q->capacity ? 0 : i + 1;
+}
+
 /*
  * The one put: block = false never waits; otherwise wait until deadline
  * (NULL: no limit). Every other put calls this.
  */
 static enum queue_status put(queue_t *q, void *item, bool block, const struct timespec *deadline)
 {
-    size_t before = 1;
-
-    if (block)
-        spin(q, &q->in, is_full);
     PT(pthread_mutex_lock(&q->in.lock));
-    enum queue_status status = wait_at(q, &q->in, is_full, QUEUE_FULL, block, deadline);
+    enum queue_status status = wait_at(q, &q->in, full_at_in, looks_full, QUEUE_FULL,
+                                       block, deadline);
     if (status == QUEUE_OK && q->closed) {
         status = QUEUE_CLOSED;
     } else if (status == QUEUE_OK) {
-        if (atomic_load(&q->count) == q->capacity)
+        if (holds(q, q->capacity))
             grow(q);
         q->ring[q->in.index] = item;
-        q->in.index = (q->in.index + 1) % q->capacity;
-        before = atomic_fetch_add(&q->count, 1);
-        if (!is_full(q) && atomic_load(&q->in.sleepers) > 0)
-            PT(pthread_cond_signal(&q->in.cond));   /* room left: the next putter */
+        q->in.index = next(q, q->in.index);
+        atomic_fetch_add(&q->in.total, 1);
     }
     PT(pthread_mutex_unlock(&q->in.lock));
-    if (before == 0)
-        wake(&q->out);                              /* it was empty */
+    if (status == QUEUE_OK)
+        wake(&q->out);
     return status;
 }
 
 static enum queue_status get(queue_t *q, void **item, bool block, const struct timespec *deadline)
 {
-    size_t before = 0;
-
-    if (block)
-        spin(q, &q->out, is_empty);
     PT(pthread_mutex_lock(&q->out.lock));
-    enum queue_status status = wait_at(q, &q->out, is_empty, QUEUE_EMPTY, block, deadline);
-    if (status == QUEUE_OK && is_empty(q)) {
+    enum queue_status status = wait_at(q, &q->out, empty_at_out, looks_empty, QUEUE_EMPTY,
+                                       block, deadline);
+    if (status == QUEUE_OK && empty_at_out(q)) {
         status = QUEUE_CLOSED;                      /* closed and drained */
     } else if (status == QUEUE_OK) {                /* closed or not, what is there is handed out */
         *item = q->ring[q->out.index];
-        q->out.index = (q->out.index + 1) % q->capacity;
-        before = atomic_fetch_sub(&q->count, 1);
-        if (before > 1 && atomic_load(&q->out.sleepers) > 0)
-            PT(pthread_cond_signal(&q->out.cond));  /* items left: the next getter */
+        q->out.index = next(q, q->out.index);
+        atomic_fetch_add(&q->out.total, 1);
     }
     PT(pthread_mutex_unlock(&q->out.lock));
-    if (q->maxsize > 0 && before == q->maxsize)
-        wake(&q->in);                               /* it was full */
+    if (status == QUEUE_OK)
+        wake(&q->in);
     return status;
 }
 
@@ -285,17 +350,21 @@ void queue_close(queue_t *q)
     PT(pthread_mutex_unlock(&q->in.lock));
 }
 
+/* Holding out.lock, out.total cannot move: the difference is a count the queue really had. */
 size_t queue_size(queue_t *q)
 {
-    return atomic_load(&q->count);
+    PT(pthread_mutex_lock(&q->out.lock));
+    size_t count = atomic_load(&q->in.total) - atomic_load(&q->out.total);
+    PT(pthread_mutex_unlock(&q->out.lock));
+    return count;
 }
 
 bool queue_empty(queue_t *q)
 {
-    return is_empty(q);
+    return queue_size(q) == 0;
 }
 
 bool queue_full(queue_t *q)
 {
-    return is_full(q);
+    return q->maxsize > 0 && queue_size(q) >= q->maxsize;
 }
