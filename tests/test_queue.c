@@ -210,8 +210,8 @@ START_TEST(a_million_items_through_many_threads_arrive_once_each)
 END_TEST
 
 /*
- * A queue of one between two producers and two consumers: every put makes
- * it full and every get empty, so every item is a transition at both ends.
+ * A queue of one between two producers and two consumers: every put fills
+ * it and every get empties it, so nearly every call waits for another.
  * Half the threads use timed calls that time out again and again (POSIX
  * lets a waiter that times out swallow a signal meant for another). Every
  * item must arrive once, and no thread may be left waiting. (A lost wake-up
