@@ -209,12 +209,12 @@ static enum queue_status wait_at(queue_t *q, struct end *e, bool (*blocked)(queu
                                  bool (*looks_blocked)(queue_t *), enum queue_status busy,
                                  bool block, const struct timespec *deadline)
 {
-    bool watched = !q->may_spin;
+    bool may_watch = q->may_spin;
     while (!q->closed && blocked(q)) {
         if (!block)
             return busy;
-        if (!watched) {
-            watched = true;
+        if (may_watch) {
+            may_watch = false;
             PT(pthread_mutex_unlock(&e->lock));
             spin(q, e, looks_blocked);
             PT(pthread_mutex_lock(&e->lock));
