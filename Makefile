@@ -3,7 +3,8 @@
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-STD     := -std=c11 -Wall -Wextra -Werror -pthread -D_POSIX_C_SOURCE=200809L
+WARN    := -std=c11 -Wall -Wextra -pthread -D_POSIX_C_SOURCE=200809L
+STD     := $(WARN) -Werror
 BUILD   := build
 WORKBOOK := scripts/workbook
 
@@ -13,20 +14,24 @@ STUBS     := $(patsubst solutions/%,lessons/%,$(SOLUTIONS))
 DEMO_SRC  := $(filter-out $(STUBS),$(wildcard lessons/*/*.c))
 DEMOS     := $(addprefix $(BUILD)/bin/,$(notdir $(DEMO_SRC:.c=)))
 
+COMMON_H   := $(wildcard common/*.h)
 COMMON_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard common/*.c))
 LIBCOMMON  := $(BUILD)/libcommon.a
-HARNESS    := $(BUILD)/obj/tests/harness.o
+HARNESS_H  := $(wildcard tests/harness/*.h)
+HARNESS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %/harness_probe.c,$(wildcard tests/harness/*.c)))
+SPY_HOOK   := tests/harness/spy_hook.h
 MODULE_TESTS := $(notdir $(basename $(wildcard tests/test_[a-z]*.c)))
 
 # Check is needed only for tests; `make lesson-N` must work without it.
-CHECK_FLAGS = $(shell pkg-config --cflags --libs check 2>/dev/null)
-TEST_LDFLAGS = -Wl,--wrap=pthread_create -Wl,--wrap=pthread_join
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 COMPILE = $(CC) $(STD) $(CFLAGS) -Icommon
-LINK_TEST = $(COMPILE) -Itests -DBIN_DIR='"$(CURDIR)/$(BUILD)/bin"' $(TEST_LDFLAGS)
+TEST_INCLUDES = -Icommon -Itests/harness $(CHECK_CFLAGS)
 
 .PHONY: all demos tests help list test check grade bench clean FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
+.SECONDEXPANSION:
 
 all: demos
 
@@ -57,55 +62,59 @@ clean:
 # Throughput of common/queue and common/executor, always at -O2.
 bench: $(BUILD)/bench
 	@$(BUILD)/bench
-$(BUILD)/bench: tests/bench.c $(wildcard common/*.c common/*.h)
+$(BUILD)/bench: tests/bench.c $(wildcard common/*.c) $(COMMON_H)
 	@mkdir -p $(@D)
 	$(CC) $(STD) -O2 -Icommon tests/bench.c $(wildcard common/*.c) -lm -o $@
 FORCE:
 
-$(BUILD)/obj/%.o: %.c $(wildcard common/*.h) $(wildcard tests/*.h)
+$(BUILD)/obj/common/%.o: common/%.c $(COMMON_H)
 	@mkdir -p $(@D)
 	$(COMPILE) -c $< -o $@
 
 $(LIBCOMMON): $(COMMON_OBJ)
 	$(AR) rcs $@ $^
 
-$(HARNESS): tests/harness.c tests/harness.h $(wildcard common/*.h)
-	@mkdir -p $(@D)
-	$(COMPILE) $(shell pkg-config --cflags check 2>/dev/null) -DBIN_DIR='"$(CURDIR)/$(BUILD)/bin"' -c $< -o $@
-
 # Demos: every lessons/NN-slug/name.c that is not an exercise is build/bin/name.
 vpath %.c $(addprefix lessons/,$(LESSONS))
-$(BUILD)/bin/%: %.c $(LIBCOMMON) $(wildcard common/*.h)
+$(BUILD)/bin/%: %.c $(LIBCOMMON) $(COMMON_H)
 	@mkdir -p $(@D)
 	$(COMPILE) $< $(LIBCOMMON) -lm -o $@
 
+# The harness, and test files: a lesson's test file sees its lesson's headers.
+$(BUILD)/obj/tests/harness/%.o: tests/harness/%.c $(HARNESS_H) $(COMMON_H)
+	@mkdir -p $(@D)
+	$(COMPILE) $(TEST_INCLUDES) -DBIN_DIR='"$(CURDIR)/$(BUILD)/bin"' -c $< -o $@
+$(BUILD)/obj/tests/test_%.o: tests/test_%.c $(HARNESS_H) $(COMMON_H) $$(wildcard lessons/$$(subst _,-,$$*)/*.h)
+	@mkdir -p $(@D)
+	$(COMPILE) $(TEST_INCLUDES) -Ilessons/$(subst _,-,$*) -c $< -o $@
+
+# Code the tests watch through the spies (spy_hook.h forced in front).
+$(BUILD)/spied/%.o: %.c $(SPY_HOOK) $(COMMON_H)
+	@mkdir -p $(@D)
+	$(COMPILE) -include $(SPY_HOOK) -Itests/harness -c $< -o $@
+SPIED_test_executor := $(BUILD)/spied/common/executor.o
+
 # Tests of common/ and of the harness itself.
-$(BUILD)/tests/%: tests/%.c $(HARNESS) $(LIBCOMMON) $(DEMOS) $(BUILD)/tests/harness_probe
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(SPIED_$$*) $(HARNESS) $(LIBCOMMON) | $(DEMOS) $(BUILD)/tests/harness_probe
 	@mkdir -p $(@D)
-	$(LINK_TEST) $< $(HARNESS) $(LIBCOMMON) $(CHECK_FLAGS) -o $@
-
-$(BUILD)/tests/harness_probe: tests/harness_probe.c $(HARNESS) $(LIBCOMMON)
+	$(CC) $(STD) $(CFLAGS) $^ $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
+$(BUILD)/tests/harness_probe: $(BUILD)/obj/tests/harness/harness_probe.o $(HARNESS) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(LINK_TEST) $< $(HARNESS) $(LIBCOMMON) $(CHECK_FLAGS) -o $@
+	$(CC) $(STD) $(CFLAGS) $^ $(CHECK_LIBS) -lm -o $@
 
-# Lesson tests, three ways: against solutions/, against the student's file
-# in lessons/, and against the stub as committed (scripts/workbook extracts it).
-define LESSON_TESTS
-$(1)_ID  := $$(subst -,_,$(1))
-$(1)_EX  := $$(notdir $$(wildcard solutions/$(1)/*.c))
-$(1)_DEP := tests/test_$$($(1)_ID).c $$(HARNESS) $$(LIBCOMMON) $$(DEMOS)
-$(BUILD)/tests/solution/test_$$($(1)_ID): $$($(1)_DEP) $$(addprefix solutions/$(1)/,$$($(1)_EX))
-	@mkdir -p $$(@D)
-	$$(LINK_TEST) -Ilessons/$(1) $$(filter %.c,$$^) $$(HARNESS) $$(LIBCOMMON) $$(CHECK_FLAGS) -o $$@
-$(BUILD)/tests/student/test_$$($(1)_ID): $$($(1)_DEP) $$(addprefix lessons/$(1)/,$$($(1)_EX))
-	@mkdir -p $$(@D)
-	$$(LINK_TEST) -Ilessons/$(1) $$(filter %.c,$$^) $$(HARNESS) $$(LIBCOMMON) $$(CHECK_FLAGS) -o $$@
-$(BUILD)/tests/stub/test_$$($(1)_ID): $$($(1)_DEP) $$(addprefix $(BUILD)/stubs/$(1)/,$$($(1)_EX))
-	@mkdir -p $$(@D)
-	$$(LINK_TEST) -Ilessons/$(1) $$(filter %.c,$$^) $$(HARNESS) $$(LIBCOMMON) $$(CHECK_FLAGS) -o $$@
-endef
-$(foreach l,$(LESSONS),$(if $(wildcard tests/test_$(subst -,_,$(l)).c),$(eval $(call LESSON_TESTS,$(l)))))
+# Lesson tests, built from a "set": build/sets/<tag>/<lesson>/ holds one copy
+# of each exercise file of the lesson (scripts/workbook puts them there: the
+# reference answers, the student's files, the stubs as committed, a wrong
+# answer from tests/wrong/, a student of a class). Exercise files are the
+# student's code: compiled with warnings shown but not fatal, with the
+# lesson's own headers (never a copy's), and with the spies hooked in.
+set_lesson = $(notdir $(patsubst %/,%,$(dir $(1))))
+$(BUILD)/sets/%.o: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(wildcard lessons/$$(call set_lesson,$$*)/*.h)
+	$(CC) $(WARN) $(if $(filter solution/%,$*),-Werror) $(CFLAGS) -Icommon -Itests/harness \
+	    -Ilessons/$(call set_lesson,$*) -include $(SPY_HOOK) -c $< -o $@
+$(BUILD)/sets/%/test: $$(addsuffix .o,$$(basename $$(wildcard $(BUILD)/sets/$$*/*.c))) \
+                      $(BUILD)/obj/tests/test_$$(subst -,_,$$(notdir $$*)).o $(HARNESS) $(LIBCOMMON) | $(DEMOS)
+	$(CC) $(STD) $(CFLAGS) $(filter %.o,$^) $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
 
-# Everything `make test` runs, for scripts/workbook.
-tests: $(DEMOS) $(addprefix $(BUILD)/tests/,$(MODULE_TESTS)) \
-       $(foreach l,$(LESSONS),$(if $(wildcard tests/test_$(subst -,_,$(l)).c),$(BUILD)/tests/solution/test_$(subst -,_,$(l))))
+# What `make test` needs besides the sets, for scripts/workbook.
+tests: $(DEMOS) $(addprefix $(BUILD)/tests/,$(MODULE_TESTS))

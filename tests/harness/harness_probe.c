@@ -1,7 +1,8 @@
 /*
  * harness_probe.c - tests that must FAIL, run by test_harness.c as a child
- * process: they prove the harness reports an early exit, a pthread_exit(),
- * a crash and a hang as failures, one line each, and keeps going.
+ * process: they prove the harness reports an early exit (exit, _exit,
+ * quick_exit), a pthread_exit(), a crash and a hang as failures, one line
+ * each, and keeps going.
  */
 #include "harness.h"
 
@@ -11,6 +12,8 @@
 #include <unistd.h>
 
 START_TEST(calls_exit_0) { exit(0); } END_TEST
+START_TEST(calls__exit_0) { _exit(0); } END_TEST
+START_TEST(calls_quick_exit_0) { quick_exit(0); } END_TEST
 START_TEST(calls_pthread_exit) { pthread_exit(NULL); } END_TEST
 START_TEST(crashes) { raise(SIGSEGV); } END_TEST
 START_TEST(hangs) { pause(); } END_TEST
@@ -21,6 +24,8 @@ int main(void)
     Suite *s = suite_create("probe");
     TCase *tc = harness_tcase("probe", 0.2);
     tcase_add_test(tc, calls_exit_0);
+    tcase_add_test(tc, calls__exit_0);
+    tcase_add_test(tc, calls_quick_exit_0);
     tcase_add_test(tc, calls_pthread_exit);
     tcase_add_test(tc, crashes);
     tcase_add_test(tc, hangs);

@@ -2,19 +2,22 @@
  * harness.h - what every test file shares.
  *
  * - harness_tcase(): a Check test case that runs each test in its own
- *   forked process with a time limit, and that fails a test whose code
- *   ends the process early (exit(0), pthread_exit() in the test's thread):
- *   Check alone would count such a child as a pass.
+ *   forked process with a time limit. A test passes only when its process
+ *   ends the way the harness ends it after the test function returned (an
+ *   exit status of its own, HARNESS_PASSED): code under test that calls
+ *   exit(), _exit() or pthread_exit() in the test's thread cannot pass a
+ *   test that way. A test that runs out of time fails with what each
+ *   thread was doing (spy.h), never with a bare "timeout".
  * - harness_main(): runs the suites in fork mode, prints one line per test,
  *   and records the counts for scripts/workbook.
  * - harness_run(): runs a built demo as a child process with scaled time
  *   and a deadline, and returns what it printed.
- * - spy_*: the test binaries are linked with --wrap=pthread_create and
- *   --wrap=pthread_join, so a test can see every thread the code under
- *   test starts and joins, and the argument each one was given.
+ * - spy.h: what the exercise's own pthread calls did.
  */
 #ifndef WORKBOOK_HARNESS_H
 #define WORKBOOK_HARNESS_H
+
+#include "spy.h"
 
 #include <check.h>
 #include <stdbool.h>
@@ -22,6 +25,16 @@
 
 /* A test case whose tests get `seconds` each (0: the default, 5 s). */
 TCase *harness_tcase(const char *name, double seconds);
+
+/* The exit status of a test process that reached the end of its test. */
+#define HARNESS_PASSED 61
+/* Every test is added so that only that status passes it. */
+#undef tcase_add_test
+#define tcase_add_test(tc, tf) tcase_add_exit_test((tc), (tf), HARNESS_PASSED)
+
+/* CK_TIMEOUT_MULTIPLIER (default 1): slower builds (sanitizers) raise it,
+ * and every time limit of the harness grows with it. */
+double harness_slowdown(void);
 
 /* Run the NULL-terminated suites; the process's exit status. */
 int harness_main(Suite *suites[]);
@@ -107,12 +120,12 @@ typedef struct pending pending_t;
 pending_t *pending_start(void *(*fn)(void *), void *arg);
 bool pending_returned(pending_t *p, double seconds);
 void *pending_join(pending_t *p);
-
-/* The thread spy: counts from spy_start() on. */
-void spy_start(void);
-size_t spy_created(void);           /* pthread_create calls that succeeded */
-void *spy_create_arg(size_t i);     /* the arg given to the i-th one */
-size_t spy_joined(void);            /* pthread_join calls on those threads */
-size_t spy_live_max(void);          /* most created-and-not-yet-joined at once */
+/*
+ * Assert that the pending call is asleep in a wait (a condition wait, a
+ * lock, a join) and stays asleep, making no pthread call for 0.1 s, while
+ * nothing it waits for happens. `what` names the call in the message. A
+ * call that returns, sleeps and looks again, or spins, fails it.
+ */
+void pending_assert_waits(pending_t *p, const char *what);
 
 #endif

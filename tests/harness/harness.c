@@ -1,4 +1,4 @@
-/* harness.c - fork-mode runner, exit guard, child processes, thread spy. */
+/* harness.c - fork-mode runner, exit guard, hang report, child processes, waiting calls. */
 #include "harness.h"
 
 #include "alloc.h"
@@ -22,23 +22,75 @@
 #error "BIN_DIR must name the directory of the built demos"
 #endif
 
-/* ---- the exit guard ------------------------------------------------------ */
+/* ---- the exit guard and the hang report ----------------------------------- */
 
-static int test_finished;
+static int test_finished, forked_child;
 
+/*
+ * Registered with atexit() in the test's process. Check's child calls
+ * exit(0) after the test function and its teardowns returned: only then is
+ * the status HARNESS_PASSED. An exit() from the code under test lands here
+ * too, and fails the test; an _exit() or a pthread_exit() of the test's
+ * thread never reaches here and ends with a status Check reports as an
+ * early exit.
+ */
 static void exit_guard(void)
 {
-    if (!test_finished)
-        ck_abort_msg("the process ended before the test did: the code under test "
-                     "called exit() or pthread_exit() (or returned from main's thread)");
+    if (forked_child)
+        return;                 /* harness_fork()'s child: its exit is the point */
+    if (test_finished)
+        _exit(HARNESS_PASSED);
+    ck_abort_msg("the process ended before the test did: the code under test "
+                 "called exit() or pthread_exit() (or returned from main's thread)");
 }
 
-/* Runs in the test's own process, before the test. */
-static void arm_guard(void)
+double harness_slowdown(void)
 {
+    const char *env = getenv("CK_TIMEOUT_MULTIPLIER");
+    double m = env != NULL ? strtod(env, NULL) : 1;
+    return m >= 1 ? m : 1;
+}
+
+/* Fails the test a little before Check's own timer would, saying who waits where. */
+static void *hang_report(void *arg)
+{
+    double seconds = *(double *)arg;
+    static char threads[8192];
+
+    timing_sleep_unscaled(seconds);
+    spy_describe_all(threads, sizeof threads);
+    ck_abort_msg("the test did not finish within %g s. %s%s", seconds,
+                 threads[0] != '\0' ? "What the threads of the code under test were doing:\n"
+                                     : "(the code under test made no pthread call that could wait)",
+                 threads);
+    return NULL;
+}
+
+/* Runs when the test's thread ends by pthread_exit(), not when it returns. */
+static void thread_guard(void *unused)
+{
+    (void)unused;
+    if (!test_finished)
+        ck_abort_msg("the test's thread ended before the test did: the code under test called "
+                     "pthread_exit() in it");
+}
+
+/* Runs in the test's own process, before the test; limit is its case's time limit. */
+static void arm_guard(double limit)
+{
+    static double seconds;
+    static pthread_key_t key;
+    pthread_t reporter;
+
     test_finished = 0;
     if (atexit(exit_guard) != 0 || at_quick_exit(exit_guard) != 0)
         ck_abort_msg("cannot register the exit guard");
+    PT(pthread_key_create(&key, thread_guard));
+    PT(pthread_setspecific(key, &key));
+    spy_start();
+    seconds = limit * harness_slowdown();
+    PT(pthread_create(&reporter, NULL, hang_report, &seconds));
+    PT(pthread_detach(reporter));
 }
 
 /* Runs in the test's own process only when the test function returned. */
@@ -47,11 +99,35 @@ static void disarm_guard(void)
     test_finished = 1;
 }
 
+/*
+ * Check's fixtures take no argument, so each test case gets a setup of its
+ * own that knows the case's time limit: one of these, by index.
+ */
+#define CASES 16
+static double limits[CASES];
+static int ncases;
+#define SETUP(i) static void setup_##i(void) { arm_guard(limits[i]); }
+SETUP(0) SETUP(1) SETUP(2) SETUP(3) SETUP(4) SETUP(5) SETUP(6) SETUP(7)
+SETUP(8) SETUP(9) SETUP(10) SETUP(11) SETUP(12) SETUP(13) SETUP(14) SETUP(15)
+static void (*const setups[CASES])(void) = {
+    setup_0, setup_1, setup_2, setup_3, setup_4, setup_5, setup_6, setup_7,
+    setup_8, setup_9, setup_10, setup_11, setup_12, setup_13, setup_14, setup_15,
+};
+
 TCase *harness_tcase(const char *name, double seconds)
 {
     TCase *tc = tcase_create(name);
-    tcase_add_checked_fixture(tc, arm_guard, disarm_guard);
-    tcase_set_timeout(tc, seconds > 0 ? seconds : 5);
+
+    if (seconds <= 0)
+        seconds = 5;
+    if (ncases == CASES) {
+        fprintf(stderr, "harness: at most %d test cases per test file\n", CASES);
+        abort();
+    }
+    limits[ncases] = seconds;
+    tcase_add_checked_fixture(tc, setups[ncases++], disarm_guard);
+    /* Check's own timer is the backstop, one second after the hang report. */
+    tcase_set_timeout(tc, seconds + 1);
     return tc;
 }
 
@@ -216,7 +292,7 @@ struct run harness_fork(void (*fn)(void), double timeout)
     pid_t pid = fork_piped(&fd);
 
     if (pid == 0) {
-        test_finished = 1;      /* the child's exit is the point here */
+        forked_child = 1;       /* the child's exit is the point here */
         fn();
         _exit(0);
     }
@@ -388,14 +464,17 @@ struct pending {
     pthread_t thread;
     void *(*fn)(void *);
     void *arg;
-    event_t *returned;
+    spy_thread_t *spy;
+    event_t *started, *returned;
 };
 
 static void *run_pending(void *arg)
 {
     pending_t *p = arg;
-    void *result = p->fn(p->arg);
 
+    p->spy = spy_self();
+    event_set(p->started);
+    void *result = p->fn(p->arg);
     event_set(p->returned);
     return result;
 }
@@ -404,8 +483,9 @@ pending_t *pending_start(void *(*fn)(void *), void *arg)
 {
     pending_t *p = alloc_zeroed(1, sizeof *p);
 
-    *p = (pending_t){ .fn = fn, .arg = arg, .returned = event_create() };
+    *p = (pending_t){ .fn = fn, .arg = arg, .started = event_create(), .returned = event_create() };
     PT(pthread_create(&p->thread, NULL, run_pending, p));
+    event_wait(p->started, -1);
     return p;
 }
 
@@ -419,81 +499,50 @@ void *pending_join(pending_t *p)
     void *result;
 
     PT(pthread_join(p->thread, &result));
+    event_destroy(p->started);
     event_destroy(p->returned);
     free(p);
     return result;
 }
 
-/* ---- the thread spy ------------------------------------------------------ */
-
-#define SPY_MAX 1024
-
-int __real_pthread_create(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
-int __real_pthread_join(pthread_t, void **);
-int __wrap_pthread_create(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
-int __wrap_pthread_join(pthread_t, void **);
-
-static pthread_mutex_t spy_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-    pthread_t id;
-    void *arg;
-    bool joined;
-} spied[SPY_MAX];
-static size_t nspied, njoined, live, live_max;
-
-void spy_start(void)
+static bool asleep(enum spy_doing doing)
 {
-    PT(pthread_mutex_lock(&spy_lock));
-    nspied = njoined = live = live_max = 0;
-    PT(pthread_mutex_unlock(&spy_lock));
+    return doing == SPY_WAITING || doing == SPY_LOCKING || doing == SPY_JOINING || doing == SPY_SEM;
 }
 
-int __wrap_pthread_create(pthread_t *id, const pthread_attr_t *attr,
-                          void *(*fn)(void *), void *arg)
+/* A correct wait makes a handful of calls before it sleeps: lock, a
+ * spurious wake-up, the real wait. Far more, and it is looking again and again. */
+#define SETTLING_CALLS 50
+
+void pending_assert_waits(pending_t *p, const char *what)
 {
-    int rc = __real_pthread_create(id, attr, fn, arg);
-    if (rc == 0) {
-        PT(pthread_mutex_lock(&spy_lock));
-        if (nspied < SPY_MAX) {
-            spied[nspied].id = *id;
-            spied[nspied].arg = arg;
-            spied[nspied].joined = false;
-            nspied++;
-        }
-        if (++live > live_max)
-            live_max = live;
-        PT(pthread_mutex_unlock(&spy_lock));
+    char now[512];
+    double give_up = timing_now() + 2 * harness_slowdown();
+
+    for (;;) {
+        if (pending_returned(p, 0))
+            ck_abort_msg("%s returned, but nothing it waits for had happened: it must wait", what);
+        enum spy_doing doing = spy_doing(p->spy);
+        if (asleep(doing))
+            break;
+        spy_describe(p->spy, now, sizeof now);
+        if (doing == SPY_SLEEPING || doing == SPY_YIELDING || spy_calls(p->spy) > SETTLING_CALLS)
+            ck_abort_msg("%s polls instead of waiting (%s; %lu pthread calls so far): a thread "
+                         "that waits for another should sleep in pthread_cond_wait, in a while "
+                         "loop, until that thread signals", what, now, spy_calls(p->spy));
+        if (timing_now() > give_up)
+            ck_abort_msg("%s never went to sleep in a wait within %g s (%s): it spins. Wait on a "
+                         "condition variable instead", what, 2 * harness_slowdown(), now);
+        timing_sleep_unscaled(0.001);
     }
-    return rc;
+    unsigned long calls = spy_calls(p->spy);
+    timing_sleep_unscaled(0.1);
+    if (pending_returned(p, 0))
+        ck_abort_msg("%s returned, but nothing it waits for had happened: it must wait", what);
+    unsigned long more = spy_calls(p->spy) - calls;
+    spy_describe(p->spy, now, sizeof now);
+    if (more > 0 || !asleep(spy_doing(p->spy)))
+        ck_abort_msg("%s does not stay asleep: it made %lu pthread calls in 0.1 s while nothing "
+                     "changed (now %s). It polls: wait on a condition variable until another "
+                     "thread signals it", what, more, now);
 }
-
-int __wrap_pthread_join(pthread_t id, void **result)
-{
-    int rc = __real_pthread_join(id, result);
-    if (rc == 0) {
-        PT(pthread_mutex_lock(&spy_lock));
-        for (size_t i = 0; i < nspied; i++) {
-            if (!spied[i].joined && pthread_equal(spied[i].id, id)) {
-                spied[i].joined = true;
-                njoined++;
-                live--;
-                break;
-            }
-        }
-        PT(pthread_mutex_unlock(&spy_lock));
-    }
-    return rc;
-}
-
-#define SPY_GET(type, expr)                     \
-    do {                                        \
-        PT(pthread_mutex_lock(&spy_lock));      \
-        type v_ = (expr);                       \
-        PT(pthread_mutex_unlock(&spy_lock));    \
-        return v_;                              \
-    } while (0)
-
-size_t spy_created(void) { SPY_GET(size_t, nspied); }
-size_t spy_joined(void) { SPY_GET(size_t, njoined); }
-size_t spy_live_max(void) { SPY_GET(size_t, live_max); }
-void *spy_create_arg(size_t i) { SPY_GET(void *, i < nspied ? spied[i].arg : NULL); }

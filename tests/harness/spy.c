@@ -1,0 +1,884 @@
+/*
+ * spy.c - the spies behind spy_hook.h and spy.h.
+ *
+ * DESIGN. One plain mutex, `book`, guards every record here: the threads
+ * (numbered in the order the spies first see them), the mutexes and the
+ * condition variables (found by address in two open-addressed tables), the
+ * counts and the interference plan. It is never held across a real call
+ * that can block. A mutex is recorded as taken only after the real lock
+ * returned and as free before the real unlock, so "the spies say thread T
+ * holds m" implies T really holds it; that makes the deadlock-cycle check
+ * sound: it fails a test only for a cycle that can never untangle.
+ * Failures go through ck_abort_msg(), which in Check's fork mode ends the
+ * test's process from whichever thread calls it.
+ */
+#define _DEFAULT_SOURCE     /* usleep(), for the spy that stands in for it */
+#define SPY_NO_REDIRECT
+#include "spy_hook.h"
+#include "spy.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
+
+#define THREADS 512
+#define SLOTS 1024      /* per table; a power of two */
+#define SITES 4
+
+struct spy_thread {
+    int number;                 /* 0: the test's own thread */
+    pthread_t id;
+    const char *origin;         /* where the code under test started it; NULL: a test's thread */
+    int origin_line;
+    enum spy_doing doing;
+    bool timed;                 /* its LOCKING has a deadline */
+    const void *object;         /* the mutex, cv or semaphore it waits for */
+    const char *file;           /* its latest spied call */
+    int line;
+    unsigned long calls;
+    bool calm;                  /* its next condition wait is a real one */
+    bool in_hook;
+    bool joined;
+    int held;                   /* spied mutexes it holds */
+};
+
+struct mrec {
+    const void *addr;
+    int type;
+    spy_thread_t *owner;
+    int depth;
+    const char *file;           /* where the owner took it */
+    int line;
+    unsigned long locks, releases;
+};
+
+struct crec {
+    const void *addr;
+    const void *mutex;
+    struct { const char *file; int line; } site[SITES];
+    int sites;
+    unsigned long waits, signals, broadcasts;
+    int sleeping;               /* threads inside the real wait */
+    int owed;                   /* wake-ups sent and not yet taken */
+};
+
+static pthread_mutex_t book = PTHREAD_MUTEX_INITIALIZER;
+static spy_thread_t threads[THREADS];
+static int nthreads;
+static struct mrec mutexes[SLOTS];
+static struct crec conds[SLOTS];
+static size_t created, joined, live, live_max;
+static void *create_args[THREADS];
+static _Thread_local spy_thread_t *me_tls;
+
+static struct {
+    const void *m;
+    enum spy_point at;
+    int nth, seen;
+    void (*fn)(void *);
+    void *arg;
+    bool armed, fired;
+} plan;
+
+#define LOCK() (void)pthread_mutex_lock(&book)
+#define UNLOCK() (void)pthread_mutex_unlock(&book)
+
+static const char *base(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash != NULL ? slash + 1 : path;
+}
+
+_Noreturn static void flunk(const char *fmt, ...)
+{
+    char msg[4096];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ck_abort_msg("%s", msg);
+    _exit(1);   /* not reached: Check ends the process */
+}
+
+/* The same, for callers that hold `book`. */
+#define FAIL_LOCKED(...) do { UNLOCK(); flunk(__VA_ARGS__); } while (0)
+
+/* ---- records -------------------------------------------------------------- */
+
+static spy_thread_t *new_thread(const char *origin, int line)
+{
+    if (nthreads == THREADS)
+        FAIL_LOCKED("the spies can follow at most %d threads", THREADS);
+    spy_thread_t *t = &threads[nthreads];
+    *t = (spy_thread_t){ .number = nthreads, .origin = origin, .origin_line = line };
+    nthreads++;
+    return t;
+}
+
+static spy_thread_t *self(void)
+{
+    if (me_tls == NULL) {
+        LOCK();
+        me_tls = new_thread(NULL, 0);
+        me_tls->id = pthread_self();
+        UNLOCK();
+    }
+    return me_tls;
+}
+
+spy_thread_t *spy_self(void)
+{
+    return self();
+}
+
+static size_t slot_of(const void *addr)
+{
+    return ((uintptr_t)addr >> 3) * 2654435761u % SLOTS;
+}
+
+#define FIND(table, key, create)                                              \
+    do {                                                                      \
+        for (size_t i_ = slot_of(key), n_ = 0; n_ < SLOTS; i_ = (i_ + 1) % SLOTS, n_++) { \
+            if ((table)[i_].addr == (key))                                    \
+                return &(table)[i_];                                          \
+            if ((table)[i_].addr == NULL) {                                   \
+                if (!(create))                                                \
+                    return NULL;                                              \
+                (table)[i_].addr = (key);                                     \
+                return &(table)[i_];                                          \
+            }                                                                 \
+        }                                                                     \
+        FAIL_LOCKED("the spies can follow at most %d mutexes and %d condition variables", \
+                    SLOTS, SLOTS);                                            \
+    } while (0)
+
+static struct mrec *mutex_rec(const void *m, bool create) { FIND(mutexes, m, create); }
+static struct crec *cond_rec(const void *cv, bool create) { FIND(conds, cv, create); }
+
+static const char *who(const spy_thread_t *t, char *buf, size_t size)
+{
+    if (t->number == 0)
+        snprintf(buf, size, "the test's thread");
+    else if (t->origin != NULL)
+        snprintf(buf, size, "thread %d (started at %s:%d)", t->number, base(t->origin), t->origin_line);
+    else
+        snprintf(buf, size, "thread %d (a test's thread)", t->number);
+    return buf;
+}
+
+/* Note a spied call; the caller holds `book`. */
+static void enter(spy_thread_t *me, const char *file, int line)
+{
+    me->calls++;
+    me->file = file;
+    me->line = line;
+}
+
+static void took(spy_thread_t *me, struct mrec *r, const char *file, int line)
+{
+    if (r->owner == me) {
+        r->depth++;
+        return;
+    }
+    r->owner = me;
+    r->depth = 1;
+    r->file = file;
+    r->line = line;
+    me->held++;
+}
+
+static void let_go(spy_thread_t *me, struct mrec *r)
+{
+    if (--r->depth > 0)
+        return;
+    r->owner = NULL;
+    r->releases++;
+    me->held--;
+}
+
+/* ---- forced interleavings ------------------------------------------------- */
+
+void spy_interfere(const pthread_mutex_t *m, enum spy_point at, int nth, void (*fn)(void *),
+                   void *arg)
+{
+    LOCK();
+    plan.m = m;
+    plan.at = at;
+    plan.nth = nth;
+    plan.seen = 0;
+    plan.fn = fn;
+    plan.arg = arg;
+    plan.armed = true;
+    plan.fired = false;
+    UNLOCK();
+}
+
+bool spy_interfered(void)
+{
+    LOCK();
+    bool fired = plan.fired;
+    UNLOCK();
+    return fired;
+}
+
+static void maybe_interfere(spy_thread_t *me, const void *m, enum spy_point at)
+{
+    bool go = false;
+
+    LOCK();
+    if (plan.armed && plan.m == m && plan.at == at && !me->in_hook && me->held == 0 &&
+        ++plan.seen == plan.nth) {
+        plan.armed = false;
+        plan.fired = true;
+        go = true;
+    }
+    UNLOCK();
+    if (go) {
+        me->in_hook = true;
+        plan.fn(plan.arg);
+        me->in_hook = false;
+    }
+}
+
+void spy_settle(void *unused)
+{
+    (void)unused;
+    for (double give_up = timing_now() + 2; timing_now() < give_up;) {
+        int owed = 0;
+        LOCK();
+        for (size_t i = 0; i < SLOTS; i++)
+            owed += conds[i].owed;
+        UNLOCK();
+        if (owed == 0)
+            return;
+        timing_sleep_unscaled(0.0005);
+    }
+}
+
+/* ---- threads -------------------------------------------------------------- */
+
+struct start {
+    spy_thread_t *t;
+    void *(*fn)(void *);
+    void *arg;
+};
+
+static void *trampoline(void *arg)
+{
+    struct start s = *(struct start *)arg;
+
+    free(arg);
+    me_tls = s.t;
+    void *result = s.fn(s.arg);
+    LOCK();
+    s.t->doing = SPY_DONE;
+    UNLOCK();
+    return result;
+}
+
+int spy_pthread_create(pthread_t *id, const pthread_attr_t *attr, void *(*fn)(void *), void *arg,
+                       SPY_AT)
+{
+    spy_thread_t *me = self();
+    struct start *s = malloc(sizeof *s);
+
+    if (s == NULL)
+        flunk("out of memory in the thread spy");
+    LOCK();
+    enter(me, file, line);
+    spy_thread_t *t = new_thread(file, line);
+    *s = (struct start){ t, fn, arg };
+    UNLOCK();
+    int rc = pthread_create(id, attr, trampoline, s);   /* s is the new thread's now */
+    LOCK();
+    if (rc == 0) {
+        t->id = *id;
+        if (created < THREADS)
+            create_args[created] = arg;
+        created++;
+        if (++live > live_max)
+            live_max = live;
+    } else {
+        t->doing = SPY_DONE;
+        free(s);
+    }
+    UNLOCK();
+    return rc;
+}
+
+static spy_thread_t *created_thread(pthread_t id)
+{
+    for (int i = nthreads - 1; i >= 0; i--)
+        if (threads[i].origin != NULL && pthread_equal(threads[i].id, id))
+            return &threads[i];
+    return NULL;
+}
+
+int spy_pthread_join(pthread_t id, void **result, SPY_AT)
+{
+    spy_thread_t *me = self();
+    char a[96];
+
+    LOCK();
+    enter(me, file, line);
+    spy_thread_t *t = created_thread(id);
+    if (t != NULL && t->joined)
+        FAIL_LOCKED("%s:%d: %s joins a thread that was already joined: a thread can be joined once "
+                    "(joining it again is undefined behaviour)", base(file), line, who(me, a, sizeof a));
+    me->doing = SPY_JOINING;
+    me->object = t;
+    UNLOCK();
+    int rc = pthread_join(id, result);
+    LOCK();
+    me->doing = SPY_RUNNING;
+    if (rc == 0 && t != NULL) {
+        t->joined = true;
+        joined++;
+        live--;
+    }
+    UNLOCK();
+    return rc;
+}
+
+int spy_pthread_detach(pthread_t id, SPY_AT)
+{
+    spy_thread_t *me = self();
+    LOCK();
+    enter(me, file, line);
+    spy_thread_t *t = created_thread(id);
+    if (t != NULL && !t->joined) {
+        t->joined = true;       /* nobody may join it now */
+        live--;
+    }
+    UNLOCK();
+    return pthread_detach(id);
+}
+
+_Noreturn void spy_pthread_exit(void *result, SPY_AT)
+{
+    spy_thread_t *me = self();
+    char a[96];
+
+    if (me->origin == NULL)
+        flunk("%s:%d: pthread_exit() in %s, which the test started and is waiting for: return from "
+             "the function instead", base(file), line, who(me, a, sizeof a));
+    LOCK();
+    enter(me, file, line);
+    me->doing = SPY_DONE;
+    UNLOCK();
+    pthread_exit(result);
+}
+
+/* ---- mutexes -------------------------------------------------------------- */
+
+static void reset_mutex(struct mrec *r, int type, SPY_AT)
+{
+    char a[96];
+    if (r->owner != NULL)
+        FAIL_LOCKED("%s:%d: a mutex is initialised or destroyed while %s holds it (it took it at "
+                    "%s:%d)", base(file), line, who(r->owner, a, sizeof a), base(r->file), r->line);
+    r->type = type;
+    r->depth = 0;
+}
+
+int spy_pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr, SPY_AT)
+{
+    int type = PTHREAD_MUTEX_DEFAULT;
+
+    if (attr != NULL)
+        pthread_mutexattr_gettype(attr, &type);
+    LOCK();
+    enter(self(), file, line);
+    reset_mutex(mutex_rec(m, true), type, file, line);
+    UNLOCK();
+    return pthread_mutex_init(m, attr);
+}
+
+void spy_pt_mutex_init_type(pthread_mutex_t *m, int type, SPY_AT)
+{
+    LOCK();
+    enter(self(), file, line);
+    reset_mutex(mutex_rec(m, true), type, file, line);
+    UNLOCK();
+    pt_mutex_init_type(m, type);
+}
+
+int spy_pthread_mutex_destroy(pthread_mutex_t *m, SPY_AT)
+{
+    LOCK();
+    enter(self(), file, line);
+    reset_mutex(mutex_rec(m, true), PTHREAD_MUTEX_DEFAULT, file, line);
+    UNLOCK();
+    return pthread_mutex_destroy(m);
+}
+
+static bool relocks_itself(const struct mrec *r)
+{
+    return r->type != PTHREAD_MUTEX_RECURSIVE && r->type != PTHREAD_MUTEX_ERRORCHECK;
+}
+
+/* Fail when me waiting for r closes a cycle of threads waiting for each other. */
+static void check_cycle(spy_thread_t *me, struct mrec *r, SPY_AT)
+{
+    const struct mrec *wanted = r;
+
+    for (int hops = 0; hops < THREADS; hops++) {
+        spy_thread_t *holder = wanted->owner;
+        if (holder == NULL)
+            return;
+        if (holder == me)
+            break;
+        if (holder->doing != SPY_LOCKING || holder->timed)
+            return;
+        wanted = mutex_rec(holder->object, false);
+        if (wanted == NULL)
+            return;
+    }
+    if (wanted->owner != me)
+        return;
+
+    char msg[2048], a[96], b[96];
+    size_t len = (size_t)snprintf(msg, sizeof msg, "deadlock: threads wait for each other in a cycle:\n");
+    const char *at_file = file;
+    int at_line = line;
+    spy_thread_t *t = me;
+    wanted = r;
+    for (int hops = 0; hops < THREADS && len < sizeof msg; hops++) {
+        len += (size_t)snprintf(msg + len, sizeof msg - len,
+                                "  %s waits at %s:%d for a mutex that %s took at %s:%d\n",
+                                who(t, a, sizeof a), base(at_file), at_line,
+                                who(wanted->owner, b, sizeof b), base(wanted->file), wanted->line);
+        t = wanted->owner;
+        if (t == me)
+            break;
+        at_file = t->file;
+        at_line = t->line;
+        wanted = mutex_rec(t->object, false);
+    }
+    FAIL_LOCKED("%sEach holds what the next one waits for, so none can go on (lesson 6): take "
+                "the locks in one global order", msg);
+}
+
+static int lock_common(pthread_mutex_t *m, const struct timespec *deadline, bool try, SPY_AT)
+{
+    spy_thread_t *me = self();
+    char a[96];
+
+    if (!try)
+        maybe_interfere(me, m, SPY_BEFORE_LOCK);
+    LOCK();
+    enter(me, file, line);
+    struct mrec *r = mutex_rec(m, true);
+    if (!try && deadline == NULL && r->owner == me && relocks_itself(r))
+        FAIL_LOCKED("%s:%d: %s locks a mutex it already holds (it took it at %s:%d). A normal "
+                    "mutex makes its owner wait for itself, forever (deadlock.c, lesson 6). Unlock "
+                    "it first, or call a function that expects it held (lesson 7)",
+                    base(file), line, who(me, a, sizeof a), base(r->file), r->line);
+    if (!try && deadline == NULL && r->owner != NULL && r->owner != me)
+        check_cycle(me, r, file, line);
+    if (!try) {
+        me->doing = SPY_LOCKING;
+        me->timed = deadline != NULL;
+        me->object = m;
+    }
+    UNLOCK();
+    int rc = try ? pthread_mutex_trylock(m)
+             : deadline != NULL ? pthread_mutex_timedlock(m, deadline) : pthread_mutex_lock(m);
+    LOCK();
+    me->doing = SPY_RUNNING;
+    if (rc == 0) {
+        took(me, r, file, line);
+        r->locks++;
+    }
+    UNLOCK();
+    return rc;
+}
+
+int spy_pthread_mutex_lock(pthread_mutex_t *m, SPY_AT)
+{
+    return lock_common(m, NULL, false, file, line);
+}
+
+int spy_pthread_mutex_trylock(pthread_mutex_t *m, SPY_AT)
+{
+    return lock_common(m, NULL, true, file, line);
+}
+
+int spy_pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *deadline, SPY_AT)
+{
+    return lock_common(m, deadline, false, file, line);
+}
+
+int spy_pthread_mutex_unlock(pthread_mutex_t *m, SPY_AT)
+{
+    spy_thread_t *me = self();
+    char a[96], b[96];
+
+    LOCK();
+    enter(me, file, line);
+    struct mrec *r = mutex_rec(m, true);
+    if (r->owner == NULL)
+        FAIL_LOCKED("%s:%d: %s unlocks a mutex that nobody holds: every unlock must match a lock "
+                    "this thread made (was it unlocked twice, or its lock's error ignored?)",
+                    base(file), line, who(me, a, sizeof a));
+    if (r->owner != me)
+        FAIL_LOCKED("%s:%d: %s unlocks a mutex that %s locked at %s:%d. In C only the thread that "
+                    "locked a mutex may unlock it (lesson 8): hand over with a condition variable",
+                    base(file), line, who(me, a, sizeof a), who(r->owner, b, sizeof b),
+                    base(r->file), r->line);
+    let_go(me, r);
+    UNLOCK();
+    int rc = pthread_mutex_unlock(m);
+    maybe_interfere(me, m, SPY_AFTER_UNLOCK);
+    return rc;
+}
+
+void spy_test_lock(pthread_mutex_t *m, const char *file, int line)
+{
+    spy_thread_t *me = self();
+    bool hook = me->in_hook;
+
+    me->in_hook = true;         /* the test's own locks are no interference points */
+    int rc = lock_common(m, NULL, false, file, line);
+    me->in_hook = hook;
+    if (rc != 0)
+        flunk("%s:%d: the test could not lock a mutex: %s", base(file), line, strerror(rc));
+}
+
+void spy_test_unlock(pthread_mutex_t *m, const char *file, int line)
+{
+    spy_thread_t *me = self();
+    bool hook = me->in_hook;
+
+    me->in_hook = true;
+    int rc = spy_pthread_mutex_unlock(m, file, line);
+    me->in_hook = hook;
+    if (rc != 0)
+        flunk("%s:%d: the test could not unlock a mutex: %s", base(file), line, strerror(rc));
+}
+
+/* ---- condition variables -------------------------------------------------- */
+
+int spy_pthread_cond_init(pthread_cond_t *cv, const pthread_condattr_t *attr, SPY_AT)
+{
+    LOCK();
+    enter(self(), file, line);
+    struct crec *c = cond_rec(cv, true);
+    if (c->sleeping > 0)
+        FAIL_LOCKED("%s:%d: a condition variable is initialised while threads wait on it",
+                    base(file), line);
+    c->mutex = NULL;
+    UNLOCK();
+    return pthread_cond_init(cv, attr);
+}
+
+void spy_pt_cond_init_monotonic(pthread_cond_t *cv, SPY_AT)
+{
+    LOCK();
+    enter(self(), file, line);
+    cond_rec(cv, true)->mutex = NULL;
+    UNLOCK();
+    pt_cond_init_monotonic(cv);
+}
+
+int spy_pthread_cond_destroy(pthread_cond_t *cv, SPY_AT)
+{
+    LOCK();
+    enter(self(), file, line);
+    struct crec *c = cond_rec(cv, true);
+    if (c->sleeping > 0)
+        FAIL_LOCKED("%s:%d: a condition variable is destroyed while %d thread(s) wait on it",
+                    base(file), line, c->sleeping);
+    c->mutex = NULL;
+    UNLOCK();
+    return pthread_cond_destroy(cv);
+}
+
+static void add_site(struct crec *c, SPY_AT)
+{
+    for (int i = 0; i < c->sites; i++)
+        if (c->site[i].line == line && strcmp(c->site[i].file, file) == 0)
+            return;
+    if (c->sites < SITES) {
+        c->site[c->sites].file = file;
+        c->site[c->sites].line = line;
+        c->sites++;
+    }
+}
+
+/*
+ * Every other wait of a thread returns at once without sleeping, as POSIX
+ * allows; the first one does. A caller that waits in `while` just looks
+ * again; one that waits in `if` goes on as if woken for a reason.
+ */
+static int wait_common(pthread_cond_t *cv, pthread_mutex_t *m, const struct timespec *deadline,
+                       SPY_AT)
+{
+    spy_thread_t *me = self();
+    char a[96];
+
+    LOCK();
+    enter(me, file, line);
+    struct mrec *r = mutex_rec(m, true);
+    if (r->owner != me)
+        FAIL_LOCKED("%s:%d: %s waits on a condition variable without holding the mutex it passes "
+                    "to the wait: lock it first (the wait unlocks it while it sleeps, and locks it "
+                    "again before it returns)", base(file), line, who(me, a, sizeof a));
+    struct crec *c = cond_rec(cv, true);
+    if (c->mutex != NULL && c->mutex != m)
+        FAIL_LOCKED("%s:%d: %s waits on one condition variable with two different mutexes: "
+                    "each condition variable goes with the one mutex that guards its condition",
+                    base(file), line, who(me, a, sizeof a));
+    c->mutex = m;
+    add_site(c, file, line);
+    bool spurious = !me->calm;
+    me->calm = !me->calm;
+    let_go(me, r);
+    if (!spurious) {
+        me->doing = SPY_WAITING;
+        me->object = cv;
+        c->sleeping++;
+        c->waits++;
+    }
+    UNLOCK();
+
+    int rc = 0;
+    if (spurious) {
+        pthread_mutex_unlock(m);
+        sched_yield();
+        pthread_mutex_lock(m);
+    } else if (deadline != NULL) {
+        rc = pthread_cond_timedwait(cv, m, deadline);
+    } else {
+        rc = pthread_cond_wait(cv, m);
+    }
+
+    LOCK();
+    if (!spurious) {
+        c->sleeping--;
+        if (c->owed > 0)
+            c->owed--;
+    }
+    me->doing = SPY_RUNNING;
+    took(me, r, file, line);
+    UNLOCK();
+    return rc;
+}
+
+int spy_pthread_cond_wait(pthread_cond_t *cv, pthread_mutex_t *m, SPY_AT)
+{
+    return wait_common(cv, m, NULL, file, line);
+}
+
+int spy_pthread_cond_timedwait(pthread_cond_t *cv, pthread_mutex_t *m,
+                               const struct timespec *deadline, SPY_AT)
+{
+    return wait_common(cv, m, deadline, file, line);
+}
+
+bool spy_pt_cond_wait_until(pthread_cond_t *cv, pthread_mutex_t *m,
+                            const struct timespec *deadline, SPY_AT)
+{
+    int rc = wait_common(cv, m, deadline, file, line);
+    if (rc == ETIMEDOUT)
+        return false;
+    if (rc != 0)
+        spy_pt_fail(file, line, "pt_cond_wait_until(cv, m, deadline)", rc);
+    return true;
+}
+
+static int wake(pthread_cond_t *cv, bool all, SPY_AT)
+{
+    LOCK();
+    enter(self(), file, line);
+    struct crec *c = cond_rec(cv, true);
+    if (all) {
+        c->broadcasts++;
+        c->owed = c->sleeping;
+    } else {
+        c->signals++;
+        if (c->sleeping > c->owed)
+            c->owed++;
+    }
+    UNLOCK();
+    return all ? pthread_cond_broadcast(cv) : pthread_cond_signal(cv);
+}
+
+int spy_pthread_cond_signal(pthread_cond_t *cv, SPY_AT) { return wake(cv, false, file, line); }
+int spy_pthread_cond_broadcast(pthread_cond_t *cv, SPY_AT) { return wake(cv, true, file, line); }
+
+/* ---- sleeps, the end of the process --------------------------- */
+
+static void set_doing(spy_thread_t *me, enum spy_doing doing, const void *object, SPY_AT)
+{
+    LOCK();
+    enter(me, file, line);
+    me->doing = doing;
+    me->object = object;
+    UNLOCK();
+}
+
+#define AROUND(doing, object, call)                                    \
+    spy_thread_t *me = self();                                         \
+    set_doing(me, (doing), (object), file, line);                      \
+    __typeof__(call) result_ = (call);                                 \
+    set_doing(me, SPY_RUNNING, NULL, file, line);                      \
+    return result_
+
+int spy_sched_yield(SPY_AT) { AROUND(SPY_YIELDING, NULL, sched_yield()); }
+int spy_usleep(useconds_t usec, SPY_AT) { AROUND(SPY_SLEEPING, NULL, usleep(usec)); }
+unsigned spy_sleep(unsigned seconds, SPY_AT) { AROUND(SPY_SLEEPING, NULL, sleep(seconds)); }
+int spy_nanosleep(const struct timespec *w, struct timespec *l, SPY_AT) { AROUND(SPY_SLEEPING, NULL, nanosleep(w, l)); }
+
+void spy_timing_sleep(double seconds, SPY_AT)
+{
+    spy_thread_t *me = self();
+    set_doing(me, SPY_SLEEPING, NULL, file, line);
+    timing_sleep(seconds);
+    set_doing(me, SPY_RUNNING, NULL, file, line);
+}
+
+void spy_timing_sleep_unscaled(double seconds, SPY_AT)
+{
+    spy_thread_t *me = self();
+    set_doing(me, SPY_SLEEPING, NULL, file, line);
+    timing_sleep_unscaled(seconds);
+    set_doing(me, SPY_RUNNING, NULL, file, line);
+}
+
+_Noreturn void spy_pt_fail(const char *file, int line, const char *call, int rc)
+{
+    const char *why = rc == EPERM ? " (this thread does not hold that mutex)"
+                    : rc == EDEADLK ? " (this thread already holds that mutex)" : "";
+    flunk("%s:%d: %s failed: %s%s", base(file), line, call, strerror(rc), why);
+}
+
+_Noreturn void spy_exit(const char *how, int status, SPY_AT)
+{
+    if (strcmp(how, "abort") == 0)
+        flunk("%s:%d: the code under test called abort()", base(file), line);
+    flunk("%s:%d: the code under test called %s(%d), which ends the whole process, the test's "
+         "thread too: return from the function instead", base(file), line, how, status);
+}
+
+/* ---- what the tests ask ----------------------------------------------------- */
+
+void spy_start(void)
+{
+    self();
+    LOCK();
+    created = joined = live = live_max = 0;
+    plan.armed = plan.fired = false;
+    for (size_t i = 0; i < SLOTS; i++) {
+        mutexes[i].locks = mutexes[i].releases = 0;
+        conds[i].waits = conds[i].signals = conds[i].broadcasts = 0;
+        conds[i].sites = 0;
+    }
+    UNLOCK();
+}
+
+#define READ(type, expr)            \
+    do {                            \
+        LOCK();                     \
+        type v_ = (expr);           \
+        UNLOCK();                   \
+        return v_;                  \
+    } while (0)
+
+size_t spy_created(void) { READ(size_t, created); }
+size_t spy_joined(void) { READ(size_t, joined); }
+size_t spy_live_max(void) { READ(size_t, live_max); }
+void *spy_create_arg(size_t i) { READ(void *, i < created && i < THREADS ? create_args[i] : NULL); }
+enum spy_doing spy_doing(spy_thread_t *t) { READ(enum spy_doing, t->doing); }
+unsigned long spy_calls(spy_thread_t *t) { READ(unsigned long, t->calls); }
+
+static const struct mrec *mutex_seen(const void *m)
+{
+    static const struct mrec none;
+    const struct mrec *r = mutex_rec(m, false);
+    return r != NULL ? r : &none;
+}
+
+static const struct crec *cond_seen(const void *cv)
+{
+    static const struct crec none;
+    const struct crec *c = cond_rec(cv, false);
+    return c != NULL ? c : &none;
+}
+
+unsigned long spy_locks(const pthread_mutex_t *m) { READ(unsigned long, mutex_seen(m)->locks); }
+unsigned long spy_releases(const pthread_mutex_t *m) { READ(unsigned long, mutex_seen(m)->releases); }
+unsigned long spy_waits(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->waits); }
+unsigned long spy_signals(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->signals); }
+unsigned long spy_broadcasts(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->broadcasts); }
+int spy_wait_sites(const pthread_cond_t *cv) { READ(int, cond_seen(cv)->sites); }
+
+/* The caller holds `book`. */
+static void describe(const spy_thread_t *t, char *buf, size_t size)
+{
+    char a[96], b[96];
+    const char *at = t->file != NULL ? base(t->file) : "?";
+    const struct mrec *r;
+
+    who(t, a, sizeof a);
+    switch (t->doing) {
+    case SPY_LOCKING:
+        r = mutex_seen(t->object);
+        if (r->owner != NULL)
+            snprintf(buf, size, "%s waits at %s:%d for a mutex that %s took at %s:%d", a, at, t->line,
+                     who(r->owner, b, sizeof b), base(r->file), r->line);
+        else
+            snprintf(buf, size, "%s waits at %s:%d for a mutex", a, at, t->line);
+        break;
+    case SPY_WAITING:
+        snprintf(buf, size, "%s waits on a condition variable at %s:%d", a, at, t->line);
+        break;
+    case SPY_JOINING:
+        snprintf(buf, size, "%s waits at %s:%d to join a thread", a, at, t->line);
+        break;
+    case SPY_SEM:
+        snprintf(buf, size, "%s waits on a semaphore at %s:%d", a, at, t->line);
+        break;
+    case SPY_SLEEPING:
+        snprintf(buf, size, "%s sleeps at %s:%d", a, at, t->line);
+        break;
+    case SPY_YIELDING:
+        snprintf(buf, size, "%s yields at %s:%d", a, at, t->line);
+        break;
+    case SPY_DONE:
+        snprintf(buf, size, "%s has finished", a);
+        break;
+    default:
+        if (t->file != NULL)
+            snprintf(buf, size, "%s runs (its latest pthread call was at %s:%d)", a, at, t->line);
+        else
+            snprintf(buf, size, "%s runs", a);
+    }
+}
+
+void spy_describe(spy_thread_t *t, char *buf, size_t size)
+{
+    LOCK();
+    describe(t, buf, size);
+    UNLOCK();
+}
+
+void spy_describe_all(char *buf, size_t size)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    LOCK();
+    for (int i = 0; i < nthreads && len + 1 < size; i++) {
+        if (threads[i].doing == SPY_DONE || threads[i].calls == 0)
+            continue;
+        char line[512];
+        describe(&threads[i], line, sizeof line);
+        len += (size_t)snprintf(buf + len, size - len, "  %s\n", line);
+    }
+    UNLOCK();
+}

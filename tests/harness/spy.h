@@ -1,0 +1,102 @@
+/*
+ * spy.h - what the tests can ask about the threads, mutexes and condition
+ * variables of the code under test, and how they steer it.
+ *
+ * The exercise sources are compiled with spy_hook.h forced in front, so
+ * every pthread call they make passes through spy.c first. The spies:
+ *
+ * - fail the test at once, with the student's file and line, on misuse
+ *   that C leaves undefined or that can only hang: unlocking a mutex
+ *   another thread holds or nobody holds, locking a normal mutex twice,
+ *   a cycle of threads each waiting for a mutex the next one holds, a
+ *   condition wait without its mutex, exit()/_exit()/abort()/pthread_exit()
+ *   where a test's process must run on;
+ * - make every other condition wait of a thread return at once, as POSIX
+ *   allows (a spurious wake-up), so a wait written with `if` instead of
+ *   `while` goes wrong on every run, not on an unlucky one;
+ * - count what happened (threads started and joined, locks taken and let
+ *   go, waits, signals) and know what each thread is doing now, so a test
+ *   can tell waiting from polling and a hang can be reported as "who waits
+ *   for what, where";
+ * - run a test's function at a chosen point of the code under test
+ *   (before its n-th lock, after its n-th unlock): the interleaving that
+ *   breaks a half-locked update, forced instead of hoped for.
+ */
+#ifndef WORKBOOK_SPY_H
+#define WORKBOOK_SPY_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Forget the counts (not the threads and mutexes known so far). */
+void spy_start(void);
+
+/* Threads the code under test started with pthread_create. */
+size_t spy_created(void);           /* calls that succeeded */
+void *spy_create_arg(size_t i);     /* the arg given to the i-th one */
+size_t spy_joined(void);            /* pthread_join calls on those threads */
+size_t spy_live_max(void);          /* most started-and-not-yet-joined at once */
+
+/* A thread as the spies see it. spy_self() names the calling thread. */
+typedef struct spy_thread spy_thread_t;
+spy_thread_t *spy_self(void);
+
+/* What a thread is doing, from the spies' point of view. */
+enum spy_doing {
+    SPY_RUNNING,    /* in code between spied calls */
+    SPY_LOCKING,    /* blocked in pthread_mutex_lock */
+    SPY_WAITING,    /* in a condition wait (a real one, not a spurious return) */
+    SPY_JOINING,    /* in pthread_join */
+    SPY_SEM,        /* in sem_wait */
+    SPY_SLEEPING,   /* in sleep/usleep/nanosleep/timing_sleep */
+    SPY_YIELDING,   /* in sched_yield */
+    SPY_DONE,       /* its start routine returned */
+};
+enum spy_doing spy_doing(spy_thread_t *t);
+unsigned long spy_calls(spy_thread_t *t);   /* spied calls it has made */
+/* One line: "thread 2 waits on a condition variable at bqueue.c:31". */
+void spy_describe(spy_thread_t *t, char *buf, size_t size);
+/* Every thread the spies know, one line each (for hang reports). */
+void spy_describe_all(char *buf, size_t size);
+
+/* Per mutex, from spy_start() on. */
+unsigned long spy_locks(const pthread_mutex_t *m);     /* lock/trylock/timedlock that took it */
+unsigned long spy_releases(const pthread_mutex_t *m);  /* times it became free (unlock, wait) */
+
+/* Per condition variable, from spy_start() on. */
+unsigned long spy_waits(const pthread_cond_t *cv);     /* condition waits that really slept */
+unsigned long spy_signals(const pthread_cond_t *cv);
+unsigned long spy_broadcasts(const pthread_cond_t *cv);
+/* How many different lines of code have waited on cv (a cv used for two
+ * conditions shows 2 or more). */
+int spy_wait_sites(const pthread_cond_t *cv);
+
+/*
+ * Forced interleavings. At the nth time (1 for the first) any thread
+ * arrives at pthread_mutex_lock(m) (SPY_BEFORE_LOCK), or returns from
+ * pthread_mutex_unlock(m) (SPY_AFTER_UNLOCK), counting from this call, that
+ * thread runs fn(arg) first, holding no spied mutex, as if the scheduler
+ * had switched to another thread there. Calls made inside fn are spied but
+ * not counted. spy_interfered() says whether fn ran.
+ */
+enum spy_point { SPY_BEFORE_LOCK, SPY_AFTER_UNLOCK };
+void spy_interfere(const pthread_mutex_t *m, enum spy_point at, int nth, void (*fn)(void *),
+                   void *arg);
+bool spy_interfered(void);
+
+/*
+ * A function for spy_interfere: wait (at most 2 s) until every thread that a
+ * signal or broadcast has woken so far has come back from its wait and
+ * looked at its condition. Used before a lock, it lets a waiter that was
+ * woken too early see the state before the change it was woken for.
+ */
+void spy_settle(void *unused);
+
+/* Lock and unlock through the spies, for tests that hold a student's mutex. */
+#define SPY_LOCK(m) spy_test_lock((m), __FILE__, __LINE__)
+#define SPY_UNLOCK(m) spy_test_unlock((m), __FILE__, __LINE__)
+void spy_test_lock(pthread_mutex_t *m, const char *file, int line);
+void spy_test_unlock(pthread_mutex_t *m, const char *file, int line);
+
+#endif
