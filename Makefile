@@ -42,20 +42,24 @@ help:
 	@echo "make exercise-N                          check your answer to lesson N's exercise"
 	@echo "make grade                               score every exercise"
 	@echo "make test                                prove the workbook (installs Check if missing)"
+	@echo "make check-N                             prove lesson N's exercise: the reference answer"
+	@echo "                                         passes, the stub and every wrong answer fail"
 	@echo "make list                                the lessons"
 	@echo "make bench                               queue and executor throughput"
 	@echo "make clean                               remove build/"
 
 lesson-%: FORCE
-	@$(WORKBOOK) lesson '$*'
+	@BUILD=$(BUILD) $(WORKBOOK) lesson '$*'
 exercise-%: FORCE
-	@$(WORKBOOK) exercise '$*'
+	@BUILD=$(BUILD) $(WORKBOOK) exercise '$*'
+check-%: FORCE
+	@BUILD=$(BUILD) $(WORKBOOK) test '$*'
 test check: FORCE
-	@$(WORKBOOK) test
+	@BUILD=$(BUILD) $(WORKBOOK) test
 grade: FORCE
-	@$(WORKBOOK) grade
+	@BUILD=$(BUILD) $(WORKBOOK) grade
 list: FORCE
-	@$(WORKBOOK) list
+	@BUILD=$(BUILD) $(WORKBOOK) list
 clean:
 	rm -rf $(BUILD)
 

@@ -23,7 +23,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* A test case whose tests get `seconds` each (0: the default, 5 s). */
+/* A test case whose tests get `seconds` each (0: the default, 5 s). The
+ * environment variable WORKBOOK_TEST_LIMIT, when set, caps every limit. */
 TCase *harness_tcase(const char *name, double seconds);
 
 /* The exit status of a test process that reached the end of its test. */

@@ -812,6 +812,17 @@ static const struct crec *cond_seen(const void *cv)
 
 unsigned long spy_locks(const pthread_mutex_t *m) { READ(unsigned long, mutex_seen(m)->locks); }
 unsigned long spy_releases(const pthread_mutex_t *m) { READ(unsigned long, mutex_seen(m)->releases); }
+spy_thread_t *spy_owner(const pthread_mutex_t *m) { READ(spy_thread_t *, mutex_seen(m)->owner); }
+
+unsigned long spy_locks_total(void)
+{
+    unsigned long n = 0;
+    LOCK();
+    for (size_t i = 0; i < SLOTS; i++)
+        n += mutexes[i].locks;
+    UNLOCK();
+    return n;
+}
 unsigned long spy_waits(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->waits); }
 unsigned long spy_signals(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->signals); }
 unsigned long spy_broadcasts(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->broadcasts); }

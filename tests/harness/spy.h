@@ -63,6 +63,9 @@ void spy_describe_all(char *buf, size_t size);
 /* Per mutex, from spy_start() on. */
 unsigned long spy_locks(const pthread_mutex_t *m);     /* lock/trylock/timedlock that took it */
 unsigned long spy_releases(const pthread_mutex_t *m);  /* times it became free (unlock, wait) */
+unsigned long spy_locks_total(void);                   /* the same, over every mutex */
+/* The thread that holds m now, as far as the spies saw it taken; NULL: none. */
+spy_thread_t *spy_owner(const pthread_mutex_t *m);
 
 /* Per condition variable, from spy_start() on. */
 unsigned long spy_waits(const pthread_cond_t *cv);     /* condition waits that really slept */
