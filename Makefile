@@ -117,7 +117,8 @@ $(BUILD)/sets/%.o: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(wildcard lessons
 	$(CC) $(WARN) $(if $(filter solution/%,$*),-Werror) $(CFLAGS) -Icommon -Itests/harness \
 	    -Ilessons/$(call set_lesson,$*) -include $(SPY_HOOK) -c $< -o $@
 $(BUILD)/sets/%/test: $$(addsuffix .o,$$(basename $$(wildcard $(BUILD)/sets/$$*/*.c))) \
-                      $(BUILD)/obj/tests/test_$$(subst -,_,$$(notdir $$*)).o $(HARNESS) $(LIBCOMMON) | $(DEMOS)
+                      $(BUILD)/obj/tests/test_$$(subst -,_,$$(notdir $$*)).o $(HARNESS) $(LIBCOMMON) \
+                      $(if $(NO_DEMOS),,| $(DEMOS))
 	$(CC) $(STD) $(CFLAGS) $(filter %.o,$^) $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
 
 # What `make test` needs besides the sets, for scripts/workbook.

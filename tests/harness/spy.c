@@ -227,19 +227,21 @@ bool spy_interfered(void)
 
 static void maybe_interfere(spy_thread_t *me, const void *m, enum spy_point at)
 {
-    bool go = false;
+    void (*fn)(void *) = NULL;
+    void *arg = NULL;
 
     LOCK();
     if (plan.armed && plan.m == m && plan.at == at && !me->in_hook && me->held == 0 &&
         ++plan.seen == plan.nth) {
         plan.armed = false;
         plan.fired = true;
-        go = true;
+        fn = plan.fn;
+        arg = plan.arg;
     }
     UNLOCK();
-    if (go) {
+    if (fn != NULL) {
         me->in_hook = true;
-        plan.fn(plan.arg);
+        fn(arg);
         me->in_hook = false;
     }
 }
