@@ -108,8 +108,22 @@ static char race[512];
 void __sanitizer_report_error_summary(const char *summary);
 void __sanitizer_report_error_summary(const char *summary)
 {
-    if (race[0] == '\0')
-        snprintf(race, sizeof race, "%s", summary);
+    /* "SUMMARY: ThreadSanitizer: data race /a/b/file.c:21 in worker" */
+    const char *kind = strstr(summary, "ThreadSanitizer: ");
+    const char *in = strstr(summary, " in ");
+    if (race[0] != '\0' || kind == NULL)
+        return;
+    kind += strlen("ThreadSanitizer: ");
+    const char *path = in != NULL ? in : kind + strlen(kind);
+    while (path > kind && path[-1] != ' ')
+        path--;
+    const char *file = path;
+    for (const char *p = path; p < (in != NULL ? in : path + strlen(path)); p++)
+        if (*p == '/')
+            file = p + 1;
+    snprintf(race, sizeof race, "ThreadSanitizer: %.*s at %.*s%s%s%s", (int)(path - kind) - 1, kind,
+             (int)((in != NULL ? in : path + strlen(path)) - file), file,
+             in != NULL ? ", in " : "", in != NULL ? in + 4 : "", in != NULL ? "()" : "");
 }
 
 /* Runs in the test's own process only when the test function returned. */

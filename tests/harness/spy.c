@@ -42,6 +42,8 @@ struct spy_thread {
     bool calm;                  /* its next condition wait is a real one */
     bool in_hook;
     bool joined;
+    bool returned;              /* its start routine returned, or it called pthread_exit */
+    void *result;               /* what it returned then */
     int held;                   /* spied mutexes it holds */
 };
 
@@ -53,6 +55,7 @@ struct mrec {
     const char *file;           /* where the owner took it */
     int line;
     unsigned long locks, releases;
+    bool destroyed;             /* since its last init */
 };
 
 struct crec {
@@ -63,6 +66,7 @@ struct crec {
     unsigned long waits, signals, broadcasts;
     int sleeping;               /* threads inside the real wait */
     int owed;                   /* wake-ups sent and not yet taken */
+    bool destroyed;             /* since its last init */
 };
 
 static pthread_mutex_t book = PTHREAD_MUTEX_INITIALIZER;
@@ -70,8 +74,9 @@ static spy_thread_t threads[THREADS];
 static int nthreads;
 static struct mrec mutexes[SLOTS];
 static struct crec conds[SLOTS];
-static size_t created, joined, live, live_max;
+static size_t created, joined, joined_for_result, live, live_max;
 static void *create_args[THREADS];
+static spy_thread_t *started[THREADS];     /* by creation order, as create_args */
 static _Thread_local spy_thread_t *me_tls;
 
 static struct {
@@ -83,8 +88,44 @@ static struct {
     bool armed, fired;
 } plan;
 
-#define LOCK() (void)pthread_mutex_lock(&book)
-#define UNLOCK() (void)pthread_mutex_unlock(&book)
+/*
+ * Under ThreadSanitizer the spies must be invisible: `book` would order the
+ * threads that pass through it and hide the very races TSan is there to
+ * find. Its lock, and the records it guards, are left out of TSan's view.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define SPY_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SPY_TSAN 1
+#endif
+#endif
+#ifdef SPY_TSAN
+void AnnotateIgnoreSyncBegin(const char *file, int line);
+void AnnotateIgnoreSyncEnd(const char *file, int line);
+void AnnotateIgnoreReadsBegin(const char *file, int line);
+void AnnotateIgnoreReadsEnd(const char *file, int line);
+void AnnotateIgnoreWritesBegin(const char *file, int line);
+void AnnotateIgnoreWritesEnd(const char *file, int line);
+static void hide(void)
+{
+    AnnotateIgnoreSyncBegin(__FILE__, __LINE__);
+    AnnotateIgnoreReadsBegin(__FILE__, __LINE__);
+    AnnotateIgnoreWritesBegin(__FILE__, __LINE__);
+}
+static void unhide(void)
+{
+    AnnotateIgnoreWritesEnd(__FILE__, __LINE__);
+    AnnotateIgnoreReadsEnd(__FILE__, __LINE__);
+    AnnotateIgnoreSyncEnd(__FILE__, __LINE__);
+}
+#else
+static void hide(void) {}
+static void unhide(void) {}
+#endif
+
+#define LOCK() (hide(), (void)pthread_mutex_lock(&book))
+#define UNLOCK() ((void)pthread_mutex_unlock(&book), unhide())
 
 static const char *base(const char *path)
 {
@@ -278,6 +319,8 @@ static void *trampoline(void *arg)
     void *result = s.fn(s.arg);
     LOCK();
     s.t->doing = SPY_DONE;
+    s.t->returned = true;
+    s.t->result = result;
     UNLOCK();
     return result;
 }
@@ -299,8 +342,10 @@ int spy_pthread_create(pthread_t *id, const pthread_attr_t *attr, void *(*fn)(vo
     LOCK();
     if (rc == 0) {
         t->id = *id;
-        if (created < THREADS)
+        if (created < THREADS) {
             create_args[created] = arg;
+            started[created] = t;
+        }
         created++;
         if (++live > live_max)
             live_max = live;
@@ -340,6 +385,8 @@ int spy_pthread_join(pthread_t id, void **result, SPY_AT)
     if (rc == 0 && t != NULL) {
         t->joined = true;
         joined++;
+        if (result != NULL)
+            joined_for_result++;
         live--;
     }
     UNLOCK();
@@ -371,6 +418,8 @@ _Noreturn void spy_pthread_exit(void *result, SPY_AT)
     LOCK();
     enter(me, file, line);
     me->doing = SPY_DONE;
+    me->returned = true;
+    me->result = result;
     UNLOCK();
     pthread_exit(result);
 }
@@ -385,6 +434,7 @@ static void reset_mutex(struct mrec *r, int type, SPY_AT)
                     "%s:%d)", base(file), line, who(r->owner, a, sizeof a), base(r->file), r->line);
     r->type = type;
     r->depth = 0;
+    r->destroyed = false;
 }
 
 int spy_pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr, SPY_AT)
@@ -413,7 +463,9 @@ int spy_pthread_mutex_destroy(pthread_mutex_t *m, SPY_AT)
 {
     LOCK();
     enter(self(), file, line);
-    reset_mutex(mutex_rec(m, true), PTHREAD_MUTEX_DEFAULT, file, line);
+    struct mrec *r = mutex_rec(m, true);
+    reset_mutex(r, PTHREAD_MUTEX_DEFAULT, file, line);
+    r->destroyed = true;
     UNLOCK();
     return pthread_mutex_destroy(m);
 }
@@ -574,6 +626,7 @@ int spy_pthread_cond_init(pthread_cond_t *cv, const pthread_condattr_t *attr, SP
         FAIL_LOCKED("%s:%d: a condition variable is initialised while threads wait on it",
                     base(file), line);
     c->mutex = NULL;
+    c->destroyed = false;
     UNLOCK();
     return pthread_cond_init(cv, attr);
 }
@@ -582,7 +635,9 @@ void spy_pt_cond_init_monotonic(pthread_cond_t *cv, SPY_AT)
 {
     LOCK();
     enter(self(), file, line);
-    cond_rec(cv, true)->mutex = NULL;
+    struct crec *c = cond_rec(cv, true);
+    c->mutex = NULL;
+    c->destroyed = false;
     UNLOCK();
     pt_cond_init_monotonic(cv);
 }
@@ -596,6 +651,7 @@ int spy_pthread_cond_destroy(pthread_cond_t *cv, SPY_AT)
         FAIL_LOCKED("%s:%d: a condition variable is destroyed while %d thread(s) wait on it",
                     base(file), line, c->sleeping);
     c->mutex = NULL;
+    c->destroyed = true;
     UNLOCK();
     return pthread_cond_destroy(cv);
 }
@@ -773,7 +829,7 @@ void spy_start(void)
 {
     self();
     LOCK();
-    created = joined = live = live_max = 0;
+    created = joined = joined_for_result = live = live_max = 0;
     plan.armed = plan.fired = false;
     for (size_t i = 0; i < SLOTS; i++) {
         mutexes[i].locks = mutexes[i].releases = 0;
@@ -793,8 +849,20 @@ void spy_start(void)
 
 size_t spy_created(void) { READ(size_t, created); }
 size_t spy_joined(void) { READ(size_t, joined); }
+size_t spy_joined_for_result(void) { READ(size_t, joined_for_result); }
 size_t spy_live_max(void) { READ(size_t, live_max); }
 void *spy_create_arg(size_t i) { READ(void *, i < created && i < THREADS ? create_args[i] : NULL); }
+
+bool spy_returned(size_t i, void **result)
+{
+    LOCK();
+    const spy_thread_t *t = i < created && i < THREADS ? started[i] : NULL;
+    bool returned = t != NULL && t->returned;
+    if (returned && result != NULL)
+        *result = t->result;
+    UNLOCK();
+    return returned;
+}
 enum spy_doing spy_doing(spy_thread_t *t) { READ(enum spy_doing, t->doing); }
 unsigned long spy_calls(spy_thread_t *t) { READ(unsigned long, t->calls); }
 
@@ -815,6 +883,7 @@ static const struct crec *cond_seen(const void *cv)
 unsigned long spy_locks(const pthread_mutex_t *m) { READ(unsigned long, mutex_seen(m)->locks); }
 unsigned long spy_releases(const pthread_mutex_t *m) { READ(unsigned long, mutex_seen(m)->releases); }
 spy_thread_t *spy_owner(const pthread_mutex_t *m) { READ(spy_thread_t *, mutex_seen(m)->owner); }
+bool spy_mutex_destroyed(const pthread_mutex_t *m) { READ(bool, mutex_seen(m)->destroyed); }
 
 unsigned long spy_locks_total(void)
 {
@@ -829,6 +898,7 @@ unsigned long spy_waits(const pthread_cond_t *cv) { READ(unsigned long, cond_see
 unsigned long spy_signals(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->signals); }
 unsigned long spy_broadcasts(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->broadcasts); }
 int spy_wait_sites(const pthread_cond_t *cv) { READ(int, cond_seen(cv)->sites); }
+bool spy_cond_destroyed(const pthread_cond_t *cv) { READ(bool, cond_seen(cv)->destroyed); }
 
 /* The caller holds `book`. */
 static void describe(const spy_thread_t *t, char *buf, size_t size)

@@ -36,7 +36,11 @@ void spy_start(void);
 size_t spy_created(void);           /* calls that succeeded */
 void *spy_create_arg(size_t i);     /* the arg given to the i-th one */
 size_t spy_joined(void);            /* pthread_join calls on those threads */
+size_t spy_joined_for_result(void); /* those that asked for the return value (not NULL) */
 size_t spy_live_max(void);          /* most started-and-not-yet-joined at once */
+/* True when the i-th one has returned from its start routine (or called
+ * pthread_exit); *result (when result is not NULL) is what it returned. */
+bool spy_returned(size_t i, void **result);
 
 /* A thread as the spies see it. spy_self() names the calling thread. */
 typedef struct spy_thread spy_thread_t;
@@ -66,6 +70,8 @@ unsigned long spy_releases(const pthread_mutex_t *m);  /* times it became free (
 unsigned long spy_locks_total(void);                   /* the same, over every mutex */
 /* The thread that holds m now, as far as the spies saw it taken; NULL: none. */
 spy_thread_t *spy_owner(const pthread_mutex_t *m);
+/* Destroyed since it was last initialised (a mutex or condition variable). */
+bool spy_mutex_destroyed(const pthread_mutex_t *m);
 
 /* Per condition variable, from spy_start() on. */
 unsigned long spy_waits(const pthread_cond_t *cv);     /* condition waits that really slept */
@@ -74,6 +80,7 @@ unsigned long spy_broadcasts(const pthread_cond_t *cv);
 /* How many different lines of code have waited on cv (a cv used for two
  * conditions shows 2 or more). */
 int spy_wait_sites(const pthread_cond_t *cv);
+bool spy_cond_destroyed(const pthread_cond_t *cv);
 
 /*
  * Forced interleavings. At the nth time (1 for the first) any thread
