@@ -24,22 +24,19 @@
 
 /* ---- the exit guard and the hang report ----------------------------------- */
 
-static int test_finished, forked_child;
+static int forked_child;
 
 /*
- * Registered with atexit() in the test's process. Check's child calls
- * exit(0) after the test function and its teardowns returned: only then is
- * the status HARNESS_PASSED. An exit() from the code under test lands here
- * too, and fails the test; an _exit() or a pthread_exit() of the test's
- * thread never reaches here and ends with a status Check reports as an
- * early exit.
+ * Registered with atexit() in the test's process. A test that reaches its
+ * end never gets here: harness_test_end() ends the process with
+ * HARNESS_PASSED. An exit() from the code under test lands here and fails
+ * the test; an _exit() or a pthread_exit() of the test's thread never
+ * reaches here and ends with a status Check reports as an early exit.
  */
 static void exit_guard(void)
 {
     if (forked_child)
         return;                 /* harness_fork()'s child: its exit is the point */
-    if (test_finished)
-        _exit(HARNESS_PASSED);
     ck_abort_msg("the process ended before the test did: the code under test "
                  "called exit() or pthread_exit() (or returned from main's thread)");
 }
@@ -70,7 +67,7 @@ static void *hang_report(void *arg)
 static void thread_guard(void *unused)
 {
     (void)unused;
-    if (!test_finished)
+    if (!forked_child)
         ck_abort_msg("the test's thread ended before the test did: the code under test called "
                      "pthread_exit() in it");
 }
@@ -82,7 +79,6 @@ static void arm_guard(double limit)
     static pthread_key_t key;
     pthread_t reporter;
 
-    test_finished = 0;
     if (atexit(exit_guard) != 0 || at_quick_exit(exit_guard) != 0)
         ck_abort_msg("cannot register the exit guard");
     PT(pthread_key_create(&key, thread_guard));
@@ -126,14 +122,15 @@ void __sanitizer_report_error_summary(const char *summary)
              in != NULL ? ", in " : "", in != NULL ? in + 4 : "", in != NULL ? "()" : "");
 }
 
-/* Runs in the test's own process only when the test function returned. */
-static void disarm_guard(void)
+/* Called by every test body when it returns: the one way a test passes. */
+void harness_test_end(void)
 {
     if (race[0] != '\0')
         ck_abort_msg("%s. ThreadSanitizer saw two threads touch the same memory, at least one of "
                      "them writing, with nothing ordering the two (no lock both held): the report "
                      "above names both lines. Guard that variable with its mutex everywhere", race);
-    test_finished = 1;
+    fflush(NULL);
+    _exit(HARNESS_PASSED);
 }
 
 /*
@@ -162,7 +159,7 @@ TCase *harness_tcase(const char *name, double seconds)
         abort();
     }
     limits[ncases] = seconds;
-    tcase_add_checked_fixture(tc, setups[ncases++], disarm_guard);
+    tcase_add_checked_fixture(tc, setups[ncases++], NULL);
     /* Check's own timer is the backstop, one second after the hang report. */
     tcase_set_timeout(tc, seconds + 1);
     return tc;
@@ -522,13 +519,13 @@ pending_t *pending_start(void *(*fn)(void *), void *arg)
 
     *p = (pending_t){ .fn = fn, .arg = arg, .started = event_create(), .returned = event_create() };
     PT(pthread_create(&p->thread, NULL, run_pending, p));
-    event_wait(p->started, -1);
+    event_wait(p->started);
     return p;
 }
 
 bool pending_returned(pending_t *p, double seconds)
 {
-    return event_wait(p->returned, seconds);
+    return event_wait_timed(p->returned, seconds);
 }
 
 void *pending_join(pending_t *p)

@@ -133,6 +133,13 @@ static const char *base(const char *path)
     return slash != NULL ? slash + 1 : path;
 }
 
+static const char *hint;
+
+void spy_hint(const char *text)
+{
+    hint = text;
+}
+
 _Noreturn static void flunk(const char *fmt, ...)
 {
     char msg[4096];
@@ -141,7 +148,7 @@ _Noreturn static void flunk(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ck_abort_msg("%s", msg);
+    ck_abort_msg("%s%s%s", msg, hint != NULL ? ". " : "", hint != NULL ? hint : "");
     _exit(1);   /* not reached: Check ends the process */
 }
 
@@ -255,6 +262,13 @@ void spy_interfere(const pthread_mutex_t *m, enum spy_point at, int nth, void (*
     plan.arg = arg;
     plan.armed = true;
     plan.fired = false;
+    UNLOCK();
+}
+
+void spy_interfere_cancel(void)
+{
+    LOCK();
+    plan.armed = false;
     UNLOCK();
 }
 
@@ -883,6 +897,10 @@ static const struct crec *cond_seen(const void *cv)
 unsigned long spy_locks(const pthread_mutex_t *m) { READ(unsigned long, mutex_seen(m)->locks); }
 unsigned long spy_releases(const pthread_mutex_t *m) { READ(unsigned long, mutex_seen(m)->releases); }
 spy_thread_t *spy_owner(const pthread_mutex_t *m) { READ(spy_thread_t *, mutex_seen(m)->owner); }
+const pthread_mutex_t *spy_waits_for(spy_thread_t *t)
+{
+    READ(const pthread_mutex_t *, t->doing == SPY_LOCKING ? (const pthread_mutex_t *)t->object : NULL);
+}
 bool spy_mutex_destroyed(const pthread_mutex_t *m) { READ(bool, mutex_seen(m)->destroyed); }
 
 unsigned long spy_locks_total(void)

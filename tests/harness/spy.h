@@ -94,6 +94,18 @@ enum spy_point { SPY_BEFORE_LOCK, SPY_AFTER_UNLOCK };
 void spy_interfere(const pthread_mutex_t *m, enum spy_point at, int nth, void (*fn)(void *),
                    void *arg);
 bool spy_interfered(void);
+/* A plan that has not fired stays armed until this, spy_start() or the next spy_interfere(). */
+void spy_interfere_cancel(void);
+
+/* The mutex t is blocked on in pthread_mutex_lock, or NULL. */
+const pthread_mutex_t *spy_waits_for(spy_thread_t *t);
+
+/*
+ * A sentence the spies add to any failure they report from now on (NULL:
+ * none), for what the lesson at hand makes of it: "a transfer from an
+ * account to itself must lock its lock once".
+ */
+void spy_hint(const char *text);
 
 /*
  * A function for spy_interfere: wait (at most 2 s) until every thread that a
