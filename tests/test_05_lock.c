@@ -73,40 +73,84 @@ END_TEST
 
 /* ---- exercise 5 ---------------------------------------------------------- */
 
-#define THREADS 8
-#define OPERATIONS 20000
+/*
+ * The exercise tests run the account's functions from this one thread and
+ * make "another thread" step in at a chosen point: spy_interfere() runs a
+ * second operation just before the n-th pthread_mutex_lock(&a->lock) or
+ * just after the n-th unlock. A function that does all its work in one
+ * hold of a->lock gives the same result wherever that happens; one that
+ * reads, checks or writes outside the lock is caught at the point that
+ * splits it, on every run, with no timing luck involved.
+ */
+
+#define START 100
 
 static struct account account;
 
-static void *deposit_ones(void *unused)
+enum op { DEPOSIT, WITHDRAW, BALANCE };
+
+static const char *const op_name[] = { "account_deposit", "account_withdraw", "account_balance" };
+
+/* An operation and what it gave back. */
+struct call {
+    enum op op;
+    long amount;
+    bool ok;        /* account_withdraw's result */
+    long seen;      /* account_balance's result */
+};
+
+static void make_call(struct call *c)
 {
-    (void)unused;
-    for (int i = 0; i < OPERATIONS; i++)
-        account_deposit(&account, 1);
-    return NULL;
+    switch (c->op) {
+    case DEPOSIT:
+        account_deposit(&account, c->amount);
+        break;
+    case WITHDRAW:
+        c->ok = account_withdraw(&account, c->amount);
+        break;
+    case BALANCE:
+        c->seen = account_balance(&account);
+        break;
+    }
 }
 
-/* Returns how many of its withdrawals of 1 succeeded. */
-static void *withdraw_ones(void *unused)
+/* The other thread's operation, for spy_interfere. */
+static void other_thread(void *arg)
 {
-    intptr_t taken = 0;
-    (void)unused;
-    for (int i = 0; i < OPERATIONS; i++)
-        taken += account_withdraw(&account, 1);
-    return (void *)taken;
+    make_call(arg);
 }
 
-/* Run fn on THREADS threads at once; return the sum of what they return. */
-static intptr_t run_threads(void *(*fn)(void *))
+static void describe_call(const struct call *c, char *buf, size_t size)
 {
-    void *results[THREADS];
-    intptr_t sum = 0;
+    if (c->op == BALANCE)
+        snprintf(buf, size, "%s()", op_name[c->op]);
+    else
+        snprintf(buf, size, "%s(%ld)", op_name[c->op], c->amount);
+}
 
-    ck_assert_msg(harness_threads(fn, NULL, results, THREADS, 8),
-                  "%d threads did not finish within 8 s", THREADS);
-    for (int i = 0; i < THREADS; i++)
-        sum += (intptr_t)results[i];
-    return sum;
+/* "just before its 2nd lock of a->lock" */
+static void describe_point(enum spy_point at, int nth, char *buf, size_t size)
+{
+    static const char *const th[] = { "", "1st", "2nd", "3rd" };
+    snprintf(buf, size, "just %s its %s %s of a->lock", at == SPY_BEFORE_LOCK ? "before" : "after",
+             th[nth], at == SPY_BEFORE_LOCK ? "lock" : "unlock");
+}
+
+/*
+ * After one call of `name` from the test's thread (counts from
+ * spy_start()): it took the account's own lock, and let go of it.
+ */
+static void assert_used_the_accounts_lock(const char *name, const char *why)
+{
+    unsigned long own = spy_locks(&account.lock), all = spy_locks_total();
+    ck_assert_msg(own > 0 || all == 0,
+                  "%s locked a mutex, but not a->lock: one mutex for every account (a global or "
+                  "static one) is not the account's lock. Lock a->lock, the lock in the struct "
+                  "that guards a->balance", name);
+    ck_assert_msg(own > 0, "%s never locked a->lock: %s", name, why);
+    ck_assert_msg(spy_owner(&account.lock) == NULL,
+                  "%s returned still holding a->lock: unlock it on every way out of the function, "
+                  "the early return too", name);
 }
 
 START_TEST(one_thread_deposits_and_withdraws)
@@ -117,80 +161,241 @@ START_TEST(one_thread_deposits_and_withdraws)
     ck_assert_msg(account_withdraw(&account, 30), "withdraw 30 from 150 was refused");
     ck_assert_int_eq(account_balance(&account), 120);
     ck_assert_msg(!account_withdraw(&account, 121), "withdraw 121 from 120 was allowed");
+    ck_assert_msg(spy_owner(&account.lock) == NULL,
+                  "account_withdraw refused to take 121 from 120 and returned still holding "
+                  "a->lock: unlock it on the way out of the refusal too");
     ck_assert_msg(account_balance(&account) == 120, "a refused withdraw changed the balance to %ld",
                   account_balance(&account));
-    ck_assert_msg(account_withdraw(&account, 120), "withdraw 120 from 120 was refused");
+    ck_assert_msg(account_withdraw(&account, 120), "withdraw 120 from 120 was refused: a balance "
+                  "that equals the amount covers it (>=, not >)");
+    ck_assert_int_eq(account_balance(&account), 0);
+    ck_assert_msg(!account_withdraw(&account, 1), "withdraw 1 from 0 was allowed");
     ck_assert_int_eq(account_balance(&account), 0);
     account_destroy(&account);
 }
 END_TEST
 
-START_TEST(many_threads_deposit_without_losing_one)
+/* One call of each function: each takes a->lock and lets go of it. */
+static void assert_each_operation_uses_the_accounts_lock(void)
 {
-    account_init(&account, 0);
-    run_threads(deposit_ones);
-    ck_assert_msg(account_balance(&account) == THREADS * OPERATIONS,
-                  "%d threads deposited 1 %d times each: balance %ld, expected %d (lost updates)",
-                  THREADS, OPERATIONS, account_balance(&account), THREADS * OPERATIONS);
-    account_destroy(&account);
+    static const char *const why[] = {
+        "its read, add and write of the balance race with other threads' (lesson 4's lost "
+        "update). Hold a->lock around all three",
+        "two threads can both see enough money and both take it. Check and take under one hold "
+        "of a->lock",
+        "an unlocked read races with the threads that write the balance. Lock a->lock, copy the "
+        "balance, unlock, return the copy",
+    };
+    for (enum op op = DEPOSIT; op <= BALANCE; op++) {
+        struct call c = { op, 10, false, 0 };
+        account_init(&account, START);
+        spy_start();
+        make_call(&c);
+        assert_used_the_accounts_lock(op_name[op], why[op]);
+        account_destroy(&account);
+    }
+}
+
+START_TEST(every_operation_locks_the_accounts_own_lock)
+{
+    assert_each_operation_uses_the_accounts_lock();
 }
 END_TEST
 
-START_TEST(many_threads_never_overdraw)
-{
-    const long start = THREADS * OPERATIONS / 4;
+/*
+ * Run `mine` with `other` stepping in at each point in turn (before the
+ * 1st, 2nd, 3rd lock, after the 1st, 2nd, 3rd unlock), each time on a
+ * fresh account holding START, and hand each outcome to judge().
+ */
+typedef void judge_fn(const struct call *mine, const struct call *other, bool stepped_in,
+                      enum spy_point at, int nth);
 
-    account_init(&account, start);
-    intptr_t taken = run_threads(withdraw_ones);
-    ck_assert_msg(taken == start, "%ld withdrawals of 1 succeeded from a balance of %ld", (long)taken, start);
-    ck_assert_msg(account_balance(&account) == 0, "balance %ld after taking everything",
-                  account_balance(&account));
-    account_destroy(&account);
+static void step_in_everywhere(struct call mine, struct call other, judge_fn *judge)
+{
+    static const enum spy_point points[] = { SPY_BEFORE_LOCK, SPY_AFTER_UNLOCK };
+    for (size_t p = 0; p < 2; p++)
+        for (int nth = 1; nth <= 3; nth++) {
+            struct call m = mine, o = other;
+            char name[64], where[64];
+            account_init(&account, START);
+            spy_start();
+            spy_interfere(&account.lock, points[p], nth, other_thread, &o);
+            make_call(&m);
+            bool stepped_in = spy_interfered();
+            spy_start();    /* disarm: o is gone after this round */
+            describe_call(&m, name, sizeof name);
+            describe_point(points[p], nth, where, sizeof where);
+            ck_assert_msg(stepped_in || points[p] != SPY_BEFORE_LOCK || nth != 1,
+                          "the test could not step in %s in %s: it never locks a->lock with "
+                          "pthread_mutex_lock while holding no other mutex. Lock a->lock, the "
+                          "account's own lock, and wait for it there", where, name);
+            ck_assert_msg(spy_owner(&account.lock) == NULL,
+                          "%s returned still holding a->lock: unlock it on every way out", name);
+            judge(&m, &o, stepped_in, points[p], nth);
+            account_destroy(&account);
+        }
+}
+
+static void judge_deposits(const struct call *mine, const struct call *other, bool stepped_in,
+                           enum spy_point at, int nth)
+{
+    long expected = START + mine->amount + (stepped_in ? other->amount : 0);
+    char where[64];
+
+    describe_point(at, nth, where, sizeof where);
+    ck_assert_msg(stepped_in || account.balance == expected,
+                  "account_deposit(%ld) on a balance of %d left %ld", mine->amount, START,
+                  account.balance);
+    ck_assert_msg(account.balance == expected,
+                  "an update was lost: account_deposit(%ld) on a balance of %d, with another "
+                  "thread's account_deposit(%ld) %s, left %ld, not %ld. account_deposit %s; hold "
+                  "a->lock around the read, the add and the write", mine->amount, START,
+                  other->amount, where, account.balance, expected,
+                  at == SPY_AFTER_UNLOCK ? "wrote the balance after unlocking a->lock"
+                  : nth == 1 ? "read the balance before locking a->lock"
+                             : "let go of a->lock between reading the balance and writing it");
+}
+
+static void assert_deposit_is_one_critical_section(void)
+{
+    step_in_everywhere((struct call){ DEPOSIT, 1, false, 0 }, (struct call){ DEPOSIT, 10, false, 0 },
+                       judge_deposits);
+}
+
+START_TEST(a_deposit_reads_and_writes_under_one_hold_of_the_lock)
+{
+    assert_deposit_is_one_critical_section();
 }
 END_TEST
 
-/* One call of each function, made from another thread. */
-static void *call_deposit(void *unused)
+/* The one outcome allowed for each order: mine first, or the other first. */
+static void judge_withdrawals(const struct call *mine, const struct call *other, bool stepped_in,
+                              enum spy_point at, int nth)
 {
+    long taken = (mine->ok ? mine->amount : 0) + (stepped_in && other->ok ? other->amount : 0);
+    char where[64];
+    const char *bug = at == SPY_AFTER_UNLOCK ? "changed the balance after unlocking a->lock"
+                      : nth == 1 ? "checked the balance before locking a->lock"
+                                 : "checked the balance, let go of a->lock and took it again: "
+                                   "the other thread emptied the account in between";
+
+    describe_point(at, nth, where, sizeof where);
+    if (!stepped_in) {
+        ck_assert_msg(mine->ok && account.balance == START - mine->amount,
+                      "account_withdraw(%ld) on a balance of %d returned %s and left %ld",
+                      mine->amount, START, mine->ok ? "true" : "false", account.balance);
+        return;
+    }
+    ck_assert_msg(!(mine->ok && other->ok),
+                  "both withdrawals succeeded: account_withdraw(%ld) on a balance of %d, and "
+                  "another thread's account_withdraw(%ld) %s; the balance is now %ld. "
+                  "account_withdraw %s; check and take under one hold of a->lock",
+                  mine->amount, START, other->amount, where, account.balance, bug);
+    ck_assert_msg(mine->ok || other->ok,
+                  "account_withdraw(%ld) on a balance of %d was refused, and so was another "
+                  "thread's account_withdraw(%ld) made %s: one of them must succeed",
+                  mine->amount, START, other->amount, where);
+    ck_assert_msg(account.balance == START - taken,
+                  "money was made or lost: %ld was taken from a balance of %d, which is now %ld, "
+                  "not %ld (another thread's account_withdraw(%ld) stepped in %s). "
+                  "account_withdraw %s; check and take under one hold of a->lock",
+                  taken, START, account.balance, START - taken, other->amount, where, bug);
+}
+
+/* Another thread empties the account: only one of the two may succeed. */
+static void assert_withdrawal_is_one_critical_section(void)
+{
+    step_in_everywhere((struct call){ WITHDRAW, 60, false, 0 },
+                       (struct call){ WITHDRAW, START, false, 0 }, judge_withdrawals);
+}
+
+START_TEST(a_withdrawal_checks_and_takes_under_one_hold_of_the_lock)
+{
+    assert_withdrawal_is_one_critical_section();
+}
+END_TEST
+
+static void judge_balances(const struct call *mine, const struct call *other, bool stepped_in,
+                           enum spy_point at, int nth)
+{
+    char where[64];
+
+    describe_point(at, nth, where, sizeof where);
+    if (!stepped_in)
+        ck_assert_msg(mine->seen == START, "account_balance() returned %ld on a balance of %d",
+                      mine->seen, START);
+    else if (at == SPY_BEFORE_LOCK)
+        ck_assert_msg(mine->seen == START + other->amount,
+                      "account_balance() returned %ld, missing another thread's "
+                      "account_deposit(%ld) made %s (the balance was %ld by then): it read the "
+                      "balance before locking a->lock. Read it while holding the lock",
+                      mine->seen, other->amount, where, START + other->amount);
+    else
+        ck_assert_msg(mine->seen == START,
+                      "account_balance() returned %ld, not %d: it counted another thread's "
+                      "account_deposit(%ld) made %s. It read the balance after unlocking a->lock: "
+                      "copy it to a local while holding the lock, unlock, return the local",
+                      mine->seen, START, other->amount, where);
+}
+
+static void assert_balance_is_read_under_the_lock(void)
+{
+    step_in_everywhere((struct call){ BALANCE, 0, false, 0 }, (struct call){ DEPOSIT, 10, false, 0 },
+                       judge_balances);
+}
+
+START_TEST(the_balance_is_read_under_the_lock)
+{
+    assert_balance_is_read_under_the_lock();
+}
+END_TEST
+
+/* ---- real threads ---- */
+
+#define THREADS 4
+#define OPERATIONS 20000
+
+/* Deposit 2, withdraw 3, look at the balance, OPERATIONS times; returns
+ * how much it took, or -1 when it saw a negative balance. */
+static void *deposit_and_withdraw(void *unused)
+{
+    intptr_t taken = 0;
     (void)unused;
-    account_deposit(&account, 1);
-    return NULL;
+    for (int i = 0; i < OPERATIONS; i++) {
+        account_deposit(&account, 2);
+        taken += account_withdraw(&account, 3) ? 3 : 0;
+        if (account_balance(&account) < 0)
+            return (void *)(intptr_t)-1;
+    }
+    return (void *)taken;
 }
 
-static void *call_withdraw(void *unused)
+START_TEST(many_threads_never_lose_money_or_overdraw)
 {
-    (void)unused;
-    account_withdraw(&account, 1);
-    return NULL;
-}
+    void *results[THREADS];
+    long taken = 0;
 
-static void *call_balance(void *unused)
-{
-    (void)unused;
-    account_balance(&account);
-    return NULL;
-}
+    /* The checks above first, so that a lock used wrongly fails this test on
+     * every run, not only when the threads happen to collide in its gap. */
+    assert_each_operation_uses_the_accounts_lock();
+    assert_deposit_is_one_critical_section();
+    assert_withdrawal_is_one_critical_section();
+    assert_balance_is_read_under_the_lock();
 
-/* While this thread holds the account's lock, a call from another thread
- * must not return: it has to wait for the lock. */
-static void assert_waits_for_lock(void *(*call)(void *), const char *name)
-{
-    PT(pthread_mutex_lock(&account.lock));
-    pending_t *p = pending_start(call, NULL);
-    bool early = pending_returned(p, 0.2);
-    PT(pthread_mutex_unlock(&account.lock));
-    pending_join(p);
-    ck_assert_msg(!early, "%s returned while another thread held the account's lock: "
-                  "it must lock a->lock", name);
-}
-
-START_TEST(every_operation_takes_the_accounts_lock)
-{
-    account_init(&account, 10);
-    assert_waits_for_lock(call_deposit, "account_deposit");
-    assert_waits_for_lock(call_withdraw, "account_withdraw");
-    assert_waits_for_lock(call_balance, "account_balance");
-    ck_assert_int_eq(account_balance(&account), 10);
+    account_init(&account, START);
+    ck_assert_msg(harness_threads(deposit_and_withdraw, NULL, results, THREADS, 8 * harness_slowdown()),
+                  "%d threads depositing and withdrawing did not finish within %g s", THREADS,
+                  8 * harness_slowdown());
+    for (int i = 0; i < THREADS; i++) {
+        ck_assert_msg((intptr_t)results[i] >= 0, "a thread saw a negative balance");
+        taken += (long)(intptr_t)results[i];
+    }
+    long expected = START + 2L * THREADS * OPERATIONS - taken;
+    ck_assert_msg(account_balance(&account) == expected,
+                  "money was made or lost: %d threads deposited %ld and withdrew %ld in all, from a "
+                  "balance of %d; the balance is %ld, not %ld", THREADS, 2L * THREADS * OPERATIONS,
+                  taken, START, account_balance(&account), expected);
+    ck_assert_msg(account_balance(&account) >= 0, "the balance went negative");
     account_destroy(&account);
 }
 END_TEST
@@ -208,9 +413,11 @@ int main(void)
     Suite *exercise = suite_create("exercise");
     tc = harness_tcase("account", 10);
     tcase_add_test(tc, one_thread_deposits_and_withdraws);
-    tcase_add_test(tc, many_threads_deposit_without_losing_one);
-    tcase_add_test(tc, many_threads_never_overdraw);
-    tcase_add_test(tc, every_operation_takes_the_accounts_lock);
+    tcase_add_test(tc, every_operation_locks_the_accounts_own_lock);
+    tcase_add_test(tc, a_deposit_reads_and_writes_under_one_hold_of_the_lock);
+    tcase_add_test(tc, a_withdrawal_checks_and_takes_under_one_hold_of_the_lock);
+    tcase_add_test(tc, the_balance_is_read_under_the_lock);
+    tcase_add_test(tc, many_threads_never_lose_money_or_overdraw);
     suite_add_tcase(exercise, tc);
 
     return harness_main((Suite *[]){ demo, exercise, NULL });

@@ -5,6 +5,7 @@
 #include "transfer.h"
 #include "watchdog.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -72,16 +73,27 @@ END_TEST
 
 /* ---- exercise 6 ---------------------------------------------------------- */
 
+/*
+ * No test here waits for two threads to collide by chance. The lock order
+ * is read from the spies: spy_interfere() runs a function just before a
+ * pthread_mutex_lock() made while holding no other mutex, that is at a
+ * transfer's first lock only, so it tells which account was locked first.
+ * The deadlock is forced: the test's thread holds account 1's lock, as a
+ * transfer that got there first would, and looks at what the other
+ * transfer holds while it waits for that lock.
+ */
+
 #define ACCOUNTS 8
 #define TRANSFERS 20000
 #define START_BALANCE 1000
 
-static struct account accounts[ACCOUNTS];
+static struct account accounts[ACCOUNTS];   /* accounts[i] has id i + 1 */
 
 static void open_accounts(void)
 {
     for (int i = 0; i < ACCOUNTS; i++)
         account_init(&accounts[i], i + 1, START_BALANCE);
+    spy_start();
 }
 
 static long total(void)
@@ -92,18 +104,253 @@ static long total(void)
     return sum;
 }
 
-/* Move 1 from accounts[from] to accounts[to], TRANSFERS times. */
-struct direction {
+/* A transfer between accounts[from] and accounts[to], by index. */
+struct move {
     int from, to;
+    long amount;
 };
 
-static void *repeat_transfer(void *arg)
+static void *make_move(void *arg)
 {
-    const struct direction *d = arg;
-    for (int i = 0; i < TRANSFERS; i++)
-        transfer(&accounts[d->from], &accounts[d->to], 1);
+    const struct move *m = arg;
+    transfer(&accounts[m->from], &accounts[m->to], m->amount);
     return NULL;
 }
+
+/* After the test's own transfers: both locks are free again. */
+static void assert_let_go(const struct move *m)
+{
+    for (int i = 0; i < 2; i++) {
+        int who = i == 0 ? m->from : m->to;
+        ck_assert_msg(spy_owner(&accounts[who].lock) == NULL,
+                      "transfer(account %d -> account %d) returned still holding account %d's "
+                      "lock: unlock both", m->from + 1, m->to + 1, who + 1);
+    }
+}
+
+START_TEST(a_transfer_moves_the_amount)
+{
+    static const struct move there = { 0, 1, 30 }, back = { 1, 0, 30 };
+    open_accounts();
+    make_move((void *)&there);
+    assert_let_go(&there);
+    ck_assert_msg(accounts[0].balance == START_BALANCE - 30 && accounts[1].balance == START_BALANCE + 30,
+                  "after moving 30 from account 1 to account 2 (1000 each): %ld and %ld, expected "
+                  "%d and %d", accounts[0].balance, accounts[1].balance, START_BALANCE - 30,
+                  START_BALANCE + 30);
+    make_move((void *)&back);
+    assert_let_go(&back);
+    ck_assert_msg(accounts[0].balance == START_BALANCE && accounts[1].balance == START_BALANCE,
+                  "after moving 30 back from account 2 to account 1: %ld and %ld, expected %d and "
+                  "%d. Whichever account is locked first, the money goes from `from` to `to`",
+                  accounts[0].balance, accounts[1].balance, START_BALANCE, START_BALANCE);
+}
+END_TEST
+
+/* One transfer each way between accounts[lo] and accounts[hi] (lo < hi) locks
+ * both accounts' locks and no other mutex. */
+static void assert_locks_both_and_nothing_else(int lo, int hi)
+{
+    const struct move moves[] = { { lo, hi, 5 }, { hi, lo, 5 } };
+    for (int i = 0; i < 2; i++) {
+        const struct move *m = &moves[i];
+        open_accounts();
+        make_move((void *)m);
+        unsigned long from = spy_locks(&accounts[m->from].lock), to = spy_locks(&accounts[m->to].lock);
+        ck_assert_msg(spy_locks_total() == from + to,
+                      "transfer(account %d -> account %d) locked a mutex that is neither account's "
+                      "lock. With one lock for the whole bank, transfers between different pairs of "
+                      "accounts wait for each other: lock only the two accounts' own locks",
+                      m->from + 1, m->to + 1);
+        for (int j = 0; j < 2; j++) {
+            int locked = j == 0 ? m->from : m->to, other = j == 0 ? m->to : m->from;
+            ck_assert_msg(spy_locks(&accounts[locked].lock) > 0,
+                          "transfer(account %d -> account %d) changed account %d's balance "
+                          "without ever locking its lock%s: another transfer into or out of "
+                          "account %d, from a different pair, can change it at the same time, and "
+                          "money is made or lost. Hold both accounts' locks",
+                          m->from + 1, m->to + 1, locked + 1,
+                          spy_locks(&accounts[other].lock) > 0 ? " (it locked only one account)" : "",
+                          locked + 1);
+        }
+        assert_let_go(m);
+        ck_assert_int_eq(total(), ACCOUNTS * START_BALANCE);
+    }
+}
+
+START_TEST(a_transfer_locks_both_accounts_and_nothing_else)
+{
+    assert_locks_both_and_nothing_else(2, 5);
+}
+END_TEST
+
+/* Run at a transfer's first lock: nothing to do, spy_interfered() tells. */
+static void first_lock(void *unused)
+{
+    (void)unused;
+}
+
+/* Both ways between accounts[lo] and accounts[hi]: the first lock taken is lo's. */
+static void assert_locks_the_lower_id_first(int lo, int hi)
+{
+    const struct move moves[] = { { hi, lo, 5 }, { lo, hi, 5 } };
+    for (int i = 0; i < 2; i++) {
+        const struct move *m = &moves[i];
+        open_accounts();
+        spy_interfere(&accounts[hi].lock, SPY_BEFORE_LOCK, 1, first_lock, NULL);
+        make_move((void *)m);
+        bool first = spy_interfered();
+        spy_start();    /* disarm */
+        ck_assert_msg(!first,
+                      "transfer(account %d -> account %d) locked account %d's lock first. A "
+                      "thread moving money the other way that locked account %d's first would "
+                      "wait for account %d's while holding account %d's, and this one would wait "
+                      "for account %d's: deadlock (two_locks.c). Lock the lower id first, "
+                      "whichever way the money goes", m->from + 1, m->to + 1, hi + 1, lo + 1,
+                      hi + 1, lo + 1, lo + 1);
+    }
+}
+
+START_TEST(the_lower_id_is_locked_first_both_ways)
+{
+    assert_locks_the_lower_id_first(0, 1);
+    assert_locks_the_lower_id_first(3, 6);
+}
+END_TEST
+
+/* transfer(a, a): the spies fail a second lock of the same lock at once. */
+static void assert_a_transfer_to_itself_changes_nothing(void)
+{
+    static const struct move self = { 3, 3, 7 };
+    open_accounts();
+    ck_assert_msg(harness_threads(make_move, (void *const[]){ (void *)&self }, NULL, 1,
+                                  harness_slowdown()),
+                  "transfer(account 4 -> account 4) did not return within %g s: it locks the "
+                  "account's lock twice (deadlock.c)", harness_slowdown());
+    ck_assert_msg(accounts[3].balance == START_BALANCE,
+                  "transfer(account 4 -> account 4, 7) changed its balance to %ld", accounts[3].balance);
+    assert_let_go(&self);
+}
+
+START_TEST(a_transfer_to_the_same_account_changes_nothing)
+{
+    assert_a_transfer_to_itself_changes_nothing();
+}
+END_TEST
+
+/* A transfer on a thread of its own, which the test watches. */
+struct watch {
+    struct move move;
+    spy_thread_t *_Atomic thread;
+    pending_t *p;
+};
+
+static void *watched_move(void *arg)
+{
+    struct watch *w = arg;
+    atomic_store(&w->thread, spy_self());
+    return make_move(&w->move);
+}
+
+static void start_watched(struct watch *w)
+{
+    atomic_store(&w->thread, NULL);
+    w->p = pending_start(watched_move, w);
+}
+
+/* The watched transfer sleeps in pthread_mutex_lock on a mutex that the
+ * test's thread holds (spy_describe says whose mutex it waits for). */
+static bool waits_for_the_test(struct watch *w)
+{
+    char now[512];
+    spy_thread_t *t = atomic_load(&w->thread);
+    if (t == NULL || spy_doing(t) != SPY_LOCKING)
+        return false;
+    spy_describe(t, now, sizeof now);
+    return strstr(now, " for a mutex that the test's thread took at ") != NULL;
+}
+
+/* Wait (at most 2 s) until the watched transfer waits for the test's lock
+ * or returns; true when it waits. */
+static bool stops_at_the_tests_lock(struct watch *w)
+{
+    for (double give_up = timing_now() + 2 * harness_slowdown(); timing_now() < give_up;) {
+        if (waits_for_the_test(w))
+            return true;
+        if (pending_returned(w->p, 0))
+            return false;
+        timing_sleep_unscaled(0.0005);
+    }
+    ck_abort_msg("transfer(account %d -> account %d) neither returned nor waited for a lock within "
+                 "%g s", w->move.from + 1, w->move.to + 1, 2 * harness_slowdown());
+    return false;
+}
+
+/*
+ * The test's thread holds account 1's lock, as a transfer between accounts
+ * 1 and 2 that got there first would, and goes for account 2's next.
+ * Meanwhile m runs on a thread of its own. A transfer that locks the lower
+ * id first waits for account 1's lock holding nothing, so account 2's stays
+ * free. One that took account 2's lock first holds it while it waits:
+ * the deadlock of two_locks.c, forced.
+ */
+static void assert_no_deadlock_with_the_holder_of_account_1(struct move m)
+{
+    struct watch w = { .move = m };
+
+    open_accounts();
+    SPY_LOCK(&accounts[0].lock);
+    start_watched(&w);
+    ck_assert_msg(stops_at_the_tests_lock(&w),
+                  "transfer(account %d -> account %d) returned while another thread held account "
+                  "1's lock: it must hold both accounts' locks", m.from + 1, m.to + 1);
+    ck_assert_msg(spy_owner(&accounts[1].lock) == NULL,
+                  "deadlock: transfer(account %d -> account %d) took account 2's lock and waits for "
+                  "account 1's, which another thread holds. When that thread, a transfer between "
+                  "the same two accounts, goes for account 2's lock next, each waits for the other "
+                  "forever (two_locks.c). Lock the lower id first, whichever way the money goes",
+                  m.from + 1, m.to + 1);
+    SPY_LOCK(&accounts[1].lock);
+    SPY_UNLOCK(&accounts[1].lock);
+    SPY_UNLOCK(&accounts[0].lock);
+    pending_join(w.p);
+    ck_assert_int_eq(total(), ACCOUNTS * START_BALANCE);
+}
+
+START_TEST(opposite_transfers_cannot_deadlock)
+{
+    assert_no_deadlock_with_the_holder_of_account_1((struct move){ 1, 0, 1 });
+    assert_no_deadlock_with_the_holder_of_account_1((struct move){ 0, 1, 1 });
+}
+END_TEST
+
+/*
+ * The test holds account 2's lock, so transfer 1 -> 2 stops inside, waiting
+ * for it. A transfer 3 -> 4 shares no account with it: it must go through
+ * meanwhile.
+ */
+START_TEST(transfers_between_different_pairs_run_in_parallel)
+{
+    static const struct move three_to_four = { 2, 3, 1 };
+    struct watch w = { .move = { 0, 1, 1 } };
+
+    open_accounts();
+    SPY_LOCK(&accounts[1].lock);
+    start_watched(&w);
+    bool waits = stops_at_the_tests_lock(&w);
+    pending_t *p = pending_start(make_move, (void *)&three_to_four);
+    ck_assert_msg(!waits || pending_returned(p, harness_slowdown()),
+                  "transfer(account 3 -> account 4) did not finish within %g s while transfer(account "
+                  "1 -> account 2) waited for account 2's lock: it waits for a lock that transfer "
+                  "holds, one lock for the whole bank? Transfers between different pairs of "
+                  "accounts must run in parallel: lock only the two accounts' own locks",
+                  harness_slowdown());
+    SPY_UNLOCK(&accounts[1].lock);
+    pending_join(p);
+    pending_join(w.p);
+    ck_assert_int_eq(total(), ACCOUNTS * START_BALANCE);
+}
+END_TEST
 
 /* TRANSFERS transfers between pseudo-random pairs, seeded by arg. */
 static void *random_transfers(void *arg)
@@ -116,86 +363,20 @@ static void *random_transfers(void *arg)
     return NULL;
 }
 
-START_TEST(a_transfer_moves_the_amount)
-{
-    open_accounts();
-    transfer(&accounts[0], &accounts[1], 30);
-    ck_assert_msg(accounts[0].balance == START_BALANCE - 30 && accounts[1].balance == START_BALANCE + 30,
-                  "after moving 30 from account 1 to 2: %ld and %ld, expected %d and %d",
-                  accounts[0].balance, accounts[1].balance, START_BALANCE - 30, START_BALANCE + 30);
-    transfer(&accounts[1], &accounts[0], 30);
-    ck_assert_int_eq(accounts[0].balance, START_BALANCE);
-    ck_assert_int_eq(accounts[1].balance, START_BALANCE);
-}
-END_TEST
-
-static void *transfer_2_to_1(void *unused)
-{
-    (void)unused;
-    transfer(&accounts[1], &accounts[0], 1);
-    return NULL;
-}
-
-/*
- * This thread holds account 1's lock (the lower id) while another thread
- * moves money from account 2 to account 1. A transfer that locks the lower
- * id first waits for account 1 holding nothing, so account 2's lock stays
- * free all along. One that locks `from` first takes account 2's lock and
- * then waits: the test sees it taken. (A right answer passes however long
- * it is watched; 0.2 s is ample for a wrong one to show itself.)
- */
-START_TEST(the_lower_id_is_locked_first)
-{
-    pthread_t t;
-    bool taken = false;
-
-    open_accounts();
-    PT(pthread_mutex_lock(&accounts[0].lock));
-    PT(pthread_create(&t, NULL, transfer_2_to_1, NULL));
-    for (double end = timing_now() + 0.2; !taken && timing_now() < end;) {
-        if (pthread_mutex_trylock(&accounts[1].lock) == 0)
-            PT(pthread_mutex_unlock(&accounts[1].lock));
-        else
-            taken = true;
-    }
-    PT(pthread_mutex_unlock(&accounts[0].lock));
-    PT(pthread_join(t, NULL));
-    ck_assert_msg(!taken, "transfer(account 2, account 1) took account 2's lock while account 1's "
-                  "was held: lock the lower id first, whichever way the money goes");
-    ck_assert_int_eq(accounts[0].balance, START_BALANCE + 1);
-}
-END_TEST
-
-START_TEST(a_transfer_to_the_same_account_changes_nothing)
-{
-    static const struct direction self = { 3, 3 };
-    open_accounts();
-    ck_assert_msg(harness_threads(repeat_transfer, (void *const[]){ (void *)&self }, NULL, 1, 1),
-                  "transfer(a, a, 1) did not return within 1 s: it locks a's lock twice (deadlock.c)");
-    ck_assert_int_eq(accounts[3].balance, START_BALANCE);
-}
-END_TEST
-
-START_TEST(opposite_transfers_finish_and_conserve_the_total)
-{
-    static const struct direction there = { 0, 1 }, back = { 1, 0 };
-    open_accounts();
-    ck_assert_msg(harness_threads(repeat_transfer, (void *const[]){ (void *)&there, (void *)&back },
-                                  NULL, 2, 1),
-                  "two threads moving money 1 -> 2 and 2 -> 1, %d times each, did not finish within "
-                  "1 s: each holds one account's lock and waits for the other's (two_locks.c)", TRANSFERS);
-    ck_assert_int_eq(accounts[0].balance, START_BALANCE);
-    ck_assert_int_eq(accounts[1].balance, START_BALANCE);
-}
-END_TEST
-
 START_TEST(many_threads_many_accounts_conserve_the_total)
 {
     void *seeds[4] = { (void *)1, (void *)2, (void *)3, (void *)4 };
+
+    /* The checks above first, so that a wrong lock discipline fails this
+     * test on every run, not only when the threads happen to collide. */
+    assert_locks_both_and_nothing_else(0, 7);
+    assert_locks_the_lower_id_first(0, 7);
+    assert_a_transfer_to_itself_changes_nothing();
+
     open_accounts();
-    ck_assert_msg(harness_threads(random_transfers, seeds, NULL, 4, 1),
-                  "4 threads making %d random transfers each among %d accounts did not finish within "
-                  "1 s: a cycle of threads each waiting for the next one's lock", TRANSFERS, ACCOUNTS);
+    ck_assert_msg(harness_threads(random_transfers, seeds, NULL, 4, 4 * harness_slowdown()),
+                  "4 threads making %d random transfers each among %d accounts did not finish "
+                  "within %g s", TRANSFERS, ACCOUNTS, 4 * harness_slowdown());
     ck_assert_msg(total() == ACCOUNTS * START_BALANCE, "money was made or lost: total %ld, expected %d",
                   total(), ACCOUNTS * START_BALANCE);
 }
@@ -215,9 +396,11 @@ int main(void)
     Suite *exercise = suite_create("exercise");
     tc = harness_tcase("transfer", 10);
     tcase_add_test(tc, a_transfer_moves_the_amount);
-    tcase_add_test(tc, the_lower_id_is_locked_first);
+    tcase_add_test(tc, a_transfer_locks_both_accounts_and_nothing_else);
+    tcase_add_test(tc, the_lower_id_is_locked_first_both_ways);
     tcase_add_test(tc, a_transfer_to_the_same_account_changes_nothing);
-    tcase_add_test(tc, opposite_transfers_finish_and_conserve_the_total);
+    tcase_add_test(tc, opposite_transfers_cannot_deadlock);
+    tcase_add_test(tc, transfers_between_different_pairs_run_in_parallel);
     tcase_add_test(tc, many_threads_many_accounts_conserve_the_total);
     suite_add_tcase(exercise, tc);
 

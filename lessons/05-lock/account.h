@@ -8,6 +8,12 @@
  * and write withdraw so that checking the balance and taking the money
  * happen under one hold of the lock: check, unlock, lock, take would let
  * two threads both see enough money for one withdrawal.
+ *
+ * The tests check that each function locks a->lock (the account's own
+ * lock, not one shared by every account), lets go of it on every way out,
+ * and does all its reading and writing in one hold of it: they run another
+ * thread's deposit or withdrawal just before each lock and just after each
+ * unlock, and check that no money is made or lost.
  */
 #ifndef ACCOUNT_H
 #define ACCOUNT_H

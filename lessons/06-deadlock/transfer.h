@@ -11,6 +11,11 @@
  * id first, whichever way the money goes. Mind the transfer from an
  * account to itself: its lock is one lock, and locking it twice is
  * deadlock.c.
+ *
+ * The tests check that a transfer locks both accounts' locks and no other
+ * mutex (a lock for the whole bank would make every transfer wait for
+ * every other), the lower id's first in both directions, and that
+ * transfer(a, a) changes nothing without locking a's lock twice.
  */
 #ifndef TRANSFER_H
 #define TRANSFER_H

@@ -1,0 +1,33 @@
+/* transfer.c, wrong: a static bank mutex held around taking and using both accounts' locks */
+#include "transfer.h"
+
+#include "pt.h"
+
+void account_init(struct account *a, int id, long balance)
+{
+    a->id = id;
+    a->balance = balance;
+    PT(pthread_mutex_init(&a->lock, NULL));
+}
+
+void account_destroy(struct account *a)
+{
+    PT(pthread_mutex_destroy(&a->lock));
+}
+
+/* Taking both locks under one bank lock: no thread can get between them (wrong). */
+static pthread_mutex_t bank_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void transfer(struct account *from, struct account *to, long amount)
+{
+    if (from == to)
+        return;
+    PT(pthread_mutex_lock(&bank_lock));
+    PT(pthread_mutex_lock(&from->lock));
+    PT(pthread_mutex_lock(&to->lock));
+    from->balance -= amount;
+    to->balance += amount;
+    PT(pthread_mutex_unlock(&to->lock));
+    PT(pthread_mutex_unlock(&from->lock));
+    PT(pthread_mutex_unlock(&bank_lock));
+}
