@@ -2,7 +2,9 @@
 #include "harness.h"
 #include "squares.h"
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The demo sleeps 2 s * 0.1: a 200 ms gap between "all done" and "finishing". */
@@ -81,42 +83,111 @@ END_TEST
 
 /* ---- exercise 1 ---------------------------------------------------------- */
 
-static void run_squares(int n, long results[])
+/* results[] one longer than any n, every slot -1: a write past results[n - 1] shows. */
+#define UNTOUCHED (-1)
+#define SLOTS (SQUARES_MAX + 1)
+
+static void run_squares(int n, long results[SLOTS])
 {
-    for (int i = 0; i < n; i++)
-        results[i] = -1;
+    for (int i = 0; i < SLOTS; i++)
+        results[i] = UNTOUCHED;
     spy_start();
     squares_by_threads(n, results);
 }
 
+static void assert_untouched_from(int n, const long results[SLOTS])
+{
+    for (int i = n; i < SLOTS; i++)
+        ck_assert_msg(results[i] == UNTOUCHED,
+                      "squares_by_threads(%d, results) wrote results[%d] = %ld: only results[0] to "
+                      "results[n - 1] are yours to write", n, i, results[i]);
+}
+
 START_TEST(each_thread_returns_its_square)
 {
-    long results[SQUARES_MAX];
+    long results[SLOTS];
 
     run_squares(8, results);
     for (long i = 0; i < 8; i++)
         ck_assert_msg(results[i] == i * i, "results[%ld] is %ld, expected %ld", i, results[i], i * i);
+    assert_untouched_from(8, results);
 }
 END_TEST
 
+/* The n threads started got n different arguments. */
+static void assert_own_arguments(size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            ck_assert_msg(spy_create_arg(i) != spy_create_arg(j),
+                          "threads %zu and %zu got the same argument %p: pass each index by value, "
+                          "(void *)(intptr_t)i, not &i", i, j, spy_create_arg(i));
+}
+
 START_TEST(each_thread_gets_its_own_index_by_value)
 {
-    long results[SQUARES_MAX];
+    long results[SLOTS];
 
     run_squares(SQUARES_MAX, results);
     ck_assert_msg(spy_created() == SQUARES_MAX, "expected %d threads started, saw %zu",
                   SQUARES_MAX, spy_created());
-    for (size_t i = 0; i < SQUARES_MAX; i++)
-        for (size_t j = i + 1; j < SQUARES_MAX; j++)
-            ck_assert_msg(spy_create_arg(i) != spy_create_arg(j),
-                          "threads %zu and %zu got the same argument %p: pass each index by value, "
-                          "(void *)(intptr_t)i, not &i", i, j, spy_create_arg(i));
+    assert_own_arguments(SQUARES_MAX);
+}
+END_TEST
+
+/* "Starts n threads at once": all n are started before the first is joined. */
+START_TEST(all_threads_run_at_the_same_time)
+{
+    long results[SLOTS];
+
+    run_squares(8, results);
+    ck_assert_msg(spy_created() == 8, "expected 8 threads started, saw %zu", spy_created());
+    ck_assert_msg(spy_live_max() == 8,
+                  "only %zu of the 8 threads ran at a time, one after another: a join in the loop "
+                  "that starts them waits for each thread before the next one starts. Start all n "
+                  "threads in one loop, then join them in a second loop",
+                  spy_live_max());
+}
+END_TEST
+
+/* The squares travel as the threads' return values, collected by pthread_join. */
+START_TEST(each_square_is_the_thread_return_value)
+{
+    enum { N = 8 };
+    long results[SLOTS];
+    char seen[256];
+    size_t len = 0;
+    bool returned[N * N] = { false };
+
+    run_squares(N, results);
+    ck_assert_msg(spy_created() == N, "expected %d threads started, saw %zu", N, spy_created());
+    assert_own_arguments(N);
+    for (size_t k = 0; k < N; k++) {
+        void *value;
+        ck_assert_msg(spy_returned(k, &value),
+                      "thread %zu had not returned when squares_by_threads() did: join every "
+                      "thread you start", k);
+        intptr_t v = (intptr_t)value;
+        if (v >= 0 && v < N * N)
+            returned[v] = true;
+        len += (size_t)snprintf(seen + len, sizeof seen - len, "%s%ld", k > 0 ? ", " : "", (long)v);
+    }
+    for (long i = 0; i < N; i++)
+        ck_assert_msg(returned[i * i],
+                      "no thread returned %ld (%ld * %ld); the threads returned %s. Thread i must "
+                      "hand back i * i as its return value, return (void *)(intptr_t)(i * i), for "
+                      "the joining thread to store in results[i]: not write results[i] itself, not "
+                      "return a pointer, not leave the squaring to the caller", i * i, i, i, seen);
+    ck_assert_msg(spy_joined_for_result() == N,
+                  "%zu of the %d pthread_join calls asked for the thread's return value: pass "
+                  "&result to pthread_join and store what it hands back in results[i]",
+                  spy_joined_for_result(), N);
 }
 END_TEST
 
 START_TEST(every_thread_is_joined)
 {
-    long results[SQUARES_MAX];
+    long results[SLOTS];
 
     run_squares(5, results);
     ck_assert_msg(spy_created() == 5, "expected 5 threads started, saw %zu", spy_created());
@@ -126,11 +197,12 @@ END_TEST
 
 START_TEST(zero_threads_start_nothing)
 {
-    long results[1] = { -1 };
+    long results[SLOTS];
 
     run_squares(0, results);
-    ck_assert_uint_eq(spy_created(), 0);
-    ck_assert_int_eq(results[0], -1);
+    ck_assert_msg(spy_created() == 0, "squares_by_threads(0, results) started %zu threads: n is 0",
+                  spy_created());
+    assert_untouched_from(0, results);
 }
 END_TEST
 
@@ -149,6 +221,8 @@ int main(void)
     tc = harness_tcase("squares", 0);
     tcase_add_test(tc, each_thread_returns_its_square);
     tcase_add_test(tc, each_thread_gets_its_own_index_by_value);
+    tcase_add_test(tc, all_threads_run_at_the_same_time);
+    tcase_add_test(tc, each_square_is_the_thread_return_value);
     tcase_add_test(tc, every_thread_is_joined);
     tcase_add_test(tc, zero_threads_start_nothing);
     suite_add_tcase(exercise, tc);

@@ -1,0 +1,26 @@
+/* squares.c, wrong: writes results[0] = 0 without a thread, even when n is 0 */
+#include "squares.h"
+
+#include "pt.h"
+
+#include <stdint.h>
+
+static void *square(void *arg)
+{
+    intptr_t i = (intptr_t)arg;
+    return (void *)(i * i);
+}
+
+void squares_by_threads(int n, long results[])
+{
+    pthread_t threads[SQUARES_MAX];
+
+    results[0] = 0;     /* 0 * 0 needs no thread */
+    for (int i = 1; i < n; i++)
+        PT(pthread_create(&threads[i], NULL, square, (void *)(intptr_t)i));
+    for (int i = 1; i < n; i++) {
+        void *result;
+        PT(pthread_join(threads[i], &result));
+        results[i] = (long)(intptr_t)result;
+    }
+}
