@@ -2,10 +2,14 @@
  * parallel_map.h - exercise 3: the heart of executor.map(), by hand.
  *
  * parallel_map(fn, args, results, n, max_workers) computes
- * results[i] = fn(args[i]) for every i < n, using threads, with never more
- * than max_workers calls of fn running at the same time, and returns only
- * when every call has finished and every thread it started has been joined.
- * results[i] belongs to args[i] whatever order the calls finish in.
+ * results[i] = fn(args[i]) for every i < n, calling fn exactly once per item
+ * and never with args[n] or beyond. It calls fn on threads it starts: at
+ * least one when n > 0, none when n == 0, never more than there are items,
+ * and never more than max_workers started and not yet joined at once; so
+ * never more than max_workers calls of fn run at the same time, and when
+ * there are that many items, that many calls do run together. It returns
+ * only when every call has finished and every thread it started has been
+ * joined. results[i] belongs to args[i] whatever order the calls finish in.
  *
  * One good shape: start min(n, max_workers) threads that share a struct
  * holding fn, args, results, n and `next`, the index of the next item to

@@ -66,8 +66,8 @@ long interleave_count_lost(int increments, long *total)
     long lost = 0;
 
     *total = 0;
-    if (increments < 1 || increments > MAX_INCREMENTS)
-        return 0;
+    if (increments < 0 || increments > MAX_INCREMENTS)
+        return -1;
     enumerate(schedule, 0, 3 * increments, 3 * increments, 2 * increments, &lost, total);
     return lost;
 }

@@ -1,0 +1,52 @@
+/* parallel_map.c, wrong: stores each result at the next free place (results[done++]), in the order the calls finish */
+#include "parallel_map.h"
+
+#include "pt.h"
+
+#include <stdlib.h>
+
+struct shared {
+    void *(*fn)(void *);
+    void *const *args;
+    void **results;
+    size_t n;
+    pthread_mutex_t lock;       /* guards next */
+    size_t next;
+    size_t done;                /* results stored so far */
+};
+
+static void *worker(void *arg)
+{
+    struct shared *sh = arg;
+
+    for (;;) {
+        PT(pthread_mutex_lock(&sh->lock));
+        size_t i = sh->next;
+        if (i < sh->n)
+            sh->next++;
+        PT(pthread_mutex_unlock(&sh->lock));
+        if (i >= sh->n)
+            break;
+        void *result = sh->fn(sh->args[i]);
+        PT(pthread_mutex_lock(&sh->lock));
+        sh->results[sh->done++] = result;
+        PT(pthread_mutex_unlock(&sh->lock));
+    }
+    return NULL;
+}
+
+void parallel_map(void *(*fn)(void *), void *const args[], void *results[],
+                  size_t n, int max_workers)
+{
+    struct shared sh = { .fn = fn, .args = args, .results = results, .n = n, .next = 0, .done = 0 };
+    size_t count = n < (size_t)max_workers ? n : (size_t)max_workers;
+    pthread_t *threads = malloc(count * sizeof *threads);
+
+    PT(pthread_mutex_init(&sh.lock, NULL));
+    for (size_t t = 0; t < count; t++)
+        PT(pthread_create(&threads[t], NULL, worker, &sh));
+    for (size_t t = 0; t < count; t++)
+        PT(pthread_join(threads[t], NULL));
+    PT(pthread_mutex_destroy(&sh.lock));
+    free(threads);
+}
