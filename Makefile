@@ -57,7 +57,9 @@ check-%: FORCE
 test check: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) test
 grade: FORCE
-	@BUILD=$(BUILD) $(WORKBOOK) grade
+	@BUILD=$(BUILD) $(WORKBOOK) grade $(if $(SUBMISSIONS),'$(SUBMISSIONS)')
+grade-selftest: FORCE
+	@BUILD=$(BUILD) scripts/grade --selftest
 list: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) list
 clean:
@@ -97,6 +99,8 @@ $(BUILD)/spied/%.o: %.c $(SPY_HOOK) $(COMMON_H)
 	@mkdir -p $(@D)
 	$(COMPILE) -include $(SPY_HOOK) -Itests/harness -c $< -o $@
 SPIED_test_executor := $(BUILD)/spied/common/executor.o
+SPIED_test_event := $(BUILD)/spied/common/event.o
+SPIED := $(SPIED_test_executor) $(SPIED_test_event)
 
 # Tests of common/ and of the harness itself.
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(SPIED_$$*) $(HARNESS) $(LIBCOMMON) | $(DEMOS) $(BUILD)/tests/harness_probe
@@ -122,4 +126,4 @@ $(BUILD)/sets/%/test: $$(addsuffix .o,$$(basename $$(wildcard $(BUILD)/sets/$$*/
 	$(CC) $(STD) $(CFLAGS) $(filter %.o,$^) $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
 
 # What `make test` needs besides the sets, for scripts/workbook.
-tests: $(DEMOS) $(addprefix $(BUILD)/tests/,$(MODULE_TESTS))
+tests: $(DEMOS) $(SPIED) $(addprefix $(BUILD)/tests/,$(MODULE_TESTS))

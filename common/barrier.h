@@ -3,13 +3,18 @@
  * other. No thread leaves a round before all `parties` have arrived; then
  * all leave together, and the barrier is ready for the next round.
  * Built on a mutex and a condition variable (macOS has no pthread_barrier_t).
+ *
+ * Smaller than Python's on purpose: no timeout, no action, no abort(),
+ * reset() or broken state (so no BrokenBarrierError), no n_waiting. A round
+ * waits for all its parties without limit: a party that never comes keeps
+ * the others waiting, where Python's timeout would break the barrier.
  */
 #ifndef WORKBOOK_BARRIER_H
 #define WORKBOOK_BARRIER_H
 
 typedef struct barrier barrier_t;
 
-barrier_t *barrier_create(unsigned parties);   /* parties >= 1 */
+barrier_t *barrier_create(unsigned parties);   /* parties >= 1; 0 aborts */
 void barrier_destroy(barrier_t *b);            /* no thread may be waiting */
 
 /*

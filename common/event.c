@@ -1,11 +1,15 @@
 /*
- * event.c - a flag, a mutex and a condition variable.
+ * event.c - a flag, a count of sets, a mutex and a condition variable.
  *
- * DESIGN: `lock` guards `flag`. `changed` (CLOCK_MONOTONIC) is broadcast
- * when the flag goes up, so every waiter wakes; waiters re-check the flag
- * in a loop, so spurious wake-ups and a set-then-clear are both handled:
- * a waiter woken after a clear that follows the set sees the flag down and
- * waits on (as Python's Event does since 3.x: wait() reports the flag).
+ * DESIGN: `lock` guards `flag` and `sets`. event_set() raises the flag,
+ * counts the set and broadcasts `changed` (CLOCK_MONOTONIC), so every
+ * waiter wakes. A waiter notes `sets` when it starts and waits while the
+ * flag is down and no set has come since. So a set ends the wait of
+ * everyone waiting when it happened, even if a clear follows before a
+ * woken waiter gets the lock back (it then sees the flag down but the
+ * count moved); a spurious wake-up changes neither, and the waiter sleeps
+ * again. Python's Event behaves the same: wait() returns True for every
+ * waiter that set() notified.
  */
 #include "event.h"
 
@@ -19,6 +23,7 @@ struct event {
     pthread_mutex_t lock;
     pthread_cond_t changed;
     bool flag;
+    unsigned long sets;         /* how many event_set() calls so far */
 };
 
 event_t *event_create(void)
@@ -40,6 +45,7 @@ void event_set(event_t *e)
 {
     PT(pthread_mutex_lock(&e->lock));
     e->flag = true;
+    e->sets++;
     PT(pthread_cond_broadcast(&e->changed));
     PT(pthread_mutex_unlock(&e->lock));
 }
@@ -59,15 +65,26 @@ bool event_is_set(event_t *e)
     return flag;
 }
 
-bool event_wait(event_t *e, double timeout)
+/* The one wait: deadline NULL waits without limit. True: the flag was up or a set came. */
+static bool wait_until(event_t *e, const struct timespec *deadline)
 {
-    struct timespec deadline = timing_deadline(timeout < 0 ? 0 : timeout);
-
     PT(pthread_mutex_lock(&e->lock));
-    while (!e->flag)
-        if (!pt_cond_wait_until(&e->changed, &e->lock, timeout < 0 ? NULL : &deadline))
-            break;
-    bool flag = e->flag;
+    unsigned long sets = e->sets;
+    bool in_time = true;
+    while (!e->flag && e->sets == sets && in_time)
+        in_time = pt_cond_wait_until(&e->changed, &e->lock, deadline);
+    bool set = e->flag || e->sets != sets;
     PT(pthread_mutex_unlock(&e->lock));
-    return flag;
+    return set;
+}
+
+void event_wait(event_t *e)
+{
+    wait_until(e, NULL);
+}
+
+bool event_wait_timed(event_t *e, double seconds)
+{
+    struct timespec deadline = timing_deadline(seconds);
+    return wait_until(e, &deadline);
 }

@@ -2,7 +2,9 @@
  * event.h - Python's threading.Event: a flag threads can wait for.
  *
  * event_set() raises the flag and wakes every waiter; event_clear() lowers
- * it; event_wait() returns as soon as the flag is up.
+ * it; event_wait() returns once the flag is up. A waiter that a set woke
+ * returns even when a clear comes before it runs again, as in Python,
+ * where every waiter that set() notified returns True.
  */
 #ifndef WORKBOOK_EVENT_H
 #define WORKBOOK_EVENT_H
@@ -18,11 +20,14 @@ void event_set(event_t *e);
 void event_clear(event_t *e);
 bool event_is_set(event_t *e);
 
+/* Block until the flag is up, or until a set while we waited. */
+void event_wait(event_t *e);
+
 /*
- * Block until the flag is up or timeout seconds passed (a negative timeout
- * waits without limit). Returns whether the flag is up: false means the
- * time ran out. Timeouts are real seconds, not scaled.
+ * The same for at most `seconds`, by the timeout rule of timing.h (0 or
+ * less: do not wait; INFINITY: no limit; NaN aborts). Returns true when
+ * the flag was up or a set came: false means the time ran out.
  */
-bool event_wait(event_t *e, double timeout);
+bool event_wait_timed(event_t *e, double seconds);
 
 #endif

@@ -6,9 +6,12 @@
  * empty. queue_close() is Python 3.13's Queue.shutdown(): afterwards every
  * put is refused, gets drain what is left and then report QUEUE_CLOSED,
  * and every blocked thread wakes. That is how a consumer learns that no
- * more items will come, without a sentinel value.
+ * more items will come, without a sentinel value. Unlike Python's, there
+ * is no shutdown(immediate=True), task_done() or join(), and maxsize is
+ * fixed at creation.
  *
- * Timeouts are real seconds (timing_sleep's scale does not apply).
+ * Timeouts follow the rule of timing.h: a negative one does not wait (where
+ * Python raises ValueError), INFINITY waits without limit, NaN aborts.
  */
 #ifndef WORKBOOK_QUEUE_H
 #define WORKBOOK_QUEUE_H

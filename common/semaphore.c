@@ -13,28 +13,32 @@
 #include "pt.h"
 #include "timing.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 struct semaphore {
     pthread_mutex_t lock;
     pthread_cond_t available;
     unsigned value;
-    unsigned bound;         /* 0: unbounded */
+    unsigned bound;         /* the most `value` may be: the start value, or UINT_MAX */
+    bool bounded;           /* a release at `bound` is refused, not a bug */
     unsigned waiters;
 };
 
-static semaphore_t *create(unsigned value, unsigned bound)
+static semaphore_t *create(unsigned value, bool bounded)
 {
     semaphore_t *s = alloc_zeroed(1, sizeof *s);
     s->value = value;
-    s->bound = bound;
+    s->bound = bounded ? value : UINT_MAX;
+    s->bounded = bounded;
     PT(pthread_mutex_init(&s->lock, NULL));
     pt_cond_init_monotonic(&s->available);
     return s;
 }
 
-semaphore_t *semaphore_create(unsigned value) { return create(value, 0); }
-semaphore_t *semaphore_create_bounded(unsigned value) { return create(value, value); }
+semaphore_t *semaphore_create(unsigned value) { return create(value, false); }
+semaphore_t *semaphore_create_bounded(unsigned value) { return create(value, true); }
 
 void semaphore_destroy(semaphore_t *s)
 {
@@ -72,7 +76,11 @@ bool semaphore_acquire_timed(semaphore_t *s, double timeout)
 bool semaphore_release(semaphore_t *s)
 {
     PT(pthread_mutex_lock(&s->lock));
-    bool ok = s->bound == 0 || s->value < s->bound;
+    bool ok = s->value < s->bound;
+    if (!ok && !s->bounded) {
+        fprintf(stderr, "semaphore_release: the count would pass UINT_MAX (%u)\n", UINT_MAX);
+        abort();
+    }
     if (ok) {
         s->value++;
         if (s->waiters > 0)

@@ -4,7 +4,8 @@
  * A counter of permits: acquire takes one, waiting while there is none;
  * release gives one back and wakes one waiter. Built on a mutex and a
  * condition variable, so it works where unnamed POSIX semaphores do not
- * (sem_init fails on macOS). Timeouts are real seconds.
+ * (sem_init fails on macOS). Timeouts follow the rule of timing.h.
+ * Python's release(n) is n calls of semaphore_release().
  */
 #ifndef WORKBOOK_SEMAPHORE_H
 #define WORKBOOK_SEMAPHORE_H
@@ -14,7 +15,8 @@
 typedef struct semaphore semaphore_t;
 
 semaphore_t *semaphore_create(unsigned value);
-/* A bounded semaphore refuses to rise above its initial value. */
+/* A bounded semaphore refuses to rise above its initial value (a bounded
+ * semaphore of 0 refuses every release, as Python's does). */
 semaphore_t *semaphore_create_bounded(unsigned value);
 void semaphore_destroy(semaphore_t *s);     /* no thread may be waiting */
 
@@ -25,7 +27,8 @@ bool semaphore_acquire_timed(semaphore_t *s, double timeout); /* false: timed ou
 /*
  * Give a permit back. Returns false, and changes nothing, when a bounded
  * semaphore is already at its initial value: a release without an
- * acquire, which Python reports as ValueError.
+ * acquire, which Python reports as ValueError. An unbounded semaphore may
+ * rise above its initial value, up to UINT_MAX; a release past that aborts.
  */
 bool semaphore_release(semaphore_t *s);
 

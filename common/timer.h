@@ -8,6 +8,9 @@
  *
  * (timer_create and timer_delete are POSIX's own, unrelated, calls.)
  * The delay is real seconds: multiply by timing_scale() for a demo's sleeps.
+ * It follows the timeout rule of timing.h: 0 or less fires at once; a
+ * delay too large to represent (1e100, INFINITY) never ends, so the timer
+ * only waits for its cancel; NaN aborts.
  */
 #ifndef WORKBOOK_TIMER_H
 #define WORKBOOK_TIMER_H

@@ -5,7 +5,9 @@
 #include "pt.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -58,12 +60,26 @@ double timing_now(void)
     return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 }
 
+/* The largest time_t (POSIX makes time_t a signed integer type). */
+#define TIME_T_MAX ((time_t)(((uintmax_t)1 << (sizeof(time_t) * CHAR_BIT - 1)) - 1))
+
 struct timespec timing_deadline(double seconds)
 {
     struct timespec t;
 
+    if (isnan(seconds)) {
+        fprintf(stderr, "timing_deadline: a timeout of NaN seconds; a timeout must be a number "
+                        "(0 or less: do not wait, INFINITY: no limit)\n");
+        abort();
+    }
     if (clock_gettime(CLOCK_MONOTONIC, &t) != 0)
         pt_fail(__FILE__, __LINE__, "clock_gettime(CLOCK_MONOTONIC, &t)", errno);
+    if (seconds <= 0)
+        return t;
+    /* Below room, the whole seconds fit in tv_sec, and so does a carry from tv_nsec. */
+    double room = (double)(TIME_T_MAX - t.tv_sec);
+    if (seconds >= room)
+        return (struct timespec){ .tv_sec = TIME_T_MAX, .tv_nsec = 999999999L };
     double whole = floor(seconds);
     t.tv_sec += (time_t)whole;
     t.tv_nsec += (long)((seconds - whole) * 1e9);

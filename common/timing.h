@@ -1,5 +1,6 @@
 /*
- * timing.h - the one sleep every demo uses, and monotonic time.
+ * timing.h - the one sleep every demo uses, monotonic time, and the one
+ * rule every timeout in common/ follows.
  *
  * The article sleeps for seconds at a time so a reader can watch threads
  * take turns. Tests want the same programs in milliseconds. One knob,
@@ -23,7 +24,25 @@ void timing_sleep_unscaled(double seconds);
 /* Seconds on CLOCK_MONOTONIC, from an arbitrary origin: subtract two. */
 double timing_now(void);
 
-/* The CLOCK_MONOTONIC instant `seconds` from now, for pt_cond_wait_until(). */
+/*
+ * Timeouts: one rule for every call in common/ that may wait. The plain
+ * call waits without limit (queue_get, semaphore_acquire, event_wait); its
+ * _timed twin takes a timeout in real seconds (timing_scale() does not
+ * apply) and says when it ran out. timer_start's delay reads the same way.
+ *
+ *   0 or less     the deadline has passed: the call does not wait, and
+ *                 succeeds only if it can at once (as Python's Event.wait
+ *                 and Semaphore.acquire do; its Queue raises ValueError)
+ *   too large     beyond what a struct timespec holds (1e100, INFINITY):
+ *                 no deadline, the call waits without limit (Python raises
+ *                 OverflowError)
+ *   NaN           a bug in the caller: abort with a message
+ *
+ * timing_deadline() applies the rule, and every timed wait gets its
+ * deadline from it: the CLOCK_MONOTONIC instant `seconds` from now, for
+ * pt_cond_wait_until(). "No deadline" is the last instant a timespec
+ * holds, one that never comes.
+ */
 struct timespec timing_deadline(double seconds);
 
 #endif

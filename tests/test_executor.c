@@ -67,7 +67,7 @@ static event_t *release;
 
 static void *wait_for_release(void *arg)
 {
-    event_wait(release, 5);
+    event_wait_timed(release, 5);
     return arg;
 }
 

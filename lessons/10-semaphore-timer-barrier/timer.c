@@ -38,7 +38,7 @@ int main(int argc, char **argv)
 
     log_info("Main: prompting in 1 s unless the user acts");
     timer_thread_t *second = timer_start(1 * scale, prompt, "Are you still there?");
-    event_wait(prompted, -1); /* the user is away */
+    event_wait(prompted); /* the user is away */
     log_info("Main: cancel %s", timer_cancel(second) ? "stopped the prompt" : "did nothing: it had fired");
     timer_join(second);
 
