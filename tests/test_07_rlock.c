@@ -2,6 +2,7 @@
 #include "harness.h"
 #include "inventory.h"
 #include "pt.h"
+#include "timing.h"
 #include "watchdog.h"
 
 #include <errno.h>
@@ -96,29 +97,63 @@ static void assert_lock_free(const char *after)
     void *rc;
     ck_assert(harness_threads(try_lock, NULL, &rc, 1, 2));
     ck_assert_msg(rc == 0, "after %s another thread cannot take the inventory's lock (%s): "
-                  "every lock needs its unlock", after, strerror((int)(intptr_t)rc));
+                  "every lock needs its unlock (a recursive mutex: one unlock for each lock)",
+                  after, strerror((int)(intptr_t)rc));
 }
 
 static const int delivery_items[] = { 0, 1, 2, 3 };
 static const long delivery_counts[] = { 1, 2, 3, 4 };    /* 10 in all */
+#define DELIVERY_LINES 4
+#define DELIVERY_TOTAL 10
 
 static void *deliver(void *times)
 {
     for (intptr_t i = 0; i < (intptr_t)times; i++)
-        inventory_add_many(&inv, delivery_items, delivery_counts, 4);
+        inventory_add_many(&inv, delivery_items, delivery_counts, DELIVERY_LINES);
     return NULL;
+}
+
+/*
+ * One call of a public function, made with the lock free, must take the
+ * lock and let it go exactly once: a recursive mutex taken again inside
+ * counts as one hold (it becomes free once). Fewer: it read or wrote the
+ * counts without the lock. More: it let go halfway through.
+ */
+static void assert_one_hold(unsigned long locks_before, unsigned long releases_before,
+                            const char *call)
+{
+    unsigned long locks = spy_locks(&inv.lock) - locks_before;
+    unsigned long releases = spy_releases(&inv.lock) - releases_before;
+
+    ck_assert_msg(locks > 0, "%s never took the inventory's lock: it touched the counts without it, "
+                  "while another thread may be changing them. Every public function takes the lock", call);
+    ck_assert_msg(releases > 0, "%s returned with the inventory's lock still held: every lock needs "
+                  "its unlock (a recursive mutex: one unlock for each lock)", call);
+    ck_assert_msg(releases == 1, "%s let go of the inventory's lock %lu times in one call: it must "
+                  "hold it once, from before it touches the counts until it is done", call, releases);
 }
 
 START_TEST(add_counts_each_item)
 {
+    unsigned long locks, releases;
+
     inventory_init(&inv);
+    spy_start();
+    locks = spy_locks(&inv.lock), releases = spy_releases(&inv.lock);
     inventory_add(&inv, 0, 5);
+    assert_one_hold(locks, releases, "inventory_add");
     inventory_add(&inv, 3, 2);
     inventory_add(&inv, 0, 1);
-    ck_assert_int_eq(inventory_count(&inv, 0), 6);
+    locks = spy_locks(&inv.lock), releases = spy_releases(&inv.lock);
+    long count = inventory_count(&inv, 0);
+    assert_one_hold(locks, releases, "inventory_count");
+    locks = spy_locks(&inv.lock), releases = spy_releases(&inv.lock);
+    long total = inventory_total(&inv);
+    assert_one_hold(locks, releases, "inventory_total");
+    ck_assert_int_eq(count, 6);
     ck_assert_int_eq(inventory_count(&inv, 1), 0);
     ck_assert_int_eq(inventory_count(&inv, 3), 2);
-    ck_assert_int_eq(inventory_total(&inv), 8);
+    ck_assert_int_eq(total, 8);
     assert_lock_free("inventory_add, _count and _total");
     inventory_destroy(&inv);
 }
@@ -127,57 +162,153 @@ END_TEST
 START_TEST(add_many_returns_and_adds_everything)
 {
     inventory_init(&inv);
+    spy_start();
     ck_assert_msg(harness_threads(deliver, (void *const[]){ (void *)1 }, NULL, 1, 1),
                   "inventory_add_many did not return within 1 s: it holds the lock and calls "
                   "inventory_add, which locks it again (relock.c)");
     assert_lock_free("inventory_add_many");
-    for (int i = 0; i < 4; i++)
+    unsigned long releases = spy_releases(&inv.lock);
+    ck_assert_msg(releases == 1, "inventory_add_many let go of the lock %lu times during one delivery "
+                  "of %d lines: it must hold it from the first line to the last (locked once, free once), "
+                  "so that no other thread sees half a delivery", releases, DELIVERY_LINES);
+    for (int i = 0; i < DELIVERY_LINES; i++)
         ck_assert_int_eq(inventory_count(&inv, delivery_items[i]), delivery_counts[i]);
-    ck_assert_int_eq(inventory_total(&inv), 10);
+    ck_assert_int_eq(inventory_total(&inv), DELIVERY_TOTAL);
+    inventory_destroy(&inv);
+}
+END_TEST
+
+/* What another thread reads when the scheduler switches to it. */
+static long total_seen;
+
+static void read_total(void *unused)
+{
+    (void)unused;
+    total_seen = inventory_total(&inv);
+}
+
+/*
+ * Another thread reads the total at each point where add_many lets go of
+ * the lock (and before each lock it takes holding nothing): it must see no
+ * delivery or all of it, never part.
+ */
+START_TEST(no_thread_sees_half_a_delivery)
+{
+    static const struct { enum spy_point at; const char *name; } points[] = {
+        { SPY_AFTER_UNLOCK, "after unlock" }, { SPY_BEFORE_LOCK, "before lock" },
+    };
+
+    for (size_t p = 0; p < sizeof points / sizeof *points; p++) {
+        for (int nth = 1; nth <= DELIVERY_LINES + 1; nth++) {
+            inventory_init(&inv);
+            total_seen = -1;
+            spy_interfere(&inv.lock, points[p].at, nth, read_total, NULL);
+            inventory_add_many(&inv, delivery_items, delivery_counts, DELIVERY_LINES);
+            bool read = spy_interfered();
+            ck_assert_msg(!read || total_seen == 0 || total_seen == DELIVERY_TOTAL,
+                          "another thread read a total of %ld in the middle of a delivery of %d (it "
+                          "ran %s number %d inside inventory_add_many): add_many let go of the lock between "
+                          "lines. Hold it across the whole delivery", total_seen, DELIVERY_TOTAL,
+                          points[p].name, nth);
+            ck_assert_int_eq(inventory_total(&inv), DELIVERY_TOTAL);
+            inventory_destroy(&inv);
+        }
+    }
+}
+END_TEST
+
+static _Atomic(spy_thread_t *) caller;
+
+static void *call_add(void *unused)
+{
+    (void)unused;
+    atomic_store(&caller, spy_self());
+    inventory_add(&inv, 5, 7);
+    return NULL;
+}
+
+static void *call_add_many(void *unused)
+{
+    (void)unused;
+    atomic_store(&caller, spy_self());
+    return deliver((void *)1);
+}
+
+static void *call_count(void *unused)
+{
+    (void)unused;
+    atomic_store(&caller, spy_self());
+    return (void *)(intptr_t)inventory_count(&inv, 5);
+}
+
+static void *call_total(void *unused)
+{
+    (void)unused;
+    atomic_store(&caller, spy_self());
+    return (void *)(intptr_t)inventory_total(&inv);
+}
+
+/*
+ * While the test holds the inventory's lock, each public function called
+ * from another thread must stop in pthread_mutex_lock and wait for it;
+ * one that goes on touches the counts under another thread's feet.
+ */
+START_TEST(every_call_waits_while_another_thread_holds_the_lock)
+{
+    static const struct { void *(*fn)(void *); const char *name; } calls[] = {
+        { call_add, "inventory_add" }, { call_add_many, "inventory_add_many" },
+        { call_count, "inventory_count" }, { call_total, "inventory_total" },
+    };
+
+    inventory_init(&inv);
+    inventory_add(&inv, 5, 1);
+    for (size_t c = 0; c < sizeof calls / sizeof *calls; c++) {
+        atomic_store(&caller, NULL);
+        SPY_LOCK(&inv.lock);
+        pending_t *p = pending_start(calls[c].fn, NULL);
+        double give_up = timing_now() + 2 * harness_slowdown();
+        for (;;) {
+            spy_thread_t *t = atomic_load(&caller);
+            ck_assert_msg(!pending_returned(p, 0), "%s returned while another thread held the "
+                          "inventory's lock: it went on without the lock. It must wait for it (a busy "
+                          "lock does not mean that this thread holds it)", calls[c].name);
+            if (t != NULL && spy_doing(t) == SPY_LOCKING)
+                break;
+            ck_assert_msg(timing_now() < give_up, "%s, called while another thread held the "
+                          "inventory's lock, did not wait in pthread_mutex_lock within %g s",
+                          calls[c].name, 2 * harness_slowdown());
+            timing_sleep_unscaled(0.001);
+        }
+        SPY_UNLOCK(&inv.lock);
+        ck_assert_msg(pending_returned(p, 2 * harness_slowdown()), "%s did not return within %g s "
+                      "after the lock became free", calls[c].name, 2 * harness_slowdown());
+        void *result = pending_join(p);
+        if (calls[c].fn == call_count)
+            ck_assert_int_eq((intptr_t)result, 8);
+        if (calls[c].fn == call_total)
+            ck_assert_int_eq((intptr_t)result, 8 + DELIVERY_TOTAL);
+    }
+    assert_lock_free("every call");
     inventory_destroy(&inv);
 }
 END_TEST
 
 #define WRITERS 4
-#define DELIVERIES 2000
-static atomic_int writers_done;
+#define DELIVERIES 500
 
-static void *deliver_then_count(void *unused)
+START_TEST(concurrent_deliveries_are_all_counted)
 {
-    (void)unused;
-    deliver((void *)DELIVERIES);
-    atomic_fetch_add(&writers_done, 1);
-    return NULL;
-}
+    void *times[WRITERS];
 
-/* Returns how many totals it read that held part of a delivery. */
-static void *watch_totals(void *unused)
-{
-    intptr_t partial = 0;
-    (void)unused;
-    while (atomic_load(&writers_done) < WRITERS)
-        partial += inventory_total(&inv) % 10 != 0;
-    return (void *)partial;
-}
-
-static void *writer_or_watcher(void *which)
-{
-    return which == NULL ? watch_totals(NULL) : deliver_then_count(NULL);
-}
-
-START_TEST(concurrent_deliveries_are_whole_and_all_counted)
-{
-    void *roles[WRITERS + 1] = { NULL, (void *)1, (void *)1, (void *)1, (void *)1 };
-    void *results[WRITERS + 1];
-
+    for (int i = 0; i < WRITERS; i++)
+        times[i] = (void *)DELIVERIES;
     inventory_init(&inv);
-    atomic_store(&writers_done, 0);
-    ck_assert_msg(harness_threads(writer_or_watcher, roles, results, WRITERS + 1, 1),
-                  "%d threads making %d deliveries each did not finish within 1 s", WRITERS, DELIVERIES);
-    ck_assert_msg(results[0] == 0, "another thread saw half a delivery %ld times: add_many must hold "
-                  "the lock for the whole delivery", (long)(intptr_t)results[0]);
-    for (int i = 0; i < 4; i++)
+    ck_assert_msg(harness_threads(deliver, times, NULL, WRITERS, 5 * harness_slowdown()),
+                  "%d threads making %d deliveries each did not finish within %g s", WRITERS,
+                  DELIVERIES, 5 * harness_slowdown());
+    for (int i = 0; i < DELIVERY_LINES; i++)
         ck_assert_int_eq(inventory_count(&inv, delivery_items[i]), WRITERS * DELIVERIES * delivery_counts[i]);
+    ck_assert_int_eq(inventory_total(&inv), WRITERS * DELIVERIES * DELIVERY_TOTAL);
     assert_lock_free("many deliveries");
     inventory_destroy(&inv);
 }
@@ -197,7 +328,9 @@ int main(void)
     tc = harness_tcase("inventory", 10);
     tcase_add_test(tc, add_counts_each_item);
     tcase_add_test(tc, add_many_returns_and_adds_everything);
-    tcase_add_test(tc, concurrent_deliveries_are_whole_and_all_counted);
+    tcase_add_test(tc, no_thread_sees_half_a_delivery);
+    tcase_add_test(tc, every_call_waits_while_another_thread_holds_the_lock);
+    tcase_add_test(tc, concurrent_deliveries_are_all_counted);
     suite_add_tcase(exercise, tc);
 
     return harness_main((Suite *[]){ demo, exercise, NULL });

@@ -2,8 +2,11 @@
 #include "harness.h"
 #include "pipeline.h"
 #include "pt.h"
+#include "timing.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #define SCALE 0.1
@@ -67,21 +70,68 @@ END_TEST
 
 /* ---- exercise 8 ---------------------------------------------------------- */
 
-#define MESSAGES 20000
+#define MESSAGES 300
 
 static struct pipeline pipeline;
+/* The thread of the latest call_get/call_set, as the spies know it. */
+static _Atomic(spy_thread_t *) caller;
 
-static void *get_one(void *unused)
+static void *call_get(void *unused)
 {
     (void)unused;
+    atomic_store(&caller, spy_self());
     return (void *)(intptr_t)pipeline_get_message(&pipeline);
 }
 
-static void *set_two(void *unused)
+static void *call_set(void *message)
 {
-    (void)unused;
-    pipeline_set_message(&pipeline, 2);
+    atomic_store(&caller, spy_self());
+    pipeline_set_message(&pipeline, (int)(intptr_t)message);
     return NULL;
+}
+
+static double patience(void)
+{
+    return 2 * harness_slowdown();
+}
+
+/*
+ * The pending call must go to sleep (state: "an empty", "a full"). The
+ * spies make its first condition wait return at once, as POSIX allows, so a
+ * wait in `if` returns here on every run. (A lock taken on the way is no
+ * sleep: the call waits in the lock only for as long as another thread
+ * holds it, and nobody else holds the pipeline's lock here.)
+ */
+static void assert_sleeps(pending_t *p, const char *call, const char *state, const char *loop)
+{
+    char what[128], now[512];
+    double give_up = timing_now() + patience();
+
+    for (;;) {
+        if (pending_returned(p, 0)) {
+            ck_assert_msg(spy_wait_sites(&pipeline.changed) == 0, "%s returned from %s pipeline: its "
+                          "condition wait returned at once (a spurious wake-up, which POSIX allows) and it "
+                          "went on. It waits with `if`; wait in `%s`: a wake-up only says look again",
+                          call, state, loop);
+            ck_abort_msg("%s returned from %s pipeline: it must wait (`%s` around pthread_cond_wait)",
+                         call, state, loop);
+        }
+        spy_thread_t *t = atomic_load(&caller);
+        enum spy_doing doing = t != NULL ? spy_doing(t) : SPY_RUNNING;
+        if (doing != SPY_RUNNING && doing != SPY_LOCKING)
+            break;
+        if (t != NULL && spy_calls(t) > 50)
+            break;      /* it looks again and again: pending_assert_waits says so */
+        if (timing_now() > give_up) {
+            spy_describe(t, now, sizeof now);
+            ck_abort_msg("%s on %s pipeline did not go to sleep in a condition wait within %g s (%s)%s",
+                         call, state, patience(), now, doing == SPY_RUNNING ? ": it spins. Sleep in "
+                         "pthread_cond_wait until the other side broadcasts" : "");
+        }
+        timing_sleep_unscaled(0.001);
+    }
+    snprintf(what, sizeof what, "%s on %s pipeline", call, state);
+    pending_assert_waits(p, what);
 }
 
 START_TEST(one_message_goes_through)
@@ -89,6 +139,15 @@ START_TEST(one_message_goes_through)
     pipeline_init(&pipeline);
     pipeline_set_message(&pipeline, 7);
     ck_assert_int_eq(pipeline_get_message(&pipeline), 7);
+    pending_t *set = pending_start(call_set, (void *)8);
+    if (!pending_returned(set, patience())) {
+        ck_assert_msg(!pipeline.full, "pipeline_get_message returned message 7 but left the slot "
+                      "marked full: the next set waits for an empty slot forever. Empty it "
+                      "(full = false) under the lock");
+        ck_abort_msg("pipeline_set_message on an empty pipeline still waits after %g s", patience());
+    }
+    pending_join(set);
+    ck_assert_int_eq(pipeline_get_message(&pipeline), 8);
     pipeline_destroy(&pipeline);
 }
 END_TEST
@@ -96,12 +155,17 @@ END_TEST
 START_TEST(get_waits_while_the_slot_is_empty)
 {
     pipeline_init(&pipeline);
-    pending_t *get = pending_start(get_one, NULL);
-    bool early = pending_returned(get, 0.2);
+    spy_start();
+    pending_t *get = pending_start(call_get, NULL);
+    assert_sleeps(get, "pipeline_get_message", "an empty", "while (!p->full)");
     pipeline_set_message(&pipeline, 5);
+    ck_assert_msg(pending_returned(get, patience()), "pipeline_get_message still waits %g s after "
+                  "pipeline_set_message filled the slot: set must wake the waiting getter "
+                  "(pthread_cond_broadcast on changed) once it has filled the slot", patience());
     intptr_t message = (intptr_t)pending_join(get);
-    ck_assert_msg(!early, "pipeline_get_message returned from an empty pipeline: it must wait");
-    ck_assert_int_eq(message, 5);
+    ck_assert_msg(message == 5, "pipeline_get_message returned %ld, not the 5 that pipeline_set_message "
+                  "put in the slot while it waited: store and copy the message under the lock",
+                  (long)message);
     pipeline_destroy(&pipeline);
 }
 END_TEST
@@ -110,13 +174,190 @@ START_TEST(set_waits_while_the_slot_is_full)
 {
     pipeline_init(&pipeline);
     pipeline_set_message(&pipeline, 1);
-    pending_t *set = pending_start(set_two, NULL);
-    bool early = pending_returned(set, 0.2);
+    spy_start();
+    pending_t *set = pending_start(call_set, (void *)2);
+    assert_sleeps(set, "pipeline_set_message", "a full", "while (p->full)");
     int first = pipeline_get_message(&pipeline);
+    if (!pending_returned(set, patience())) {
+        ck_assert_msg(!pipeline.full, "pipeline_get_message returned message %d but left the slot "
+                      "marked full: the setter waiting for an empty slot can never go on. Empty it "
+                      "(full = false) under the lock", first);
+        ck_abort_msg("pipeline_set_message still waits %g s after pipeline_get_message emptied the "
+                     "slot: get must wake the waiting setter (pthread_cond_broadcast on changed) once "
+                     "it has emptied the slot", patience());
+    }
     pending_join(set);
-    ck_assert_msg(!early, "pipeline_set_message returned while the slot was full: it must wait");
-    ck_assert_int_eq(first, 1);
+    ck_assert_msg(first == 1, "the first message arrived as %d, not 1: a set that waited replaced it",
+                  first);
     ck_assert_int_eq(pipeline_get_message(&pipeline), 2);
+    pipeline_destroy(&pipeline);
+}
+END_TEST
+
+/* Interference: another producer or consumer runs at a chosen point, once. */
+static struct {
+    bool armed;
+    bool ran;           /* it ran */
+    bool acted;         /* it found the slot as it expected and set or got */
+    int got;            /* what another_consumer got */
+} meddler;
+
+static void arm(void)
+{
+    meddler.armed = true;
+    meddler.ran = meddler.acted = false;
+    meddler.got = 0;
+}
+
+static bool take_turn(void)
+{
+    if (!meddler.armed)
+        return false;
+    meddler.armed = false;
+    meddler.ran = true;
+    return true;
+}
+
+/* pipeline.full is read by the test's only running thread: no race. */
+static void another_producer(void *message)
+{
+    if (take_turn() && !pipeline.full) {
+        pipeline_set_message(&pipeline, (int)(intptr_t)message);
+        meddler.acted = true;
+    }
+}
+
+static void another_consumer(void *unused)
+{
+    (void)unused;
+    if (take_turn() && pipeline.full) {
+        meddler.got = pipeline_get_message(&pipeline);
+        meddler.acted = true;
+    }
+}
+
+/* A get that waits at most patience() (on a new thread). */
+static int get_within(const char *after)
+{
+    pending_t *get = pending_start(call_get, NULL);
+    ck_assert_msg(pending_returned(get, patience()), "pipeline_get_message still waits %g s %s",
+                  patience(), after);
+    return (int)(intptr_t)pending_join(get);
+}
+
+/*
+ * The producer puts message 2 in the slot the moment the consumer's get
+ * lets go of the lock: a get that reads p->message after its unlock
+ * returns 2 for message 1.
+ */
+START_TEST(get_copies_the_message_before_it_unlocks)
+{
+    for (int nth = 1; nth <= 3; nth++) {
+        pipeline_init(&pipeline);
+        pipeline_set_message(&pipeline, 1);
+        arm();
+        spy_interfere(&pipeline.lock, SPY_AFTER_UNLOCK, nth, another_producer, (void *)2);
+        int got = pipeline_get_message(&pipeline);
+        meddler.armed = false;
+        ck_assert_msg(got == 1, "message 1 arrived as %d: pipeline_get_message read the message after "
+                      "it unlocked, and by then the producer had put message 2 in the slot. Copy it "
+                      "out while you hold the lock", got);
+        if (meddler.acted) {
+            got = get_within("after a set filled the slot");
+            ck_assert_msg(got == 2, "message 2 arrived as %d: every message once, in order", got);
+        }
+        pipeline_destroy(&pipeline);
+    }
+}
+END_TEST
+
+/*
+ * A consumer gets the message the moment the producer's set lets go of
+ * the lock: a set that stores the message (or marks the slot full) after
+ * its unlock hands over an empty slot or a stale message.
+ */
+START_TEST(set_stores_the_message_before_it_unlocks)
+{
+    for (int nth = 1; nth <= 3; nth++) {
+        pipeline_init(&pipeline);
+        arm();
+        spy_interfere(&pipeline.lock, SPY_AFTER_UNLOCK, nth, another_consumer, NULL);
+        pipeline_set_message(&pipeline, 7);
+        meddler.armed = false;
+        ck_assert_msg(!(nth == 1 && meddler.ran && !meddler.acted), "right after "
+                      "pipeline_set_message let go of the lock the slot was still empty: set must "
+                      "mark the slot full before it unlocks");
+        ck_assert_msg(!meddler.acted || meddler.got == 7, "message 7 arrived as %d: a get that ran the "
+                      "moment pipeline_set_message unlocked found the old message. Store the message and "
+                      "mark the slot full under one hold of the lock", meddler.got);
+        if (!meddler.acted)
+            ck_assert_int_eq(get_within("after a set filled the slot"), 7);
+        pipeline_destroy(&pipeline);
+    }
+}
+END_TEST
+
+#define SIDES 3
+#define EACH 100
+
+static void *send_many(void *first)
+{
+    for (int i = 0; i < EACH; i++)
+        pipeline_set_message(&pipeline, (int)(intptr_t)first + i);
+    return NULL;
+}
+
+static atomic_llong received_total;
+
+static void *receive_many(void *unused)
+{
+    long long sum = 0;
+    (void)unused;
+    for (int i = 0; i < EACH; i++)
+        sum += pipeline_get_message(&pipeline);
+    atomic_fetch_add(&received_total, sum);
+    return NULL;
+}
+
+static void *send_or_receive_many(void *first)
+{
+    return first != NULL ? send_many(first) : receive_many(NULL);
+}
+
+/*
+ * Setters and getters sleep on the one condition variable `changed`. A
+ * signal wakes one of them, maybe one of the same side, which finds
+ * nothing to do and sleeps again, while the thread that could go on is
+ * never woken.
+ */
+START_TEST(each_change_wakes_both_sides)
+{
+    void *roles[2 * SIDES];
+    long long sent = 0;
+
+    for (int i = 0; i < SIDES; i++) {
+        roles[i] = (void *)(intptr_t)(1 + i * EACH);
+        roles[SIDES + i] = NULL;
+    }
+    for (int i = 1; i <= SIDES * EACH; i++)
+        sent += i;
+    pipeline_init(&pipeline);
+    spy_start();
+    atomic_store(&received_total, 0);
+    bool done = harness_threads(send_or_receive_many, roles, NULL, 2 * SIDES, 5 * harness_slowdown());
+    unsigned long signals = spy_signals(&pipeline.changed);
+    ck_assert_msg(done || signals == 0, "%d setters and %d getters did not finish within %g s: a "
+                  "pthread_cond_signal woke a thread of the same side, which went back to sleep, and "
+                  "the thread that could go on was never woken. Setters and getters share `changed`: "
+                  "broadcast", SIDES, SIDES, 5 * harness_slowdown());
+    ck_assert_msg(done, "%d setters and %d getters passing %d messages each did not finish within %g s",
+                  SIDES, SIDES, EACH, 5 * harness_slowdown());
+    ck_assert_msg(signals == 0, "pipeline used pthread_cond_signal on `changed` %lu times: setters and "
+                  "getters sleep on that one condition variable, so a signal may wake a thread of the "
+                  "same side, which sleeps again, and the wake-up is lost. Use "
+                  "pthread_cond_broadcast", signals);
+    ck_assert_msg(atomic_load(&received_total) == sent, "the getters received messages adding up to "
+                  "%lld, not %lld: a message was lost or taken twice", atomic_load(&received_total), sent);
     pipeline_destroy(&pipeline);
 }
 END_TEST
@@ -129,16 +370,17 @@ static void *send_all(void *unused)
     return NULL;
 }
 
-/* Returns the first message that broke the order 1, 2, 3, ..., or 0. */
+/* Returns the first message that broke the order 1, 2, 3, ... (as i * 100000 + what came), or 0. */
 static void *receive_all(void *unused)
 {
+    intptr_t bad = 0;
     (void)unused;
     for (int i = 1; i <= MESSAGES; i++) {
         int m = pipeline_get_message(&pipeline);
-        if (m != i)
-            return (void *)(intptr_t)(i * 100000 + m);
+        if (m != i && bad == 0)
+            bad = (intptr_t)i * 100000 + m;
     }
-    return NULL;
+    return (void *)bad;
 }
 
 static void *send_or_receive(void *sender)
@@ -146,13 +388,15 @@ static void *send_or_receive(void *sender)
     return sender != NULL ? send_all(NULL) : receive_all(NULL);
 }
 
-START_TEST(thousands_of_messages_arrive_once_and_in_order)
+START_TEST(many_messages_arrive_once_and_in_order)
 {
     void *results[2];
 
     pipeline_init(&pipeline);
-    ck_assert_msg(harness_threads(send_or_receive, (void *const[]){ (void *)1, NULL }, results, 2, 5),
-                  "a producer and a consumer passing %d messages did not finish within 5 s", MESSAGES);
+    ck_assert_msg(harness_threads(send_or_receive, (void *const[]){ (void *)1, NULL }, results, 2,
+                                  5 * harness_slowdown()),
+                  "a producer and a consumer passing %d messages did not finish within %g s", MESSAGES,
+                  5 * harness_slowdown());
     intptr_t bad = (intptr_t)results[1];
     ck_assert_msg(bad == 0, "message %ld arrived as %ld: every message once, in order", (long)(bad / 100000),
                   (long)(bad % 100000));
@@ -175,7 +419,10 @@ int main(void)
     tcase_add_test(tc, one_message_goes_through);
     tcase_add_test(tc, get_waits_while_the_slot_is_empty);
     tcase_add_test(tc, set_waits_while_the_slot_is_full);
-    tcase_add_test(tc, thousands_of_messages_arrive_once_and_in_order);
+    tcase_add_test(tc, get_copies_the_message_before_it_unlocks);
+    tcase_add_test(tc, set_stores_the_message_before_it_unlocks);
+    tcase_add_test(tc, each_change_wakes_both_sides);
+    tcase_add_test(tc, many_messages_arrive_once_and_in_order);
     suite_add_tcase(exercise, tc);
 
     return harness_main((Suite *[]){ demo, exercise, NULL });

@@ -9,7 +9,12 @@
  * relock.c again. Make it work either way the lesson shows: a recursive
  * mutex (lock as often as you like, unlock as often as you locked), or an
  * internal add that expects the lock held, used by both public functions.
- * When any public function returns, the lock must be free.
+ *
+ * What the tests hold every public function to: it takes the lock (and
+ * waits for it while another thread holds it) before it touches the
+ * counts, and lets go of it once, when it is done; so add_many is locked
+ * from its first line to its last, and when any of them returns the lock
+ * is free.
  */
 #ifndef INVENTORY_H
 #define INVENTORY_H
