@@ -3,6 +3,7 @@
 #include "bqueue.h"
 #include "harness.h"
 #include "pt.h"
+#include "timing.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
@@ -55,32 +56,230 @@ END_TEST
 
 static struct bqueue q;
 
+/* Wake-ups sent on either of q's condition variables since spy_start(). */
+static unsigned long wakeups(void)
+{
+    return spy_signals(&q.not_empty) + spy_broadcasts(&q.not_empty) + spy_signals(&q.not_full) +
+           spy_broadcasts(&q.not_full);
+}
+
+/*
+ * Whether the threads (NULL: one that has finished) sleep for good: each in
+ * a condition wait, still there after every wake-up already sent has been
+ * taken (spy_settle) and `hold` seconds more, and not one pthread call made
+ * meanwhile. A proof, not a timeout: a slow machine only makes it answer
+ * "not yet" more often. (`hold` covers what the spies cannot see: a thread
+ * woken by its wait's own accord, as POSIX allows, taking the count of a
+ * wake-up meant for another thread that has not run yet.)
+ */
+static bool asleep_for_good(spy_thread_t *const threads[], int n, double hold)
+{
+    unsigned long before = 0, after = 0;
+    for (int i = 0; i < n; i++) {
+        if (threads[i] == NULL)
+            continue;
+        before += spy_calls(threads[i]);
+        if (spy_doing(threads[i]) != SPY_WAITING)
+            return false;
+    }
+    double settling = timing_now();
+    spy_settle(NULL);
+    if (timing_now() - settling > 1.5)  /* it gave up (at 2 s): a woken thread has not run yet */
+        return false;
+    timing_sleep_unscaled(hold);
+    for (int i = 0; i < n; i++) {
+        if (threads[i] == NULL)
+            continue;
+        if (spy_doing(threads[i]) != SPY_WAITING)
+            return false;
+        after += spy_calls(threads[i]);
+    }
+    return after == before;
+}
+
+/* The ring as bqueue.h describes it. */
+static void assert_ring(const char *after)
+{
+    ck_assert_msg(q.head < q.capacity,
+                  "after %s, head is %zu in a ring of %zu slots: head must wrap around to 0 "
+                  "((head + 1) %% capacity)", after, q.head, q.capacity);
+    ck_assert_msg(q.count <= q.capacity, "after %s, count is %zu in a ring of %zu slots", after,
+                  q.count, q.capacity);
+}
+
+/* Take the next item and check it is `want`, the oldest one. */
+static void assert_get(int want)
+{
+    size_t head = q.head, count = q.count;
+    int item = bqueue_get(&q);
+    ck_assert_msg(item == want,
+                  "with capacity %zu, head %zu and count %zu, bqueue_get returned %d, expected %d, "
+                  "the oldest item (first in, first out): a put stores at (head + count) %% "
+                  "capacity, a get takes items[head]", q.capacity, head, count, item, want);
+    assert_ring("a get");
+}
+
 START_TEST(items_come_out_in_the_order_they_went_in)
 {
     bqueue_init(&q, 8);
     for (int i = 1; i <= 5; i++)
         bqueue_put(&q, i * 10);
     ck_assert_msg(bqueue_size(&q) == 5, "after 5 puts bqueue_size is %zu", bqueue_size(&q));
-    for (int i = 1; i <= 5; i++) {
-        int item = bqueue_get(&q);
-        ck_assert_msg(item == i * 10, "get number %d returned %d, expected %d (first in, first out)",
-                      i, item, i * 10);
-    }
+    for (int i = 1; i <= 5; i++)
+        assert_get(i * 10);
     ck_assert_int_eq(bqueue_size(&q), 0);
     /* Round the ring more than once. */
     for (int i = 0; i < 20; i++) {
         bqueue_put(&q, i);
         bqueue_put(&q, i + 100);
-        ck_assert_int_eq(bqueue_get(&q), i);
-        ck_assert_int_eq(bqueue_get(&q), i + 100);
+        assert_get(i);
+        assert_get(i + 100);
     }
+    bqueue_destroy(&q);
+
+    /* Rings of 1 to 5 slots, held at every fill level while head goes round twice. */
+    for (size_t capacity = 1; capacity <= 5; capacity++) {
+        for (size_t level = 1; level <= capacity; level++) {
+            int next_in = 1000, next_out = 1000;
+            bqueue_init(&q, capacity);
+            for (size_t i = 0; i < level; i++)
+                bqueue_put(&q, next_in++);
+            for (size_t i = 0; i < 2 * capacity + 1; i++) {
+                assert_get(next_out++);
+                bqueue_put(&q, next_in++);
+                assert_ring("a put");
+                ck_assert_msg(bqueue_size(&q) == level, "a queue of %zu items gave one and took one, "
+                              "and bqueue_size says %zu", level, bqueue_size(&q));
+            }
+            while (next_out < next_in)
+                assert_get(next_out++);
+            ck_assert_int_eq(bqueue_size(&q), 0);
+            bqueue_destroy(&q);
+        }
+    }
+}
+END_TEST
+
+START_TEST(bqueue_size_reads_count_under_the_lock)
+{
+    bqueue_init(&q, 4);
+    bqueue_put(&q, 1);
+    bqueue_put(&q, 2);
+    spy_start();
+    size_t size = bqueue_size(&q);
+    ck_assert_msg(spy_locks(&q.lock) > 0,
+                  "bqueue_size read count without taking q->lock: a put or a get on another thread "
+                  "may be changing it at that very moment (a data race); read it under the lock");
+    ck_assert_msg(size == 2, "after 2 puts bqueue_size is %zu", size);
     bqueue_destroy(&q);
 }
 END_TEST
 
+/*
+ * A put or a get on its own, with a look at the queue forced in at each lock
+ * it is about to take and at each unlock it has just made: whatever another
+ * thread could see there. A wake-up it has sent must announce a change that
+ * is already made, and what it has counted must already be stored.
+ */
+static const enum spy_point points[] = { SPY_BEFORE_LOCK, SPY_AFTER_UNLOCK };
+static const char *const point_names[] = { "before it locked", "after it unlocked" };
+
+static struct {
+    bool early;         /* a wake-up was sent while the queue was unchanged */
+    bool stale;         /* an item was counted but not stored */
+    int front;          /* the item at head then */
+} seen_then;
+
+static void look_during_put(void *unused)
+{
+    (void)unused;
+    unsigned long woke = wakeups();
+    SPY_LOCK(&q.lock);
+    size_t count = q.count;
+    int front = q.items[q.head];
+    SPY_UNLOCK(&q.lock);
+    if (woke > 0 && count == 0)
+        seen_then.early = true;
+    if (count == 1 && front != 7) {
+        seen_then.stale = true;
+        seen_then.front = front;
+    }
+}
+
+START_TEST(put_signals_only_after_the_item_is_in)
+{
+    for (int at = 0; at < 2; at++) {
+        for (int nth = 1; nth <= 3; nth++) {
+            bqueue_init(&q, 2);
+            seen_then.early = seen_then.stale = false;
+            spy_start();
+            spy_interfere(&q.lock, points[at], nth, look_during_put, NULL);
+            bqueue_put(&q, 7);
+            spy_start();    /* no more looks */
+            ck_assert_msg(!seen_then.early,
+                          "bqueue_put sent a wake-up while the queue was still empty (seen %s the "
+                          "%s time): the get it wakes looks, finds nothing and sleeps again, and no "
+                          "second signal comes. Store the item and count it, then signal not_empty",
+                          point_names[at], nth == 1 ? "first" : nth == 2 ? "second" : "third");
+            ck_assert_msg(!seen_then.stale,
+                          "bqueue_put let go of the lock with the item counted but not yet stored: "
+                          "a get right then takes %d from its slot, not 7. Store and count under "
+                          "one hold of the lock", seen_then.front);
+            ck_assert_msg(bqueue_size(&q) == 1, "after one put bqueue_size is %zu", bqueue_size(&q));
+            ck_assert_int_eq(bqueue_get(&q), 7);
+            bqueue_destroy(&q);
+        }
+    }
+}
+END_TEST
+
+static void look_during_get(void *point)
+{
+    unsigned long woke = wakeups();
+    SPY_LOCK(&q.lock);
+    size_t count = q.count;
+    SPY_UNLOCK(&q.lock);
+    if (woke > 0 && count == 1)
+        seen_then.early = true;
+    /* Right after the get let go, a put may fill the slot it has just emptied. */
+    if ((enum spy_point)(intptr_t)point == SPY_AFTER_UNLOCK && count == 0)
+        bqueue_put(&q, 6);
+}
+
+START_TEST(get_signals_only_after_the_item_is_out)
+{
+    for (int at = 0; at < 2; at++) {
+        for (int nth = 1; nth <= 3; nth++) {
+            bqueue_init(&q, 1);
+            bqueue_put(&q, 5);
+            seen_then.early = false;
+            spy_start();
+            spy_interfere(&q.lock, points[at], nth, look_during_get, (void *)(intptr_t)points[at]);
+            int item = bqueue_get(&q);
+            spy_start();
+            ck_assert_msg(!seen_then.early,
+                          "bqueue_get sent a wake-up while the queue was still full (seen %s the "
+                          "%s time): the put it wakes looks, finds no room and sleeps again, and no "
+                          "second signal comes. Take the item and count it, then signal not_full",
+                          point_names[at], nth == 1 ? "first" : nth == 2 ? "second" : "third");
+            ck_assert_msg(item != 6,
+                          "bqueue_get returned 6, not 5: it read its item from the slot after it "
+                          "let go of the lock, and a put in between had stored 6 there. Read the "
+                          "item under the lock");
+            ck_assert_msg(item == 5, "bqueue_get returned %d from a queue that held only 5", item);
+            bqueue_destroy(&q);
+        }
+    }
+}
+END_TEST
+
+/* The thread of the latest pending call, once it runs. */
+static _Atomic(spy_thread_t *) caller;
+
 static void *put_three(void *unused)
 {
     (void)unused;
+    atomic_store(&caller, spy_self());
     bqueue_put(&q, 3);
     return NULL;
 }
@@ -88,21 +287,79 @@ static void *put_three(void *unused)
 static void *get_one(void *unused)
 {
     (void)unused;
+    atomic_store(&caller, spy_self());
     return (void *)(intptr_t)bqueue_get(&q);
+}
+
+static pending_t *start(void *(*fn)(void *))
+{
+    atomic_store(&caller, NULL);
+    return pending_start(fn, NULL);
+}
+
+/* Watch a pending call until it returns (true), or sleeps, polls or spins
+ * (false: pending_assert_waits() tells which), for at most 2 s. */
+static bool returns_at_once(pending_t *p)
+{
+    for (double give_up = timing_now() + 2 * harness_slowdown(); timing_now() < give_up;) {
+        if (pending_returned(p, 0))
+            return true;
+        spy_thread_t *t = atomic_load(&caller);
+        if (t != NULL) {
+            enum spy_doing doing = spy_doing(t);
+            if (doing == SPY_WAITING || doing == SPY_SLEEPING || doing == SPY_YIELDING ||
+                spy_calls(t) > 50)
+                return false;
+        }
+        timing_sleep_unscaled(0.001);
+    }
+    return pending_returned(p, 0);
+}
+
+/* Whether the pending call returns: false only once it sleeps for good. */
+static bool comes_back(pending_t *p)
+{
+    spy_thread_t *t = atomic_load(&caller);
+    while (!pending_returned(p, 0.01))
+        if (asleep_for_good(&t, 1, 0))
+            return false;
+    return true;
+}
+
+/* Assert that `what` (a put on a full queue, a get on an empty one) waits,
+ * asleep, while the queue stays `state`. */
+static void assert_waits(pending_t *p, const char *what, const char *state)
+{
+    if (returns_at_once(p)) {
+        if (spy_wait_sites(&q.not_full) + spy_wait_sites(&q.not_empty) > 0)
+            ck_abort_msg("%s came back from pthread_cond_wait and went on, though the queue was "
+                         "still %s: a wait may return with nothing changed (a spurious wake-up, or "
+                         "another thread got there first). Wait in `while`, which looks again, not "
+                         "in `if`", what, state);
+        ck_abort_msg("%s returned at once, without waiting: it must wait while the queue is %s",
+                     what, state);
+    }
+    pending_assert_waits(p, what);
 }
 
 START_TEST(put_waits_while_full_and_a_get_wakes_it)
 {
+    spy_start();
     bqueue_init(&q, 2);
     bqueue_put(&q, 1);
     bqueue_put(&q, 2);
-    pending_t *put = pending_start(put_three, NULL);
-    bool early = pending_returned(put, 0.2);
+    pending_t *put = start(put_three);
+    assert_waits(put, "bqueue_put on a full queue", "full (count == capacity)");
     int first = bqueue_get(&q);
-    bool woke = pending_returned(put, 5);
+    if (!comes_back(put)) {
+        if (spy_signals(&q.not_full) + spy_broadcasts(&q.not_full) == 0)
+            ck_abort_msg("bqueue_get took an item from a full queue but never signalled not_full: "
+                         "the put waiting for room sleeps on forever (a lost wake-up). Signal "
+                         "not_full after a get");
+        ck_abort_msg("bqueue_put sleeps on for good after a get made room and signalled "
+                     "not_full: a put must wait on not_full");
+    }
     pending_join(put);
-    ck_assert_msg(!early, "bqueue_put returned while the queue was full: it must wait");
-    ck_assert_msg(woke, "bqueue_put stayed blocked after a get made room");
     ck_assert_int_eq(first, 1);
     ck_assert_int_eq(bqueue_get(&q), 2);
     ck_assert_int_eq(bqueue_get(&q), 3);
@@ -112,13 +369,62 @@ END_TEST
 
 START_TEST(get_waits_while_empty_and_a_put_wakes_it)
 {
+    spy_start();
     bqueue_init(&q, 2);
-    pending_t *get = pending_start(get_one, NULL);
-    bool early = pending_returned(get, 0.2);
+    pending_t *get = start(get_one);
+    assert_waits(get, "bqueue_get on an empty queue", "empty");
     bqueue_put(&q, 9);
+    if (!comes_back(get)) {
+        if (spy_signals(&q.not_empty) + spy_broadcasts(&q.not_empty) == 0)
+            ck_abort_msg("bqueue_put stored an item in an empty queue but never signalled "
+                         "not_empty: the get waiting for it sleeps on forever (a lost wake-up). "
+                         "Signal not_empty after a put");
+        ck_abort_msg("bqueue_get sleeps on for good after a put stored an item and signalled "
+                     "not_empty: a get must wait on not_empty");
+    }
     intptr_t item = (intptr_t)pending_join(get);
-    ck_assert_msg(!early, "bqueue_get returned from an empty queue: it must wait");
     ck_assert_int_eq(item, 9);
+    bqueue_destroy(&q);
+}
+END_TEST
+
+/*
+ * A put and a get each wait once. If they waited on one condition variable,
+ * a signal could wake a waiting put when only a waiting get can use the
+ * change (or the other way round): the woken one sleeps again, the other
+ * never hears of it. So one condition variable for both must be broadcast.
+ */
+START_TEST(put_and_get_wait_on_their_own_condition_variables)
+{
+    spy_start();
+    bqueue_init(&q, 1);
+    bqueue_put(&q, 1);
+    pending_t *put = start(put_three);
+    assert_waits(put, "bqueue_put on a full queue", "full (count == capacity)");
+    unsigned long put_slept = spy_waits(&q.not_full) + spy_waits(&q.not_empty);
+    ck_assert_int_eq(bqueue_get(&q), 1);
+    ck_assert_msg(comes_back(put), "bqueue_put sleeps on for good after a get made room");
+    pending_join(put);
+    ck_assert_int_eq(bqueue_get(&q), 3);
+
+    pending_t *get = start(get_one);
+    assert_waits(get, "bqueue_get on an empty queue", "empty");
+    unsigned long get_slept = spy_waits(&q.not_full) + spy_waits(&q.not_empty) - put_slept;
+    bqueue_put(&q, 9);
+    ck_assert_msg(comes_back(get), "bqueue_get sleeps on for good after a put stored an item");
+    ck_assert_int_eq((intptr_t)pending_join(get), 9);
+
+    const pthread_cond_t *cvs[] = { &q.not_full, &q.not_empty };
+    const char *names[] = { "not_full", "not_empty" };
+    for (int i = 0; i < 2; i++)
+        ck_assert_msg(spy_wait_sites(cvs[i]) < 2 || spy_signals(cvs[i]) == 0,
+                      "bqueue_put and bqueue_get wait on the same condition variable (q->%s) and it "
+                      "is signalled: a signal can wake a thread of the wrong kind while the right "
+                      "one sleeps on; use not_full for put and not_empty for get (or broadcast)",
+                      names[i]);
+    ck_assert_msg(put_slept > 0 && get_slept > 0,
+                  "bqueue_%s slept on a condition variable that is not in q: a put waits on "
+                  "q->not_full, a get on q->not_empty", put_slept == 0 ? "put" : "get");
     bqueue_destroy(&q);
 }
 END_TEST
@@ -129,6 +435,9 @@ END_TEST
 
 static atomic_uchar seen[PRODUCERS * PER_PRODUCER];
 static atomic_int too_big, duplicates, out_of_order;
+static atomic_int taken;                             /* items taken so far */
+static _Atomic(spy_thread_t *) workers[2 * PRODUCERS];
+static atomic_bool done[2 * PRODUCERS];
 
 static void *produce(void *which)
 {
@@ -147,6 +456,7 @@ static void *consume(void *unused)
         last[p] = -1;
     for (int i = 0; i < PER_PRODUCER; i++) {
         int item = bqueue_get(&q);
+        atomic_fetch_add(&taken, 1);
         if (bqueue_size(&q) > CAPACITY)
             atomic_fetch_add(&too_big, 1);
         if (item < 0 || item >= PRODUCERS * PER_PRODUCER) {
@@ -166,19 +476,57 @@ static void *consume(void *unused)
 static void *produce_or_consume(void *role)
 {
     intptr_t r = (intptr_t)role;
-    return r < PRODUCERS ? produce((void *)r) : consume(NULL);
+    /* Known to the spies before its first call, which may be a signal (where
+     * spy.c cannot yet enrol a new thread: it would take its own lock twice). */
+    atomic_store(&workers[r], spy_self());
+    void *result = r < PRODUCERS ? produce((void *)r) : consume(NULL);
+    atomic_store(&done[r], true);
+    return result;
+}
+
+/* Whether every worker still at work sleeps for good. */
+static bool stuck(void)
+{
+    spy_thread_t *at_work[2 * PRODUCERS];
+    for (int i = 0; i < 2 * PRODUCERS; i++) {
+        at_work[i] = atomic_load(&done[i]) ? NULL : atomic_load(&workers[i]);
+        if (at_work[i] == NULL && !atomic_load(&done[i]))
+            return false;   /* not started yet */
+    }
+    return asleep_for_good(at_work, 2 * PRODUCERS, 0.5);
 }
 
 START_TEST(many_producers_and_consumers_lose_nothing)
 {
-    void *roles[2 * PRODUCERS];
-    for (intptr_t i = 0; i < 2 * PRODUCERS; i++)
-        roles[i] = (void *)i;
+    pthread_t threads[2 * PRODUCERS];
+    int finished = 0;
 
     bqueue_init(&q, CAPACITY);
-    ck_assert_msg(harness_threads(produce_or_consume, roles, NULL, 2 * PRODUCERS, 10),
-                  "%d producers and %d consumers moving %d items did not finish within 10 s: "
-                  "a lost wake-up, or items lost", PRODUCERS, PRODUCERS, PRODUCERS * PER_PRODUCER);
+    for (intptr_t i = 0; i < 2 * PRODUCERS; i++)
+        PT(pthread_create(&threads[i], NULL, produce_or_consume, (void *)i));
+    /* Look closer whenever no item has come out for a while. */
+    int last = -1;
+    double moved_at = timing_now();
+    while (finished < 2 * PRODUCERS) {
+        timing_sleep_unscaled(0.01);
+        int now = atomic_load(&taken);
+        if (now != last) {
+            last = now;
+            moved_at = timing_now();
+        } else if (timing_now() - moved_at > 0.2 && stuck()) {
+            char doing[4096];
+            spy_describe_all(doing, sizeof doing);
+            ck_abort_msg("%d producers and %d consumers stopped after %d of %d items came out: "
+                         "every one still at work sleeps in a condition wait and no wake-up is on "
+                         "its way (a lost wake-up, or items lost):\n%s",
+                         PRODUCERS, PRODUCERS, now, PRODUCERS * PER_PRODUCER, doing);
+        }
+        finished = 0;
+        for (int i = 0; i < 2 * PRODUCERS; i++)
+            finished += atomic_load(&done[i]);
+    }
+    for (int i = 0; i < 2 * PRODUCERS; i++)
+        PT(pthread_join(threads[i], NULL));
     ck_assert_msg(atomic_load(&duplicates) == 0, "%d items came out twice or were never put in",
                   atomic_load(&duplicates));
     for (int i = 0; i < PRODUCERS * PER_PRODUCER; i++)
@@ -203,8 +551,12 @@ int main(void)
     Suite *exercise = suite_create("exercise");
     tc = harness_tcase("bqueue", 15);
     tcase_add_test(tc, items_come_out_in_the_order_they_went_in);
+    tcase_add_test(tc, bqueue_size_reads_count_under_the_lock);
+    tcase_add_test(tc, put_signals_only_after_the_item_is_in);
+    tcase_add_test(tc, get_signals_only_after_the_item_is_out);
     tcase_add_test(tc, put_waits_while_full_and_a_get_wakes_it);
     tcase_add_test(tc, get_waits_while_empty_and_a_put_wakes_it);
+    tcase_add_test(tc, put_and_get_wait_on_their_own_condition_variables);
     tcase_add_test(tc, many_producers_and_consumers_lose_nothing);
     suite_add_tcase(exercise, tc);
 

@@ -10,6 +10,12 @@
  * it changes the ring (signal the condition the other side waits on).
  * Wait in `while`, never `if`: a woken thread must look again, since
  * another may have got there first.
+ *
+ * Everything happens under `lock`, bqueue_size() too: an item is stored
+ * (or read) and counted in one hold of it, and a signal comes only after
+ * the change it announces. (One condition variable for both sides would
+ * need pthread_cond_broadcast: a signal could wake a thread of the wrong
+ * kind while the right one sleeps on.)
  */
 #ifndef BQUEUE_H
 #define BQUEUE_H
