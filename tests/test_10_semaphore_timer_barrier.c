@@ -1,12 +1,18 @@
-/* test_10_semaphore_timer_barrier.c - lesson 10: Semaphore, Timer, Barrier; exercise 10. */
+/* test_10_semaphore_timer_barrier.c - lesson 10: Semaphore, Timer, Barrier; exercise 10 (csem, cbarrier). */
+#include "cbarrier.h"
 #include "csem.h"
 #include "harness.h"
 #include "pt.h"
+#include "timing.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define SCALE 0.1
 
@@ -82,55 +88,378 @@ END_TEST
 
 /* ---- exercise 10 --------------------------------------------------------- */
 
+/* How long a call that has been let go may take to come back: far more than it needs. */
+static double patience(void)
+{
+    return 2 * harness_slowdown();
+}
+
+/*
+ * One call of the exercise's, on a thread of its own (pending_start), that
+ * the test can watch: which thread the spies see, and its id.
+ */
+struct call {
+    pending_t *p;
+    _Atomic(spy_thread_t *) spy;    /* set by the call's thread before it calls */
+    pthread_t thread;
+    bool result;                    /* what it returned, once it has */
+};
+
+static void call_start(struct call *c, void *(*fn)(void *))
+{
+    atomic_store(&c->spy, NULL);
+    c->result = false;
+    c->p = pending_start(fn, c);
+}
+
+static void call_enter(struct call *c)
+{
+    c->thread = pthread_self();
+    atomic_store(&c->spy, spy_self());
+}
+
+/*
+ * Watch a call until it returns (false) or sleeps in a wait (true). One
+ * that polls or spins instead fails here, through pending_assert_waits().
+ */
+static bool sleeps(struct call *c, const char *what)
+{
+    for (double give_up = timing_now() + patience();; timing_sleep_unscaled(0.0005)) {
+        if (pending_returned(c->p, 0))
+            return false;
+        spy_thread_t *t = atomic_load(&c->spy);
+        if (t == NULL)
+            continue;
+        enum spy_doing doing = spy_doing(t);
+        if (doing == SPY_WAITING || doing == SPY_SEM)
+            return true;
+        if (doing == SPY_SLEEPING || doing == SPY_YIELDING || spy_calls(t) > 50 || timing_now() > give_up) {
+            pending_assert_waits(c->p, what);
+            return true;
+        }
+    }
+}
+
+/* Wake-ups sent on cv since spy_start(). */
+static unsigned long wakeups(const pthread_cond_t *cv)
+{
+    return spy_signals(cv) + spy_broadcasts(cv);
+}
+
+/*
+ * Wait until each call has returned or sleeps for good, and say which sleep
+ * (bit i for c[i]). Sleeping for good: asleep in a wait, with every wake-up
+ * sent on cv so far taken (spy_settle) and none sent while the test looked.
+ * Only these calls run the code under test, so nobody is left to wake them:
+ * no timeout is involved. A call that returned still holding m fails here.
+ */
+static unsigned quiesce(struct call c[], int n, const pthread_cond_t *cv, const pthread_mutex_t *m,
+                        const char *what)
+{
+    for (;;) {
+        unsigned long sent = wakeups(cv);
+        unsigned asleep = 0;
+        spy_settle(NULL);
+        for (int i = 0; i < n; i++)
+            if (pending_returned(c[i].p, 0))
+                ck_assert_msg(spy_owner(m) != atomic_load(&c[i].spy),
+                              "%s returned still holding the lock: every other call now waits for "
+                              "it forever. Unlock it before returning", what);
+        for (int i = 0; i < n; i++)
+            if (sleeps(&c[i], what))
+                asleep |= 1u << i;
+        if (asleep == 0 || wakeups(cv) == sent)
+            return asleep;
+    }
+}
+
+/*
+ * Holding waiters still. A thread asleep in a condition wait gets a signal
+ * whose handler blocks until thaw(): a wake-up sent meanwhile waits for it,
+ * so the test decides when the woken thread gets to look. (POSIX lets a
+ * wait interrupted by a signal handler go on waiting or return as a
+ * spurious wake-up; a right answer is fine with either.)
+ */
+static int thaw_pipe[2] = { -1, -1 };
+static atomic_int frozen;
+
+static void hold_still(int signo)
+{
+    int saved = errno;
+    char byte;
+
+    (void)signo;
+    atomic_fetch_add(&frozen, 1);
+    while (read(thaw_pipe[0], &byte, 1) < 0 && errno == EINTR)
+        ;
+    atomic_fetch_sub(&frozen, 1);
+    errno = saved;
+}
+
+/* Hold still n calls, each asleep (sleeps()) in a condition wait with mutex m. */
+static void freeze(struct call *calls, int n, pthread_mutex_t *m)
+{
+    struct sigaction sa = { .sa_handler = hold_still };
+
+    sigemptyset(&sa.sa_mask);
+    if (thaw_pipe[0] < 0)
+        ck_assert(pipe(thaw_pipe) == 0);
+    ck_assert(sigaction(SIGUSR2, &sa, NULL) == 0);
+    SPY_LOCK(m);    /* now each has let go of m: it is inside its wait */
+    for (int i = 0; i < n; i++)
+        PT(pthread_kill(calls[i].thread, SIGUSR2));
+    for (double give_up = timing_now() + patience(); atomic_load(&frozen) < n;) {
+        ck_assert_msg(timing_now() < give_up, "the test could not hold %d waiting threads still", n);
+        timing_sleep_unscaled(0.0005);
+    }
+    SPY_UNLOCK(m);
+}
+
+static void thaw(int n)
+{
+    for (int i = 0; i < n; i++)
+        ck_assert(write(thaw_pipe[1], "x", 1) == 1);
+}
+
+/* The spies no longer step in (spy_interfere on a mutex nobody locks). */
+static pthread_mutex_t nobodys = PTHREAD_MUTEX_INITIALIZER;
+
+static void disarm(void)
+{
+    spy_interfere(&nobodys, SPY_BEFORE_LOCK, 1, NULL, NULL);
+}
+
+/* ---- exercise 10, part 1: csem ------------------------------------------- */
+
 static struct csem sem;
+
+static void *run_acquire(void *arg)
+{
+    call_enter(arg);
+    csem_acquire(&sem);
+    return NULL;
+}
+
+/* Start csem_acquire on a semaphore with no permits, and see it sleep. */
+static void start_waiter(struct call *c)
+{
+    call_start(c, run_acquire);
+    if (sleeps(c, "csem_acquire with no permits"))
+        return;
+    if (spy_wait_sites(&sem.available) > 0)
+        ck_abort_msg("csem_acquire came back from pthread_cond_wait and took a permit though value was "
+                     "still 0: a wait may return with nothing changed (a spurious wake-up, or another "
+                     "thread took the permit first). Wait in `while (s->value == 0)`, which looks "
+                     "again, not in `if`");
+    ck_abort_msg("csem_acquire returned at once with no permit (value 0): it must wait until a release");
+}
+
+static void assert_unlocked(const char *who)
+{
+    ck_assert_msg(spy_owner(&sem.lock) == NULL,
+                  "%s returned still holding s->lock: every other call on the semaphore now waits "
+                  "for it forever. Unlock it before returning", who);
+}
 
 START_TEST(try_acquire_counts_the_permits)
 {
     csem_init(&sem, 2);
     ck_assert_msg(csem_try_acquire(&sem), "the first of 2 permits was refused");
+    assert_unlocked("csem_try_acquire");
     ck_assert_msg(csem_try_acquire(&sem), "the second of 2 permits was refused");
     ck_assert_msg(!csem_try_acquire(&sem), "a third permit was given out of 2");
+    assert_unlocked("csem_try_acquire");
     csem_release(&sem);
+    assert_unlocked("csem_release");
     ck_assert_msg(csem_try_acquire(&sem), "a released permit was refused");
     ck_assert_msg(!csem_try_acquire(&sem), "a permit was given out twice");
     csem_destroy(&sem);
 }
 END_TEST
 
-static void *acquire_one(void *unused)
-{
-    (void)unused;
-    csem_acquire(&sem);
-    return NULL;
-}
-
 START_TEST(acquire_waits_until_a_release)
 {
+    struct call waiter;
+
     csem_init(&sem, 0);
-    pending_t *acquire = pending_start(acquire_one, NULL);
-    bool early = pending_returned(acquire, 0.2);
+    start_waiter(&waiter);
+    pending_assert_waits(waiter.p, "csem_acquire with no permits");
     csem_release(&sem);
-    bool woke = pending_returned(acquire, 5);
-    pending_join(acquire);
-    ck_assert_msg(!early, "csem_acquire returned with no permit: it must wait");
-    ck_assert_msg(woke, "csem_acquire stayed blocked after a release");
+    if (quiesce(&waiter, 1, &sem.available, &sem.lock, "csem_acquire")) {
+        if (wakeups(&sem.available) == 0)
+            ck_abort_msg("csem_release gave a permit back but never signalled available: the "
+                         "waiting csem_acquire sleeps on forever (a lost wake-up). Signal after "
+                         "value goes up");
+        ck_abort_msg("csem_acquire was woken after a release gave a permit back, and went back to "
+                     "sleep with value %u", sem.value);
+    }
+    pending_join(waiter.p);
     ck_assert_msg(!csem_try_acquire(&sem), "the released permit was not taken by the waiter");
     csem_destroy(&sem);
 }
 END_TEST
 
-START_TEST(each_release_wakes_one_waiter)
+/* What value was when the spies stopped csem_release. */
+static unsigned value_then;
+
+static void note_value(void *unused)
 {
-    csem_init(&sem, 0);
-    /* Four waiters; four releases from this thread must let every one through. */
-    pthread_t t[4];
-    for (int i = 0; i < 4; i++)
-        PT(pthread_create(&t[i], NULL, acquire_one, NULL));
-    for (int i = 0; i < 4; i++)
+    (void)unused;
+    value_then = sem.value;
+}
+
+START_TEST(permits_change_hands_under_the_lock)
+{
+    csem_init(&sem, 1);
+    unsigned long locks = spy_locks(&sem.lock);
+    ck_assert_msg(csem_try_acquire(&sem), "the one permit was refused");
+    ck_assert_msg(spy_locks(&sem.lock) > locks,
+                  "csem_try_acquire took a permit without taking s->lock: two threads trying at "
+                  "once can both see value 1 and both take it (a data race). Look and take under "
+                  "the lock");
+
+    locks = spy_locks(&sem.lock);
+    csem_release(&sem);
+    ck_assert_msg(spy_locks(&sem.lock) > locks,
+                  "csem_release gave the permit back (value++) and signalled without taking "
+                  "s->lock: value++ races with every acquire and try-acquire, and its signal can "
+                  "reach a waiter between its look and its sleep. Do both under the lock");
+    ck_assert_msg(csem_try_acquire(&sem), "a released permit was refused");
+
+    /* value as the spies see it just before the first lock, and right after the first unlock. */
+    spy_interfere(&sem.lock, SPY_BEFORE_LOCK, 1, note_value, NULL);
+    csem_release(&sem);
+    ck_assert_msg(!spy_interfered() || value_then == 0,
+                  "csem_release changed value before it took s->lock (value was already %u): "
+                  "that write races with the acquires that read it under the lock. Give the "
+                  "permit back under the lock", value_then);
+    ck_assert_msg(csem_try_acquire(&sem), "a released permit was refused");
+    spy_interfere(&sem.lock, SPY_AFTER_UNLOCK, 1, note_value, NULL);
+    csem_release(&sem);
+    ck_assert_msg(!spy_interfered() || value_then == 1,
+                  "csem_release let go of s->lock before it gave the permit back (value was still "
+                  "%u right after its unlock): that write races with the acquires. Give the permit "
+                  "back under the lock", value_then);
+    disarm();
+    csem_destroy(&sem);
+}
+END_TEST
+
+static struct call waiter;
+
+/* Let each waiter a wake-up has reached look at value, then let it fall asleep again (or return). */
+static void let_the_woken_look(void *unused)
+{
+    (void)unused;
+    spy_settle(NULL);
+    sleeps(&waiter, "csem_acquire");
+}
+
+START_TEST(the_wake_up_comes_after_the_permit)
+{
+    /* Stop csem_release before each of its locks in turn, and let the waiter look there. */
+    for (int nth = 1; nth <= 3; nth++) {
+        csem_init(&sem, 0);
+        start_waiter(&waiter);
+        spy_start();
+        spy_interfere(&sem.lock, SPY_BEFORE_LOCK, nth, let_the_woken_look, NULL);
         csem_release(&sem);
-    for (int i = 0; i < 4; i++)
-        PT(pthread_join(t[i], NULL));
-    ck_assert_msg(!csem_try_acquire(&sem), "4 releases, 4 acquires, and a permit left over");
+        disarm();
+        if (quiesce(&waiter, 1, &sem.available, &sem.lock, "csem_acquire")) {
+            if (wakeups(&sem.available) == 0)
+                ck_abort_msg("csem_release gave a permit back but never signalled available: the "
+                             "waiting csem_acquire sleeps on forever. Signal after value goes up");
+            ck_abort_msg("the wake-up came before the permit: csem_release signalled available "
+                         "before value went up, outside the lock. The waiter woke, found no permit "
+                         "and went back to sleep; the permit came after with no wake-up, and the "
+                         "waiter sleeps on with a permit free. Give the permit back, then signal, "
+                         "under one hold of the lock");
+        }
+        pending_join(waiter.p);
+        ck_assert_msg(!csem_try_acquire(&sem), "the released permit was not taken by the waiter");
+        csem_destroy(&sem);
+    }
+}
+END_TEST
+
+/* Another thread's try-acquire, forced in where csem's own call is about to lock. */
+static atomic_bool stolen;
+
+static void steal_a_permit(void *unused)
+{
+    (void)unused;
+    atomic_store(&stolen, csem_try_acquire(&sem));
+}
+
+START_TEST(a_permit_is_never_handed_out_twice)
+{
+    for (int nth = 1; nth <= 3; nth++) {
+        csem_init(&sem, 1);
+        atomic_store(&stolen, false);
+        spy_interfere(&sem.lock, SPY_BEFORE_LOCK, nth, steal_a_permit, NULL);
+        bool taken = csem_try_acquire(&sem);
+        disarm();
+        ck_assert_msg(!(taken && stolen),
+                      "one permit was handed out twice: csem_try_acquire saw value 1, let go of "
+                      "s->lock and locked it again to take the permit; in between, another "
+                      "csem_try_acquire took that same permit. Look and take under one hold of "
+                      "the lock");
+        ck_assert_msg(taken || stolen, "one permit, two csem_try_acquire calls, and neither took it");
+        ck_assert_msg(!csem_try_acquire(&sem), "one permit was taken, and a try-acquire after "
+                      "that got another (value is %u)", sem.value);
+        csem_destroy(&sem);
+    }
+    for (int nth = 1; nth <= 3; nth++) {
+        csem_init(&sem, 1);
+        atomic_store(&stolen, false);
+        spy_interfere(&sem.lock, SPY_BEFORE_LOCK, nth, steal_a_permit, NULL);
+        call_start(&waiter, run_acquire);
+        bool asleep = sleeps(&waiter, "csem_acquire");
+        disarm();
+        if (asleep) {
+            ck_assert_msg(stolen, "csem_acquire sleeps though a permit is free");
+            csem_release(&sem);
+        } else {
+            ck_assert_msg(!stolen,
+                          "one permit was handed out twice: csem_acquire saw a permit, let go of "
+                          "s->lock and locked it again to take it; in between, a csem_try_acquire "
+                          "took that same permit, and csem_acquire took it again (value went from "
+                          "0 to %u). Look and take under one hold of the lock", sem.value);
+        }
+        ck_assert_msg(quiesce(&waiter, 1, &sem.available, &sem.lock, "csem_acquire") == 0,
+                      "csem_acquire stayed asleep after a release gave a permit back");
+        pending_join(waiter.p);
+        ck_assert_msg(!csem_try_acquire(&sem), "one permit was taken, and a try-acquire after "
+                      "that got another (value is %u)", sem.value);
+        csem_destroy(&sem);
+    }
+}
+END_TEST
+
+#define WAITERS 4
+
+START_TEST(each_release_wakes_a_waiter)
+{
+    struct call w[WAITERS];
+
+    csem_init(&sem, 0);
+    for (int i = 0; i < WAITERS; i++)
+        start_waiter(&w[i]);
+    /* All the releases come before any woken waiter can take its permit. */
+    freeze(w, WAITERS, &sem.lock);
+    spy_start();
+    for (int i = 0; i < WAITERS; i++)
+        csem_release(&sem);
+    thaw(WAITERS);
+    ck_assert_msg(quiesce(w, WAITERS, &sem.available, &sem.lock, "csem_acquire") == 0,
+                  "%d waiters asleep, %d releases, and a waiter sleeps on with a permit free: the "
+                  "releases sent %lu wake-up(s). Each release must wake a waiter (did it signal "
+                  "only when value went from 0 to 1? A second release can come before the first "
+                  "waiter it woke takes its permit)", WAITERS, WAITERS, wakeups(&sem.available));
+    for (int i = 0; i < WAITERS; i++)
+        pending_join(w[i].p);
+    ck_assert_msg(!csem_try_acquire(&sem), "%d releases, %d acquires, and a permit left over",
+                  WAITERS, WAITERS);
     csem_destroy(&sem);
 }
 END_TEST
@@ -154,8 +483,9 @@ START_TEST(never_more_holders_than_permits)
 {
     csem_init(&sem, HOLDERS);
     concurrency_reset();
-    ck_assert_msg(harness_threads(hold_permits, NULL, NULL, THREADS, 10),
-                  "%d threads taking and giving back %d permits did not finish within 10 s", THREADS, HOLDERS);
+    ck_assert_msg(harness_threads(hold_permits, NULL, NULL, THREADS, patience()),
+                  "%d threads taking and giving back %d permits did not finish within %g s",
+                  THREADS, HOLDERS, patience());
     ck_assert_msg(concurrency_high_water() <= HOLDERS, "%d threads held a permit at once, of %d permits",
                   concurrency_high_water(), HOLDERS);
     csem_destroy(&sem);
@@ -185,6 +515,287 @@ START_TEST(all_permits_can_be_held_at_once)
 }
 END_TEST
 
+/* ---- exercise 10, part 2: cbarrier --------------------------------------- */
+
+static struct cbarrier bar;
+
+static void *run_wait(void *arg)
+{
+    struct call *c = arg;
+    call_enter(c);
+    c->result = cbarrier_wait(&bar);
+    return NULL;
+}
+
+#define PARTIES 3
+
+/* A party of round `round` left when only `arrived` of `parties` had come. */
+_Noreturn static void left_early(int round, int arrived, int parties)
+{
+    if (round > 1)
+        ck_abort_msg("in round %d, cbarrier_wait let a thread go when only %d of %d parties had "
+                     "arrived, though round 1 went right: the barrier is not reusable. When a "
+                     "round fills, the next one must start with the count back at 0",
+                     round, arrived, parties);
+    if (spy_wait_sites(&bar.all_arrived) > 0)
+        ck_abort_msg("cbarrier_wait came back from pthread_cond_wait and left when only %d of %d "
+                     "parties had arrived: a wait may return with nothing changed (a spurious "
+                     "wake-up). Wait in `while` the round you arrived in is not over, not in `if`",
+                     arrived, parties);
+    ck_abort_msg("cbarrier_wait returned when only %d of %d parties had arrived: it must wait "
+                 "until the last one arrives", arrived, parties);
+}
+
+/* The last party of round `round` has come: each waiter must go, and one only gets true. */
+static void assert_round_ends(struct call c[], int parties, int round)
+{
+    unsigned asleep = quiesce(c, parties, &bar.all_arrived, &bar.lock, "cbarrier_wait");
+
+    if (asleep & 1u << (parties - 1))
+        ck_abort_msg("the last of %d parties to arrive in round %d waited too, like the ones "
+                     "before it, and nobody is left to wake them. The last to arrive completes "
+                     "the round (++waiting == parties%s): it must wake the others and return",
+                     parties, round, round > 1 ? "; and is the count back at 0 each round?" : "");
+    if (asleep != 0) {
+        unsigned long broadcasts = spy_broadcasts(&bar.all_arrived);
+        unsigned long signals = spy_signals(&bar.all_arrived);
+        if (broadcasts == 0 && signals == 0)
+            ck_abort_msg("the last of %d parties arrived in round %d and returned, but woke nobody: "
+                         "the %d that were waiting sleep on. Broadcast all_arrived when a round "
+                         "fills", parties, round, parties - 1);
+        if (broadcasts == 0 && signals < (unsigned long)parties - 1)
+            ck_abort_msg("round %d was full, and its last party signalled all_arrived %lu time(s): "
+                         "pthread_cond_signal wakes one waiter, and %d were waiting, so a party "
+                         "sleeps on. Wake them all with pthread_cond_broadcast",
+                         round, signals, parties - 1);
+        ck_abort_msg("round %d was full and the waiters were woken, but a party went back to "
+                     "sleep: when it looked, its round did not look over. Was the count reset to "
+                     "0 by the last arriver before the others looked at it? Remember the round "
+                     "(generation) you arrived in, and wait while it is still the current one",
+                     round);
+    }
+    int serial = 0;
+    for (int i = 0; i < parties; i++) {
+        pending_join(c[i].p);
+        serial += c[i].result;
+    }
+    ck_assert_msg(serial == 1, "round %d: %d of %d threads got true from cbarrier_wait; exactly "
+                  "one per round must (say, the last to arrive)", round, serial, parties);
+}
+
+START_TEST(nobody_leaves_before_all_parties_arrive)
+{
+    struct call c[PARTIES];
+
+    cbarrier_init(&bar, PARTIES);
+    for (int round = 1; round <= 3; round++) {
+        spy_start();
+        for (int i = 0; i < PARTIES - 1; i++) {
+            call_start(&c[i], run_wait);
+            if (!sleeps(&c[i], "cbarrier_wait"))
+                left_early(round, i + 1, PARTIES);
+            if (round == 1 && i == 0)
+                pending_assert_waits(c[i].p, "cbarrier_wait with 1 of 3 parties there");
+            /* Whoever this arrival woke has looked; all must be asleep still. */
+            spy_settle(NULL);
+            for (int j = 0; j < i; j++)
+                if (!sleeps(&c[j], "cbarrier_wait"))
+                    left_early(round, i + 1, PARTIES);
+        }
+        call_start(&c[PARTIES - 1], run_wait);
+        assert_round_ends(c, PARTIES, round);
+    }
+    cbarrier_destroy(&bar);
+}
+END_TEST
+
+START_TEST(one_party_never_waits)
+{
+    struct call c;
+
+    cbarrier_init(&bar, 1);
+    for (int round = 1; round <= 3; round++) {
+        call_start(&c, run_wait);
+        ck_assert_msg(quiesce(&c, 1, &bar.all_arrived, &bar.lock, "cbarrier_wait") == 0,
+                      "with parties = 1, cbarrier_wait waited in round %d: its caller is the one "
+                      "and only party, the last to arrive, so it must return at once", round);
+        pending_join(c.p);
+        ck_assert_msg(c.result, "with parties = 1, cbarrier_wait returned false in round %d: each "
+                      "call is a whole round, and its caller the one that gets true", round);
+    }
+    ck_assert_msg(spy_waits(&bar.all_arrived) == 0,
+                  "with parties = 1, cbarrier_wait slept in a condition wait: its caller is the "
+                  "last to arrive and must not wait");
+    cbarrier_destroy(&bar);
+}
+END_TEST
+
+START_TEST(a_fast_thread_cannot_trap_a_slow_one)
+{
+    /* Round 1: slow, then last. Round 2: fast, then other. */
+    struct call c[4], *slow = &c[0], *fast = &c[1], *last = &c[2], *other = &c[3];
+
+    cbarrier_init(&bar, 2);
+    call_start(slow, run_wait);
+    if (!sleeps(slow, "cbarrier_wait"))
+        left_early(1, 1, 2);
+    /* The slow party is woken, but looks only once a fast one is back for round 2. */
+    freeze(slow, 1, &bar.lock);
+    call_start(last, run_wait);
+    ck_assert_msg(!sleeps(last, "cbarrier_wait"),
+                  "the last of 2 parties to arrive in round 1 waited: it completes the round, and "
+                  "must wake the other and return");
+    call_start(fast, run_wait);
+    bool fast_waits = sleeps(fast, "cbarrier_wait");
+    thaw(1);
+    ck_assert_msg(fast_waits,
+                  "a thread came back for round 2 while round 1's other party was still leaving, "
+                  "and cbarrier_wait let it straight through, alone: the new round must start "
+                  "with the count back at 0, and wait for its own 2 parties");
+    unsigned asleep = quiesce(c, 2, &bar.all_arrived, &bar.lock, "cbarrier_wait");
+    ck_assert_msg(!(asleep & 1),
+                  "a fast thread lapped a slow one: round 1 was over and its slow party woken, but "
+                  "before it looked, a fast thread came back for round 2 and counted itself in. "
+                  "The slow party saw a round not over (the count was not 0 any more), went back "
+                  "to sleep, and is now stuck in round 1 for good. Remember the round "
+                  "(generation) you arrived in, and wait while it is still the current one, not "
+                  "on the count");
+    call_start(other, run_wait);
+    ck_assert_msg(quiesce(fast, 3, &bar.all_arrived, &bar.lock, "cbarrier_wait") == 0,
+                  "round 2 was full (2 of 2 parties) and did not end");
+    for (int i = 0; i < 4; i++)
+        pending_join(c[i].p);
+    ck_assert_msg(slow->result + last->result == 1, "round 1: %d of 2 threads got true from "
+                  "cbarrier_wait; exactly one per round must", slow->result + last->result);
+    ck_assert_msg(fast->result + other->result == 1, "round 2: %d of 2 threads got true from "
+                  "cbarrier_wait; exactly one per round must", fast->result + other->result);
+    cbarrier_destroy(&bar);
+}
+END_TEST
+
+/* Many rounds in a row: each thread notes the round it has arrived in. */
+#define STEPS 200
+#define MOST_PARTIES 8
+
+static struct {
+    unsigned parties;
+    _Atomic(spy_thread_t *) spy[MOST_PARTIES];
+    atomic_uint round[MOST_PARTIES];    /* the round each thread has arrived in */
+    atomic_bool done[MOST_PARTIES];
+    atomic_uint serial[STEPS + 1];      /* threads that got true, per round */
+    atomic_uint off;                    /* 1 + the first thread found out of step, or 0 */
+    atomic_uint off_round, off_seen, off_theirs;
+} step;
+
+static void *run_rounds(void *arg)
+{
+    unsigned me = (unsigned)(intptr_t)arg;
+
+    atomic_store(&step.spy[me], spy_self());
+    for (unsigned r = 1; r <= STEPS; r++) {
+        atomic_store(&step.round[me], r);
+        if (cbarrier_wait(&bar))
+            atomic_fetch_add(&step.serial[r], 1);
+        /* All have arrived in round r; none can be past round r + 1. */
+        for (unsigned j = 0; j < step.parties; j++) {
+            unsigned theirs = atomic_load(&step.round[j]);
+            unsigned none = 0;
+            if ((theirs < r || theirs > r + 1) && atomic_compare_exchange_strong(&step.off, &none, j + 1)) {
+                atomic_store(&step.off_round, r);
+                atomic_store(&step.off_seen, me);
+                atomic_store(&step.off_theirs, theirs);
+            }
+        }
+    }
+    atomic_store(&step.done[me], true);
+    return NULL;
+}
+
+/* Every thread has finished (true), or those left sleep for good (false; see quiesce()). */
+static bool rounds_finish(void)
+{
+    for (;; timing_sleep_unscaled(0.001)) {
+        unsigned long sent = wakeups(&bar.all_arrived);
+        bool all_done = true, all_asleep = true;
+        spy_settle(NULL);
+        for (unsigned i = 0; i < step.parties; i++) {
+            if (atomic_load(&step.done[i]))
+                continue;
+            all_done = false;
+            spy_thread_t *t = atomic_load(&step.spy[i]);
+            if (t == NULL || spy_doing(t) != SPY_WAITING)
+                all_asleep = false;
+        }
+        if (all_done)
+            return true;
+        if (all_asleep && wakeups(&bar.all_arrived) == sent)
+            return false;
+    }
+}
+
+static void run_in_lock_step(unsigned parties)
+{
+    pthread_t t[MOST_PARTIES];
+    char where[512];
+    size_t len = 0;
+    unsigned lo = STEPS + 1, hi = 0;
+
+    memset(&step, 0, sizeof step);
+    step.parties = parties;
+    cbarrier_init(&bar, parties);
+    spy_start();
+    for (unsigned i = 0; i < parties; i++)
+        PT(pthread_create(&t[i], NULL, run_rounds, (void *)(intptr_t)i));
+    if (!rounds_finish()) {
+        for (unsigned i = 0; i < parties && len < sizeof where; i++) {
+            unsigned r = atomic_load(&step.round[i]);
+            lo = r < lo ? r : lo;
+            hi = r > hi ? r : hi;
+            len += (size_t)snprintf(where + len, sizeof where - len, "%sthread %u in round %u",
+                                    i ? ", " : "", i, r);
+        }
+        if (hi > lo)
+            ck_abort_msg("with %u parties, the rounds stopped for good (%s): a fast thread lapped a "
+                         "slow one. A party of round %u was woken but looked only after a faster "
+                         "one had come back for round %u and counted itself in; to it the round "
+                         "did not look over, and it went back to sleep. Remember the round "
+                         "(generation) you arrived in, and wait while it is still the current one",
+                         parties, where, lo, hi);
+        ck_abort_msg("with %u parties, round %u never ended though all had arrived (%s), and all "
+                     "sleep for good", parties, lo, where);
+    }
+    for (unsigned i = 0; i < parties; i++)
+        PT(pthread_join(t[i], NULL));
+    unsigned off = atomic_load(&step.off);
+    if (off != 0) {
+        unsigned r = atomic_load(&step.off_round), theirs = atomic_load(&step.off_theirs);
+        if (theirs == 0)
+            ck_abort_msg("with %u parties, thread %u left round %u before thread %u had even "
+                         "called cbarrier_wait: nobody may leave a round before all have arrived "
+                         "in it", parties, atomic_load(&step.off_seen), r, off - 1);
+        if (theirs < r)
+            ck_abort_msg("with %u parties, thread %u left round %u before thread %u had arrived "
+                         "in it (it was in round %u): nobody may leave a round before all have "
+                         "arrived in it", parties, atomic_load(&step.off_seen), r, off - 1, theirs);
+        ck_abort_msg("with %u parties, thread %u was just leaving round %u when thread %u was "
+                     "already in round %u: the rounds must go in lock step",
+                     parties, atomic_load(&step.off_seen), r, off - 1, theirs);
+    }
+    for (unsigned r = 1; r <= STEPS; r++)
+        ck_assert_msg(atomic_load(&step.serial[r]) == 1,
+                      "with %u parties, round %u: %u threads got true from cbarrier_wait; exactly "
+                      "one per round must", parties, r, atomic_load(&step.serial[r]));
+    cbarrier_destroy(&bar);
+}
+
+START_TEST(rounds_go_in_lock_step)
+{
+    run_in_lock_step(2);
+    run_in_lock_step(3);
+    run_in_lock_step(MOST_PARTIES);
+}
+END_TEST
+
 int main(void)
 {
     Suite *demo = suite_create("demo");
@@ -199,9 +810,18 @@ int main(void)
     tc = harness_tcase("csem", 5);
     tcase_add_test(tc, try_acquire_counts_the_permits);
     tcase_add_test(tc, acquire_waits_until_a_release);
-    tcase_add_test(tc, each_release_wakes_one_waiter);
+    tcase_add_test(tc, permits_change_hands_under_the_lock);
+    tcase_add_test(tc, the_wake_up_comes_after_the_permit);
+    tcase_add_test(tc, a_permit_is_never_handed_out_twice);
+    tcase_add_test(tc, each_release_wakes_a_waiter);
     tcase_add_test(tc, never_more_holders_than_permits);
     tcase_add_test(tc, all_permits_can_be_held_at_once);
+    suite_add_tcase(exercise, tc);
+    tc = harness_tcase("cbarrier", 5);
+    tcase_add_test(tc, nobody_leaves_before_all_parties_arrive);
+    tcase_add_test(tc, one_party_never_waits);
+    tcase_add_test(tc, a_fast_thread_cannot_trap_a_slow_one);
+    tcase_add_test(tc, rounds_go_in_lock_step);
     suite_add_tcase(exercise, tc);
 
     return harness_main((Suite *[]){ demo, exercise, NULL });

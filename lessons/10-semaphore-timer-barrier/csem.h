@@ -1,12 +1,15 @@
 /*
- * csem.h - exercise 10: a counting semaphore from one mutex and one
+ * csem.h - exercise 10, part 1: a counting semaphore from one mutex and one
  * condition variable, as common/semaphore.c is (try before you read it).
  *
  * The semaphore holds `value` permits. csem_acquire() waits while there
  * are none, then takes one; csem_release() gives one back and wakes one
  * waiter. Python's Semaphore(3) is csem_init(&s, 3). Wait in a `while`
  * loop on the condition variable: a wake-up means "look again", and
- * another thread may have taken the permit first.
+ * another thread may have taken the permit first. Look at value and change
+ * it only under the lock, in one hold of it, and signal once value has gone
+ * up: the tests wake waiters spuriously, as POSIX allows, and run other
+ * calls at the moments between your locks.
  */
 #ifndef CSEM_H
 #define CSEM_H

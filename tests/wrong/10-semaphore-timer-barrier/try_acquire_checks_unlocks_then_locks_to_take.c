@@ -1,0 +1,52 @@
+/* csem.c, wrong: try_acquire checks for a permit, unlocks, then locks again to take it */
+#include "csem.h"
+
+#include "pt.h"
+
+void csem_init(struct csem *s, unsigned value)
+{
+    PT(pthread_mutex_init(&s->lock, NULL));
+    PT(pthread_cond_init(&s->available, NULL));
+    s->value = value;
+}
+
+void csem_destroy(struct csem *s)
+{
+    PT(pthread_cond_destroy(&s->available));
+    PT(pthread_mutex_destroy(&s->lock));
+}
+
+void csem_acquire(struct csem *s)
+{
+    PT(pthread_mutex_lock(&s->lock));
+    while (s->value == 0)
+        PT(pthread_cond_wait(&s->available, &s->lock));
+    s->value--;
+    PT(pthread_mutex_unlock(&s->lock));
+}
+
+static bool a_permit_is_free(struct csem *s)
+{
+    PT(pthread_mutex_lock(&s->lock));
+    bool free = s->value > 0;
+    PT(pthread_mutex_unlock(&s->lock));
+    return free;
+}
+
+bool csem_try_acquire(struct csem *s)
+{
+    if (!a_permit_is_free(s))
+        return false;
+    PT(pthread_mutex_lock(&s->lock));
+    s->value--;
+    PT(pthread_mutex_unlock(&s->lock));
+    return true;
+}
+
+void csem_release(struct csem *s)
+{
+    PT(pthread_mutex_lock(&s->lock));
+    s->value++;
+    PT(pthread_cond_signal(&s->available));
+    PT(pthread_mutex_unlock(&s->lock));
+}
