@@ -163,9 +163,9 @@ START_TEST(add_many_returns_and_adds_everything)
 {
     inventory_init(&inv);
     spy_start();
-    ck_assert_msg(harness_threads(deliver, (void *const[]){ (void *)1 }, NULL, 1, 1),
-                  "inventory_add_many did not return within 1 s: it holds the lock and calls "
-                  "inventory_add, which locks it again (relock.c)");
+    ck_assert_msg(harness_threads(deliver, (void *const[]){ (void *)1 }, NULL, 1, 2 * harness_slowdown()),
+                  "inventory_add_many did not return within %g s: it holds the lock and calls "
+                  "inventory_add, which locks it again (relock.c)", 2 * harness_slowdown());
     assert_lock_free("inventory_add_many");
     unsigned long releases = spy_releases(&inv.lock);
     ck_assert_msg(releases == 1, "inventory_add_many let go of the lock %lu times during one delivery "
