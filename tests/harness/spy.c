@@ -457,8 +457,10 @@ int spy_pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr, 
 
     if (attr != NULL)
         pthread_mutexattr_gettype(attr, &type);
+    spy_thread_t *me = self();  /* before LOCK(): self() may take it */
+
     LOCK();
-    enter(self(), file, line);
+    enter(me, file, line);
     reset_mutex(mutex_rec(m, true), type, file, line);
     UNLOCK();
     return pthread_mutex_init(m, attr);
@@ -466,8 +468,10 @@ int spy_pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr, 
 
 void spy_pt_mutex_init_type(pthread_mutex_t *m, int type, SPY_AT)
 {
+    spy_thread_t *me = self();  /* before LOCK(): self() may take it */
+
     LOCK();
-    enter(self(), file, line);
+    enter(me, file, line);
     reset_mutex(mutex_rec(m, true), type, file, line);
     UNLOCK();
     pt_mutex_init_type(m, type);
@@ -475,8 +479,10 @@ void spy_pt_mutex_init_type(pthread_mutex_t *m, int type, SPY_AT)
 
 int spy_pthread_mutex_destroy(pthread_mutex_t *m, SPY_AT)
 {
+    spy_thread_t *me = self();  /* before LOCK(): self() may take it */
+
     LOCK();
-    enter(self(), file, line);
+    enter(me, file, line);
     struct mrec *r = mutex_rec(m, true);
     reset_mutex(r, PTHREAD_MUTEX_DEFAULT, file, line);
     r->destroyed = true;
@@ -633,8 +639,10 @@ void spy_test_unlock(pthread_mutex_t *m, const char *file, int line)
 
 int spy_pthread_cond_init(pthread_cond_t *cv, const pthread_condattr_t *attr, SPY_AT)
 {
+    spy_thread_t *me = self();  /* before LOCK(): self() may take it */
+
     LOCK();
-    enter(self(), file, line);
+    enter(me, file, line);
     struct crec *c = cond_rec(cv, true);
     if (c->sleeping > 0)
         FAIL_LOCKED("%s:%d: a condition variable is initialised while threads wait on it",
@@ -647,8 +655,10 @@ int spy_pthread_cond_init(pthread_cond_t *cv, const pthread_condattr_t *attr, SP
 
 void spy_pt_cond_init_monotonic(pthread_cond_t *cv, SPY_AT)
 {
+    spy_thread_t *me = self();  /* before LOCK(): self() may take it */
+
     LOCK();
-    enter(self(), file, line);
+    enter(me, file, line);
     struct crec *c = cond_rec(cv, true);
     c->mutex = NULL;
     c->destroyed = false;
@@ -658,8 +668,10 @@ void spy_pt_cond_init_monotonic(pthread_cond_t *cv, SPY_AT)
 
 int spy_pthread_cond_destroy(pthread_cond_t *cv, SPY_AT)
 {
+    spy_thread_t *me = self();  /* before LOCK(): self() may take it */
+
     LOCK();
-    enter(self(), file, line);
+    enter(me, file, line);
     struct crec *c = cond_rec(cv, true);
     if (c->sleeping > 0)
         FAIL_LOCKED("%s:%d: a condition variable is destroyed while %d thread(s) wait on it",
@@ -765,8 +777,10 @@ bool spy_pt_cond_wait_until(pthread_cond_t *cv, pthread_mutex_t *m,
 
 static int wake(pthread_cond_t *cv, bool all, SPY_AT)
 {
+    spy_thread_t *me = self();  /* before LOCK(): self() may take it */
+
     LOCK();
-    enter(self(), file, line);
+    enter(me, file, line);
     struct crec *c = cond_rec(cv, true);
     if (all) {
         c->broadcasts++;
