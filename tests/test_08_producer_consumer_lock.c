@@ -187,8 +187,9 @@ START_TEST(set_waits_while_the_slot_is_full)
                      "it has emptied the slot", patience());
     }
     pending_join(set);
-    ck_assert_msg(first == 1, "the first message arrived as %d, not 1: a set that waited replaced it",
-                  first);
+    ck_assert_msg(first == 1, "message 1 arrived as %d: by the time pipeline_get_message read the "
+                  "slot, the set that was waiting had put message 2 in it. Copy the message out while "
+                  "you hold the lock", first);
     ck_assert_int_eq(pipeline_get_message(&pipeline), 2);
     pipeline_destroy(&pipeline);
 }
@@ -259,6 +260,8 @@ START_TEST(get_copies_the_message_before_it_unlocks)
         spy_interfere(&pipeline.lock, SPY_AFTER_UNLOCK, nth, another_producer, (void *)2);
         int got = pipeline_get_message(&pipeline);
         meddler.armed = false;
+        ck_assert_msg(nth > 1 || meddler.ran, "pipeline_get_message never unlocked p->lock: the slot "
+                      "is read and emptied under the pipeline's lock, p->lock");
         ck_assert_msg(got == 1, "message 1 arrived as %d: pipeline_get_message read the message after "
                       "it unlocked, and by then the producer had put message 2 in the slot. Copy it "
                       "out while you hold the lock", got);
@@ -284,6 +287,8 @@ START_TEST(set_stores_the_message_before_it_unlocks)
         spy_interfere(&pipeline.lock, SPY_AFTER_UNLOCK, nth, another_consumer, NULL);
         pipeline_set_message(&pipeline, 7);
         meddler.armed = false;
+        ck_assert_msg(nth > 1 || meddler.ran, "pipeline_set_message never unlocked p->lock: the slot "
+                      "is filled under the pipeline's lock, p->lock");
         ck_assert_msg(!(nth == 1 && meddler.ran && !meddler.acted), "right after "
                       "pipeline_set_message let go of the lock the slot was still empty: set must "
                       "mark the slot full before it unlocks");
@@ -417,10 +422,10 @@ int main(void)
     Suite *exercise = suite_create("exercise");
     tc = harness_tcase("pipeline", 10);
     tcase_add_test(tc, one_message_goes_through);
-    tcase_add_test(tc, get_waits_while_the_slot_is_empty);
-    tcase_add_test(tc, set_waits_while_the_slot_is_full);
     tcase_add_test(tc, get_copies_the_message_before_it_unlocks);
     tcase_add_test(tc, set_stores_the_message_before_it_unlocks);
+    tcase_add_test(tc, get_waits_while_the_slot_is_empty);
+    tcase_add_test(tc, set_waits_while_the_slot_is_full);
     tcase_add_test(tc, each_change_wakes_both_sides);
     tcase_add_test(tc, many_messages_arrive_once_and_in_order);
     suite_add_tcase(exercise, tc);
