@@ -261,6 +261,23 @@ static void assert_unlocked(const char *who)
                   "for it forever. Unlock it before returning", who);
 }
 
+/* The one csem_acquire a test watches, on a thread of its own. */
+static struct call waiter;
+
+/* A release has given a permit back to a sleeping csem_acquire: the waiter must take it. */
+static void assert_the_waiter_gets_the_permit(struct call *waiter)
+{
+    if (quiesce(waiter, 1, &sem.available, &sem.lock, "csem_acquire") == 0)
+        return;
+    if (wakeups(&sem.available) == 0)
+        ck_abort_msg("csem_release gave a permit back but never signalled available: the waiting "
+                     "csem_acquire sleeps on forever (a lost wake-up). Signal after value goes up");
+    ck_abort_msg("the wake-up came before the permit: csem_release signalled available before "
+                 "value went up, outside the lock. The waiter woke, found no permit and went back "
+                 "to sleep; the permit came after with no wake-up, and the waiter sleeps on with a "
+                 "permit free. Give the permit back, then signal, under one hold of the lock");
+}
+
 START_TEST(try_acquire_counts_the_permits)
 {
     csem_init(&sem, 2);
@@ -279,20 +296,11 @@ END_TEST
 
 START_TEST(acquire_waits_until_a_release)
 {
-    struct call waiter;
-
     csem_init(&sem, 0);
     start_waiter(&waiter);
     pending_assert_waits(waiter.p, "csem_acquire with no permits");
     csem_release(&sem);
-    if (quiesce(&waiter, 1, &sem.available, &sem.lock, "csem_acquire")) {
-        if (wakeups(&sem.available) == 0)
-            ck_abort_msg("csem_release gave a permit back but never signalled available: the "
-                         "waiting csem_acquire sleeps on forever (a lost wake-up). Signal after "
-                         "value goes up");
-        ck_abort_msg("csem_acquire was woken after a release gave a permit back, and went back to "
-                     "sleep with value %u", sem.value);
-    }
+    assert_the_waiter_gets_the_permit(&waiter);
     pending_join(waiter.p);
     ck_assert_msg(!csem_try_acquire(&sem), "the released permit was not taken by the waiter");
     csem_destroy(&sem);
@@ -345,8 +353,6 @@ START_TEST(permits_change_hands_under_the_lock)
 }
 END_TEST
 
-static struct call waiter;
-
 /* Let each waiter a wake-up has reached look at value, then let it fall asleep again (or return). */
 static void let_the_woken_look(void *unused)
 {
@@ -365,16 +371,7 @@ START_TEST(the_wake_up_comes_after_the_permit)
         spy_interfere(&sem.lock, SPY_BEFORE_LOCK, nth, let_the_woken_look, NULL);
         csem_release(&sem);
         disarm();
-        if (quiesce(&waiter, 1, &sem.available, &sem.lock, "csem_acquire")) {
-            if (wakeups(&sem.available) == 0)
-                ck_abort_msg("csem_release gave a permit back but never signalled available: the "
-                             "waiting csem_acquire sleeps on forever. Signal after value goes up");
-            ck_abort_msg("the wake-up came before the permit: csem_release signalled available "
-                         "before value went up, outside the lock. The waiter woke, found no permit "
-                         "and went back to sleep; the permit came after with no wake-up, and the "
-                         "waiter sleeps on with a permit free. Give the permit back, then signal, "
-                         "under one hold of the lock");
-        }
+        assert_the_waiter_gets_the_permit(&waiter);
         pending_join(waiter.p);
         ck_assert_msg(!csem_try_acquire(&sem), "the released permit was not taken by the waiter");
         csem_destroy(&sem);
@@ -426,8 +423,7 @@ START_TEST(a_permit_is_never_handed_out_twice)
                           "took that same permit, and csem_acquire took it again (value went from "
                           "0 to %u). Look and take under one hold of the lock", sem.value);
         }
-        ck_assert_msg(quiesce(&waiter, 1, &sem.available, &sem.lock, "csem_acquire") == 0,
-                      "csem_acquire stayed asleep after a release gave a permit back");
+        assert_the_waiter_gets_the_permit(&waiter);
         pending_join(waiter.p);
         ck_assert_msg(!csem_try_acquire(&sem), "one permit was taken, and a try-acquire after "
                       "that got another (value is %u)", sem.value);
@@ -540,7 +536,7 @@ _Noreturn static void left_early(int round, int arrived, int parties)
     if (spy_wait_sites(&bar.all_arrived) > 0)
         ck_abort_msg("cbarrier_wait came back from pthread_cond_wait and left when only %d of %d "
                      "parties had arrived: a wait may return with nothing changed (a spurious "
-                     "wake-up). Wait in `while` the round you arrived in is not over, not in `if`",
+                     "wake-up). Wait in a `while` loop, as long as your round is not over",
                      arrived, parties);
     ck_abort_msg("cbarrier_wait returned when only %d of %d parties had arrived: it must wait "
                  "until the last one arrives", arrived, parties);
