@@ -28,7 +28,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 COMPILE = $(CC) $(STD) $(CFLAGS) -Icommon
 TEST_INCLUDES = -Icommon -Itests/harness $(CHECK_CFLAGS)
 
-.PHONY: all demos tests help list test check grade bench clean FORCE
+.PHONY: all demos tests harness help list test check grade bench clean FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SECONDEXPANSION:
@@ -124,6 +124,9 @@ $(BUILD)/sets/%/test: $$(addsuffix .o,$$(basename $$(wildcard $(BUILD)/sets/$$*/
                       $(BUILD)/obj/tests/test_$$(subst -,_,$$(notdir $$*)).o $(HARNESS) $(LIBCOMMON) \
                       $(if $(NO_DEMOS),,| $(DEMOS))
 	$(CC) $(STD) $(CFLAGS) $(filter %.o,$^) $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
+
+# What every set links with (make test builds it for ThreadSanitizer ahead).
+harness: $(HARNESS) $(LIBCOMMON)
 
 # What `make test` needs besides the sets, for scripts/workbook.
 tests: $(DEMOS) $(SPIED) $(addprefix $(BUILD)/tests/,$(MODULE_TESTS))

@@ -8,6 +8,7 @@
 #include "timing.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -72,6 +73,36 @@ static void thread_guard(void *unused)
                      "pthread_exit() in it");
 }
 
+/*
+ * WORKBOOK_STOP_FILE names a file that makes a suite stop at its first
+ * failure (make test proves that a wrong answer fails; one failure proves
+ * it, and the tests after it would only wait out the same bug). Each test
+ * appends 'S' when it starts and 'E' when it passes; a test that finds
+ * more starts than ends is not run.
+ */
+static int stop_fd = -1;
+
+static void stop_at_first_failure(void)
+{
+    const char *path = getenv("WORKBOOK_STOP_FILE");
+    char buf[256];
+    long started = 0, ended = 0;
+    ssize_t n;
+
+    if (path == NULL || *path == '\0')
+        return;
+    stop_fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0644);
+    if (stop_fd < 0)
+        return;
+    while ((n = read(stop_fd, buf, sizeof buf)) > 0)
+        for (ssize_t i = 0; i < n; i++)
+            buf[i] == 'S' ? started++ : ended++;
+    if (started > ended)
+        ck_abort_msg("not run: an earlier test failed (WORKBOOK_STOP_FILE stops at the first failure)");
+    if (write(stop_fd, "S", 1) != 1)
+        ck_abort_msg("cannot write WORKBOOK_STOP_FILE %s", path);
+}
+
 /* Runs in the test's own process, before the test; limit is its case's time limit. */
 static void arm_guard(double limit)
 {
@@ -79,6 +110,7 @@ static void arm_guard(double limit)
     static pthread_key_t key;
     pthread_t reporter;
 
+    stop_at_first_failure();
     if (atexit(exit_guard) != 0 || at_quick_exit(exit_guard) != 0)
         ck_abort_msg("cannot register the exit guard");
     PT(pthread_key_create(&key, thread_guard));
@@ -130,6 +162,8 @@ void harness_test_end(void)
                      "them writing, with nothing ordering the two (no lock both held): the report "
                      "above names both lines. Guard that variable with its mutex everywhere", race);
     fflush(NULL);
+    if (stop_fd >= 0 && write(stop_fd, "E", 1) != 1)
+        ck_abort_msg("cannot write WORKBOOK_STOP_FILE");
     _exit(HARNESS_PASSED);
 }
 

@@ -24,7 +24,9 @@
 #include <stddef.h>
 
 /* A test case whose tests get `seconds` each (0: the default, 5 s). The
- * environment variable WORKBOOK_TEST_LIMIT, when set, caps every limit. */
+ * environment variable WORKBOOK_TEST_LIMIT, when set, caps every limit;
+ * WORKBOOK_STOP_FILE, when set, names a file through which a suite stops at
+ * its first failure (the tests after it fail as "not run"). */
 TCase *harness_tcase(const char *name, double seconds);
 
 /*
