@@ -1,17 +1,16 @@
 /* alloc.c - allocation that aborts with a message instead of returning NULL. */
 #include "alloc.h"
 
+#include "fail.h"
+
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void *checked(void *p, size_t bytes)
 {
-    if (p == NULL && bytes > 0) {
-        fprintf(stderr, "out of memory (asked for %zu bytes)\n", bytes);
-        abort();
-    }
+    if (p == NULL && bytes > 0)
+        fail_misuse("out of memory (asked for %zu bytes)", bytes);
     return p;
 }
 

@@ -11,9 +11,9 @@
 #include "barrier.h"
 
 #include "alloc.h"
+#include "fail.h"
 #include "pt.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 struct barrier {
@@ -27,8 +27,7 @@ struct barrier {
 barrier_t *barrier_create(unsigned parties)
 {
     if (parties == 0) {
-        fprintf(stderr, "barrier_create: parties must be >= 1\n");
-        abort();
+        fail_misuse("barrier_create: parties must be >= 1");
     }
     barrier_t *b = alloc_zeroed(1, sizeof *b);
     b->parties = parties;

@@ -4,14 +4,10 @@
  * Every demo takes at most one number on its command line. Anything it
  * cannot use (not a number, negative, out of range, extra words) ends the
  * program with one line on stderr that says what to do, and exit status 2:
- * never a crash, never a hang.
+ * never a crash, never a hang (fail_input, in fail.h).
  */
 #ifndef WORKBOOK_CLI_H
 #define WORKBOOK_CLI_H
-
-/* Print "error: <message>" on one line to stderr and exit with status 2. */
-_Noreturn void cli_fail(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
 
 /*
  * Both checks below also read the environment knobs WORKBOOK_TIME_SCALE
@@ -29,8 +25,5 @@ void cli_no_args(int argc, char **argv);
  */
 long cli_number(int argc, char **argv, const char *what, long fallback,
                 long min, long max);
-
-/* Parse an environment variable as a number >= 0; fallback when unset. */
-double cli_env_number(const char *name, double fallback);
 
 #endif

@@ -15,10 +15,10 @@
 #include "executor.h"
 
 #include "alloc.h"
+#include "fail.h"
 #include "pt.h"
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 struct future {
@@ -82,8 +82,7 @@ static void *worker(void *arg)
 executor_t *executor_create(int max_workers)
 {
     if (max_workers < 1) {
-        fprintf(stderr, "executor_create: max_workers must be >= 1, got %d\n", max_workers);
-        abort();
+        fail_misuse("executor_create: max_workers must be >= 1, got %d", max_workers);
     }
     executor_t *ex = alloc_zeroed(1, sizeof *ex);
     ex->workers = alloc_zeroed((size_t)max_workers, sizeof *ex->workers);
@@ -105,8 +104,7 @@ static struct future *enqueue(executor_t *ex, executor_fn fn, void *arg, bool ha
 
     PT(pthread_mutex_lock(&ex->lock));
     if (ex->shutdown) {
-        fprintf(stderr, "executor: task submitted after executor_destroy()\n");
-        abort();
+        fail_misuse("executor: task submitted after executor_destroy()");
     }
     if (ex->tail)
         ex->tail->next = task;

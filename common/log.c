@@ -12,7 +12,7 @@
 #include "log.h"
 
 #include "alloc.h"
-#include "cli.h"
+#include "fail.h"
 #include "pt.h"
 
 #include <stdarg.h>
@@ -45,7 +45,7 @@ static enum log_level parse_level(void)
         return LOG_DEBUG;
     if (strcasecmp(text, "warning") == 0)
         return LOG_WARNING;
-    cli_fail("LOG_LEVEL must be debug, info or warning (got '%s')", text);
+    fail_input("LOG_LEVEL must be debug, info or warning (got '%s')", text);
 }
 
 void log_set_level(enum log_level l)

@@ -1,6 +1,8 @@
 /* pt.c - the failure path of PT() and the one timed condition wait. */
 #include "pt.h"
 
+#include "fail.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +10,7 @@
 
 void pt_fail(const char *file, int line, const char *call, int rc)
 {
-    fprintf(stderr, "%s:%d: %s failed: %s\n", file, line, call, strerror(rc));
-    abort();
+    fail_misuse("%s:%d: %s failed: %s", file, line, call, strerror(rc));
 }
 
 void pt_mutex_init_type(pthread_mutex_t *m, int type)

@@ -10,11 +10,11 @@
 #include "semaphore.h"
 
 #include "alloc.h"
+#include "fail.h"
 #include "pt.h"
 #include "timing.h"
 
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 struct semaphore {
@@ -78,8 +78,7 @@ bool semaphore_release(semaphore_t *s)
     PT(pthread_mutex_lock(&s->lock));
     bool ok = s->value < s->bound;
     if (!ok && !s->bounded) {
-        fprintf(stderr, "semaphore_release: the count would pass UINT_MAX (%u)\n", UINT_MAX);
-        abort();
+        fail_misuse("semaphore_release: the count would pass UINT_MAX (%u)", UINT_MAX);
     }
     if (ok) {
         s->value++;

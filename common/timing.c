@@ -1,7 +1,7 @@
 /* timing.c - scaled sleeps and CLOCK_MONOTONIC deadlines. */
 #include "timing.h"
 
-#include "cli.h"
+#include "fail.h"
 #include "pt.h"
 
 #include <errno.h>
@@ -24,7 +24,7 @@ double timing_scale(void)
     PT(pthread_mutex_unlock(&scale_lock));
     if (s >= 0)
         return s;
-    s = cli_env_number("WORKBOOK_TIME_SCALE", 1.0);
+    s = env_number("WORKBOOK_TIME_SCALE", 1.0);
     PT(pthread_mutex_lock(&scale_lock));
     scale = s;
     PT(pthread_mutex_unlock(&scale_lock));
@@ -39,8 +39,7 @@ void timing_sleep(double seconds)
 void timing_sleep_unscaled(double seconds)
 {
     if (!(seconds >= 0)) {
-        fprintf(stderr, "timing_sleep: negative or NaN duration %g\n", seconds);
-        abort();
+        fail_misuse("timing_sleep: negative or NaN duration %g", seconds);
     }
     struct timespec until = timing_deadline(seconds);
     int rc;
@@ -68,9 +67,8 @@ struct timespec timing_deadline(double seconds)
     struct timespec t;
 
     if (isnan(seconds)) {
-        fprintf(stderr, "timing_deadline: a timeout of NaN seconds; a timeout must be a number "
-                        "(0 or less: do not wait, INFINITY: no limit)\n");
-        abort();
+        fail_misuse("timing_deadline: a timeout of NaN seconds; a timeout must be a number "
+                    "(0 or less: do not wait, INFINITY: no limit)");
     }
     if (clock_gettime(CLOCK_MONOTONIC, &t) != 0)
         pt_fail(__FILE__, __LINE__, "clock_gettime(CLOCK_MONOTONIC, &t)", errno);

@@ -1,5 +1,6 @@
 /* test_cli.c - common/cli: a number or a one-line error with status 2. */
 #include "cli.h"
+#include "fail.h"
 #include "harness.h"
 
 #include <stdio.h>
@@ -82,9 +83,9 @@ END_TEST
 START_TEST(environment_numbers)
 {
     unsetenv("CLI_TEST");
-    ck_assert(cli_env_number("CLI_TEST", 1.5) == 1.5);
+    ck_assert(env_number("CLI_TEST", 1.5) == 1.5);
     setenv("CLI_TEST", "0.05", 1);
-    ck_assert(cli_env_number("CLI_TEST", 1) == 0.05);
+    ck_assert(env_number("CLI_TEST", 1) == 0.05);
 }
 END_TEST
 

@@ -11,10 +11,10 @@
  */
 #include "cli.h"
 #include "executor.h"
+#include "fail.h"
 #include "log.h"
 #include "semaphore.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,8 +31,7 @@ struct pipeline {
 static void release(semaphore_t *lock)
 {
     if (!semaphore_release(lock)) {
-        fprintf(stderr, "prodcom_lock: release of an unlocked lock\n");
-        abort();
+        fail_misuse("prodcom_lock: release of an unlocked lock");
     }
 }
 
