@@ -14,10 +14,25 @@ STUBS     := $(patsubst solutions/%,lessons/%,$(SOLUTIONS))
 DEMO_SRC  := $(filter-out $(STUBS),$(wildcard lessons/*/*.c))
 DEMOS     := $(addprefix $(BUILD)/bin/,$(notdir $(DEMO_SRC:.c=)))
 
+# The add-a-lesson contract (README, "Adding a lesson"), checked when make is
+# run by hand (the makes that scripts/workbook starts skip it).
+ifeq ($(MAKELEVEL),0)
+DEMO_NAMES := $(notdir $(DEMO_SRC:.c=))
+DUPLICATES := $(strip $(foreach n,$(sort $(DEMO_NAMES)),$(if $(word 2,$(filter $(n),$(DEMO_NAMES))),$(n))))
+$(if $(DUPLICATES),$(error two lessons have a demo named $(DUPLICATES): demos all build into $(BUILD)/bin, so each name must be unique))
+NO_TESTS := $(filter-out $(patsubst tests/test_%.c,%,$(wildcard tests/test_[0-9]*.c)),$(subst -,_,$(LESSONS)))
+$(if $(NO_TESTS),$(error no test file for lesson(s) $(NO_TESTS): lesson NN-slug has tests/test_NN_slug.c))
+lesson_demos = $(notdir $(basename $(filter lessons/$(1)/%,$(DEMO_SRC))))
+listed_demos = $(shell cat lessons/$(1)/demos.list 2>/dev/null)
+demos_differ = $(strip $(filter-out $(1),$(2)) $(filter-out $(2),$(1)))
+$(foreach l,$(LESSONS),$(if $(call demos_differ,$(call lesson_demos,$(l)),$(call listed_demos,$(l))),\
+    $(error lessons/$(l)/demos.list must name each demo of the lesson, in the order make lesson-N runs them; \
+      it and the lesson's .c files differ by: $(call demos_differ,$(call lesson_demos,$(l)),$(call listed_demos,$(l))))))
+endif
+
 COMMON_H   := $(wildcard common/*.h)
 COMMON_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard common/*.c))
 LIBCOMMON  := $(BUILD)/libcommon.a
-HARNESS_H  := $(wildcard tests/harness/*.h)
 HARNESS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %/harness_probe.c,$(wildcard tests/harness/*.c)))
 SPY_HOOK   := tests/harness/spy_hook.h
 MODULE_TESTS := $(notdir $(basename $(wildcard tests/test_[a-z]*.c)))
@@ -26,6 +41,9 @@ MODULE_TESTS := $(notdir $(basename $(wildcard tests/test_[a-z]*.c)))
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 COMPILE = $(CC) $(STD) $(CFLAGS) -Icommon
+# Header dependencies come from the compiler: each object or demo has a .d
+# beside it. One that has none yet (a build made before) is rebuilt once.
+DEPS = -MMD -MP
 TEST_INCLUDES = -Icommon -Itests/harness $(CHECK_CFLAGS)
 
 .PHONY: all demos tests harness help list test check grade bench clean FORCE
@@ -73,31 +91,31 @@ $(BUILD)/bench: tests/bench.c $(wildcard common/*.c) $(COMMON_H)
 	$(CC) $(STD) -O2 -Icommon tests/bench.c $(wildcard common/*.c) -lm -o $@
 FORCE:
 
-$(BUILD)/obj/common/%.o: common/%.c $(COMMON_H)
+$(BUILD)/obj/common/%.o: common/%.c $(BUILD)/obj/common/%.d
 	@mkdir -p $(@D)
-	$(COMPILE) -c $< -o $@
+	$(COMPILE) $(DEPS) -c $< -o $@
 
 $(LIBCOMMON): $(COMMON_OBJ)
 	$(AR) rcs $@ $^
 
 # Demos: every lessons/NN-slug/name.c that is not an exercise is build/bin/name.
 vpath %.c $(addprefix lessons/,$(LESSONS))
-$(BUILD)/bin/%: %.c $(LIBCOMMON) $(COMMON_H)
+$(BUILD)/bin/%: %.c $(BUILD)/bin/%.d $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(COMPILE) $< $(LIBCOMMON) -lm -o $@
+	$(COMPILE) $(DEPS) $< $(LIBCOMMON) -lm -o $@
 
 # The harness, and test files: a lesson's test file sees its lesson's headers.
-$(BUILD)/obj/tests/harness/%.o: tests/harness/%.c $(HARNESS_H) $(COMMON_H)
+$(BUILD)/obj/tests/harness/%.o: tests/harness/%.c $(BUILD)/obj/tests/harness/%.d
 	@mkdir -p $(@D)
-	$(COMPILE) $(TEST_INCLUDES) -DBIN_DIR='"$(CURDIR)/$(BUILD)/bin"' -c $< -o $@
-$(BUILD)/obj/tests/test_%.o: tests/test_%.c $(HARNESS_H) $(COMMON_H) $$(wildcard lessons/$$(subst _,-,$$*)/*.h)
+	$(COMPILE) $(DEPS) $(TEST_INCLUDES) -DBIN_DIR='"$(CURDIR)/$(BUILD)/bin"' -c $< -o $@
+$(BUILD)/obj/tests/test_%.o: tests/test_%.c $(BUILD)/obj/tests/test_%.d
 	@mkdir -p $(@D)
-	$(COMPILE) $(TEST_INCLUDES) -Ilessons/$(subst _,-,$*) -c $< -o $@
+	$(COMPILE) $(DEPS) $(TEST_INCLUDES) -Ilessons/$(subst _,-,$*) -c $< -o $@
 
 # Code the tests watch through the spies (spy_hook.h forced in front).
-$(BUILD)/spied/%.o: %.c $(SPY_HOOK) $(COMMON_H)
+$(BUILD)/spied/%.o: %.c $(BUILD)/spied/%.d
 	@mkdir -p $(@D)
-	$(COMPILE) -include $(SPY_HOOK) -Itests/harness -c $< -o $@
+	$(COMPILE) $(DEPS) -include $(SPY_HOOK) -Itests/harness -c $< -o $@
 SPIED_test_executor := $(BUILD)/spied/common/executor.o
 SPIED_test_event := $(BUILD)/spied/common/event.o
 SPIED := $(SPIED_test_executor) $(SPIED_test_event)
@@ -124,6 +142,10 @@ $(BUILD)/sets/%/test: $$(addsuffix .o,$$(basename $$(wildcard $(BUILD)/sets/$$*/
                       $(BUILD)/obj/tests/test_$$(subst -,_,$$(notdir $$*)).o $(HARNESS) $(LIBCOMMON) \
                       $(if $(NO_DEMOS),,| $(DEMOS))
 	$(CC) $(STD) $(CFLAGS) $(filter %.o,$^) $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
+
+$(BUILD)/%.d: ;
+-include $(wildcard $(BUILD)/obj/common/*.d $(BUILD)/obj/tests/*.d $(BUILD)/obj/tests/harness/*.d \
+                    $(BUILD)/bin/*.d $(BUILD)/spied/common/*.d)
 
 # What every set links with (make test builds it for ThreadSanitizer ahead).
 harness: $(HARNESS) $(LIBCOMMON)
