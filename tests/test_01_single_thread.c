@@ -75,12 +75,6 @@ START_TEST(thread_kinds_run_each_kind_once)
 }
 END_TEST
 
-START_TEST(an_argument_is_refused_with_one_line_and_status_2)
-{
-    assert_refuses_argument("single_thread", "abc");
-}
-END_TEST
-
 /* ---- exercise 1 ---------------------------------------------------------- */
 
 /* results[] one longer than any n, every slot -1: a write past results[n - 1] shows. */
@@ -214,7 +208,6 @@ int main(void)
     tcase_add_test(tc, main_logs_in_program_order);
     tcase_add_test(tc, thread_finishes_after_main_is_all_done);
     tcase_add_test(tc, thread_kinds_run_each_kind_once);
-    tcase_add_test(tc, an_argument_is_refused_with_one_line_and_status_2);
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");

@@ -47,12 +47,6 @@ START_TEST(racecond_logs_each_threads_start_and_finish)
 }
 END_TEST
 
-START_TEST(racecond_refuses_an_argument)
-{
-    assert_refuses_argument("racecond", "2");
-}
-END_TEST
-
 /* ---- exercise 4 ---------------------------------------------------------- */
 
 /*
@@ -429,7 +423,6 @@ int main(void)
     TCase *tc = harness_tcase("racecond", 20);
     tcase_add_test(tc, racecond_ends_at_1);
     tcase_add_test(tc, racecond_logs_each_threads_start_and_finish);
-    tcase_add_test(tc, racecond_refuses_an_argument);
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");

@@ -63,14 +63,6 @@ START_TEST(cache_reader_sees_every_entry_intact)
 }
 END_TEST
 
-START_TEST(demos_refuse_an_argument)
-{
-    static const char *const programs[] = { "fixrace", "cache" };
-    for (size_t i = 0; i < sizeof programs / sizeof *programs; i++)
-        assert_refuses_argument(programs[i], "x");
-}
-END_TEST
-
 /* ---- exercise 5 ---------------------------------------------------------- */
 
 /*
@@ -407,7 +399,6 @@ int main(void)
     tcase_add_test(tc, fixrace_ends_at_2);
     tcase_add_test(tc, fixrace_debug_shows_the_lock_change_hands);
     tcase_add_test(tc, cache_reader_sees_every_entry_intact);
-    tcase_add_test(tc, demos_refuse_an_argument);
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");

@@ -63,14 +63,6 @@ START_TEST(one_lock_order_never_deadlocks)
 }
 END_TEST
 
-START_TEST(demos_refuse_an_argument)
-{
-    static const char *const programs[] = { "deadlock", "errorcheck", "two_locks", "lock_order" };
-    for (size_t i = 0; i < sizeof programs / sizeof *programs; i++)
-        assert_refuses_argument(programs[i], "1");
-}
-END_TEST
-
 /* ---- exercise 6 ---------------------------------------------------------- */
 
 /*
@@ -390,7 +382,6 @@ int main(void)
     tcase_add_test(tc, errorcheck_refuses_the_second_acquire);
     tcase_add_test(tc, two_locks_in_opposite_orders_deadlock_every_time);
     tcase_add_test(tc, one_lock_order_never_deadlocks);
-    tcase_add_test(tc, demos_refuse_an_argument);
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");

@@ -70,14 +70,6 @@ START_TEST(relock_hangs_and_the_watchdog_ends_it)
 }
 END_TEST
 
-START_TEST(demos_refuse_an_argument)
-{
-    static const char *const programs[] = { "rlock", "relock", "split_lock" };
-    for (size_t i = 0; i < sizeof programs / sizeof *programs; i++)
-        assert_refuses_argument(programs[i], "-1");
-}
-END_TEST
-
 /* ---- exercise 7 ---------------------------------------------------------- */
 
 static struct inventory inv;
@@ -321,7 +313,6 @@ int main(void)
     tcase_add_test(tc, rlock_lets_the_owner_lock_again);
     tcase_add_test(tc, split_lock_needs_no_second_lock);
     tcase_add_test(tc, relock_hangs_and_the_watchdog_ends_it);
-    tcase_add_test(tc, demos_refuse_an_argument);
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");

@@ -60,14 +60,6 @@ START_TEST(a_thread_may_not_unlock_anothers_mutex)
 }
 END_TEST
 
-START_TEST(demos_refuse_an_argument)
-{
-    static const char *const programs[] = { "prodcom_lock", "foreign_unlock" };
-    for (size_t i = 0; i < sizeof programs / sizeof *programs; i++)
-        assert_refuses_argument(programs[i], "10");
-}
-END_TEST
-
 /* ---- exercise 8 ---------------------------------------------------------- */
 
 #define MESSAGES 300
@@ -416,7 +408,6 @@ int main(void)
     tcase_add_test(tc, the_consumer_stores_each_message_once_in_order);
     tcase_add_test(tc, debug_shows_the_locks_change_hands);
     tcase_add_test(tc, a_thread_may_not_unlock_anothers_mutex);
-    tcase_add_test(tc, demos_refuse_an_argument);
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");

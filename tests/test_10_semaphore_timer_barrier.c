@@ -78,14 +78,6 @@ START_TEST(no_thread_starts_before_all_are_ready)
 }
 END_TEST
 
-START_TEST(demos_refuse_an_argument)
-{
-    static const char *const programs[] = { "semaphore", "timer", "barrier" };
-    for (size_t i = 0; i < sizeof programs / sizeof *programs; i++)
-        assert_refuses_argument(programs[i], "3");
-}
-END_TEST
-
 /* ---- exercise 10 --------------------------------------------------------- */
 
 /* How long a call that has been let go may take to come back: far more than it needs. */
@@ -799,7 +791,6 @@ int main(void)
     tcase_add_test(tc, never_more_than_three_connections_in_use);
     tcase_add_test(tc, a_cancelled_prompt_never_appears_and_a_late_cancel_does_nothing);
     tcase_add_test(tc, no_thread_starts_before_all_are_ready);
-    tcase_add_test(tc, demos_refuse_an_argument);
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");

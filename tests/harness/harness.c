@@ -342,17 +342,6 @@ struct run harness_run_debug(const char *program, const char *const args[],
     return run_program(program, args, "debug", time_scale, timeout);
 }
 
-void assert_refuses_argument(const char *program, const char *arg)
-{
-    struct run r = harness_run(program, (const char *[]){ arg, NULL }, 0.1, 5);
-    bool one_line = strncmp(r.out, "error: ", 7) == 0 && strchr(r.out, '\n') == r.out + strlen(r.out) - 1;
-
-    ck_assert_msg(r.exit_code == 2 && one_line,
-                  "%s %s: expected one 'error: ...' line and exit status 2, got status %d:\n%s",
-                  program, arg, r.exit_code, r.out);
-    run_free(&r);
-}
-
 struct run harness_fork(void (*fn)(void), double timeout)
 {
     int fd;

@@ -69,8 +69,6 @@ struct run harness_run_debug(const char *program, const char *const args[],
                              double time_scale, double timeout);
 void run_free(struct run *r);
 
-/* Assert that `program arg` is refused with one "error: ..." line and status 2. */
-void assert_refuses_argument(const char *program, const char *arg);
 
 /* Run fn() in a child process (output captured, killed after timeout). */
 struct run harness_fork(void (*fn)(void), double timeout);
