@@ -63,7 +63,7 @@ help:
 	@echo "make check-N                             prove lesson N's exercise: the reference answer"
 	@echo "                                         passes, the stub and every wrong answer fail"
 	@echo "make list                                the lessons"
-	@echo "make bench                               queue and executor throughput"
+	@echo "make bench                               throughput of the queues (lesson 13) and the executor"
 	@echo "make clean                               remove build/"
 
 lesson-%: FORCE
@@ -83,12 +83,17 @@ list: FORCE
 clean:
 	rm -rf $(BUILD)
 
-# Throughput of common/queue and common/executor, always at -O2.
-bench: $(BUILD)/bench
-	@$(BUILD)/bench
-$(BUILD)/bench: tests/bench.c $(wildcard common/*.c) $(COMMON_H)
+# Throughput, always at -O2: lesson 13's two queues, and common/executor.
+BENCH_DEPS := $(wildcard common/*.c) $(COMMON_H)
+bench: $(BUILD)/bin-O2/queue_bench $(BUILD)/bin-O2/executor_bench
+	@$(BUILD)/bin-O2/queue_bench 5 | grep '^bench: '
+	@$(BUILD)/bin-O2/executor_bench
+$(BUILD)/bin-O2/queue_bench: lessons/13-fast-queue/queue_bench.c $(BENCH_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(STD) -O2 -Icommon tests/bench.c $(wildcard common/*.c) -lm -o $@
+	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
+$(BUILD)/bin-O2/executor_bench: tests/bench.c $(BENCH_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
 FORCE:
 
 $(BUILD)/obj/common/%.o: common/%.c $(BUILD)/obj/common/%.d
@@ -150,5 +155,8 @@ $(BUILD)/%.d: ;
 # What every set links with (make test builds it for ThreadSanitizer ahead).
 harness: $(HARNESS) $(LIBCOMMON)
 
-# What `make test` needs besides the sets, for scripts/workbook.
-tests: $(DEMOS) $(SPIED) $(addprefix $(BUILD)/tests/,$(MODULE_TESTS))
+# What `make test` needs besides the sets, for scripts/workbook: the tests
+# of common/ and the harness, and those of lessons that have no exercise.
+EXERCISE_LESSONS := $(notdir $(patsubst %/,%,$(dir $(SOLUTIONS))))
+PLAIN_LESSON_TESTS := $(addprefix test_,$(subst -,_,$(filter-out $(EXERCISE_LESSONS),$(LESSONS))))
+tests: $(DEMOS) $(SPIED) $(addprefix $(BUILD)/tests/,$(MODULE_TESTS) $(PLAIN_LESSON_TESTS))

@@ -2,7 +2,8 @@
  * test_queue.c - common/queue: Python's queue.Queue with close(), with the
  * behaviours CPython's test_queue.py checks that map onto this API (no
  * task_done/join, no shutdown(immediate=True), no maxsize change) and the
- * timeout rule of timing.h.
+ * timeout rule of timing.h. tests/test_fastqueue.c runs them against the
+ * fast queue of lesson 13 too.
  */
 #include "harness.h"
 #include "pt.h"
@@ -272,7 +273,7 @@ END_TEST
  * Ping-pong through two queues of one: each ball is the only one in flight,
  * so if a wake-up were lost, no later put would come to repair it and the
  * game would stop. Every 8th turn the returner dawdles 50 us, longer than a
- * getter's watch (spin() in queue.c), so the getter really goes to sleep.
+ * getter's watch (spin() in fastqueue.c), so the getter really goes to sleep.
  */
 enum { RALLIES = 4000 };
 static queue_t *ping, *pong;

@@ -69,7 +69,6 @@ struct run harness_run_debug(const char *program, const char *const args[],
                              double time_scale, double timeout);
 void run_free(struct run *r);
 
-
 /* Run fn() in a child process (output captured, killed after timeout). */
 struct run harness_fork(void (*fn)(void), double timeout);
 

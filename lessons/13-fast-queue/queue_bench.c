@@ -1,0 +1,170 @@
+/*
+ * queue_bench.c - lesson 13: the readable queue (common/queue.c, one lock,
+ * a signal on every put and get) against the fast one (common/fastqueue.c)
+ * with the same contract. Producers and consumers move integers through
+ * queues of maxsize 1, 10, 100 and 1024; each row shows items per second,
+ * the context switches per thousand items (a thread that blocks and is
+ * woken again switches twice), and a bar per queue.
+ *
+ * The numbers of items are scaled by WORKBOOK_TIME_SCALE (the tests run a
+ * short version); ARGS sets the runs per figure (the median is shown).
+ * The last lines are "bench: <name> <value> <unit>", for make bench.
+ */
+#include "cli.h"
+#include "fastqueue.h"
+#include "pt.h"
+#include "queue.h"
+#include "timing.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+
+struct run {
+    queue_t *slow;          /* one of these two */
+    fastqueue_t *fast;
+    long items;             /* per producer, and per consumer */
+};
+
+static void *produce(void *arg)
+{
+    struct run *r = arg;
+    for (long i = 1; i <= r->items; i++) {
+        if (r->fast != NULL)
+            fastqueue_put(r->fast, (void *)(intptr_t)i);
+        else
+            queue_put(r->slow, (void *)(intptr_t)i);
+    }
+    return NULL;
+}
+
+static void *consume(void *arg)
+{
+    struct run *r = arg;
+    void *item;
+    for (long i = 0; i < r->items; i++) {
+        if (r->fast != NULL)
+            fastqueue_get(r->fast, &item);
+        else
+            queue_get(r->slow, &item);
+    }
+    return NULL;
+}
+
+/* Voluntary and involuntary context switches of this process so far. */
+static long switches(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_nvcsw + u.ru_nivcsw;
+}
+
+struct result {
+    double per_second;      /* items */
+    double switches;        /* per 1000 items */
+};
+
+/* Move pairs * items through one queue with `pairs` producers and `pairs` consumers. */
+static struct result measure(bool fast, size_t maxsize, int pairs, long items)
+{
+    struct run r = { .items = items };
+    pthread_t prod[2], cons[2];
+
+    if (fast)
+        r.fast = fastqueue_create(maxsize);
+    else
+        r.slow = queue_create(maxsize);
+    long before = switches();
+    double start = timing_now();
+    for (int i = 0; i < pairs; i++) {
+        PT(pthread_create(&cons[i], NULL, consume, &r));
+        PT(pthread_create(&prod[i], NULL, produce, &r));
+    }
+    for (int i = 0; i < pairs; i++) {
+        PT(pthread_join(prod[i], NULL));
+        PT(pthread_join(cons[i], NULL));
+    }
+    double seconds = timing_now() - start;
+    long after = switches();
+    if (fast)
+        fastqueue_destroy(r.fast);
+    else
+        queue_destroy(r.slow);
+    double moved = (double)pairs * (double)items;
+    return (struct result){ moved / seconds, 1000.0 * (double)(after - before) / moved };
+}
+
+static int by_speed(const void *a, const void *b)
+{
+    double x = ((const struct result *)a)->per_second, y = ((const struct result *)b)->per_second;
+    return (x > y) - (x < y);
+}
+
+/* The run with the median speed of `runs`. */
+static struct result median(bool fast, size_t maxsize, int pairs, long items, int runs)
+{
+    struct result r[9];
+    for (int i = 0; i < runs; i++)
+        r[i] = measure(fast, maxsize, pairs, items);
+    qsort(r, (size_t)runs, sizeof *r, by_speed);
+    return r[runs / 2];
+}
+
+static void bar(double value, double top)
+{
+    int width = top > 0 ? (int)(30 * value / top + 0.5) : 0;
+    for (int i = 0; i < width; i++)
+        putchar('#');
+    printf("%*s", 31 - width, "");
+}
+
+struct row {
+    size_t maxsize;
+    int pairs;
+    long items;             /* per producer, before scaling */
+};
+
+int main(int argc, char **argv)
+{
+    int runs = (int)cli_number(argc, argv, "RUNS", 3, 1, 9);
+    static const struct row rows[] = {
+        { 1, 1, 30000 }, { 10, 1, 300000 }, { 100, 1, 1000000 }, { 1024, 1, 2000000 },
+        { 1024, 2, 1000000 },
+    };
+    enum { ROWS = sizeof rows / sizeof *rows };
+    struct result slow[ROWS], fast[ROWS];
+    double scale = timing_scale() < 1 ? timing_scale() : 1, top = 0;
+
+    for (int i = 0; i < ROWS; i++) {
+        long items = (long)((double)rows[i].items * scale);
+        if (items < 100)
+            items = 100;
+        slow[i] = median(false, rows[i].maxsize, rows[i].pairs, items, runs);
+        fast[i] = median(true, rows[i].maxsize, rows[i].pairs, items, runs);
+        if (fast[i].per_second > top)
+            top = fast[i].per_second;
+        if (slow[i].per_second > top)
+            top = slow[i].per_second;
+    }
+
+    printf("%-12s %-9s %12s %10s %8s\n", "threads", "maxsize", "items/s", "switches", "");
+    printf("%-12s %-9s %12s %10s %8s\n", "", "", "", "per 1000", "");
+    for (int i = 0; i < ROWS; i++) {
+        char who[16];
+        snprintf(who, sizeof who, "%dP%dC", rows[i].pairs, rows[i].pairs);
+        printf("%-12s %-9zu\n", who, rows[i].maxsize);
+        printf("  queue      %9s %12.0f %10.1f  ", "", slow[i].per_second, slow[i].switches);
+        bar(slow[i].per_second, top);
+        printf("\n  fastqueue  %9s %12.0f %10.1f  ", "", fast[i].per_second, fast[i].switches);
+        bar(fast[i].per_second, top);
+        printf("%.1fx\n", fast[i].per_second / slow[i].per_second);
+    }
+    for (int i = 0; i < ROWS; i++) {
+        printf("bench: fastqueue_%dp%dc_maxsize%zu %.0f items/s\n", rows[i].pairs, rows[i].pairs,
+               rows[i].maxsize, fast[i].per_second);
+        printf("bench: queue_%dp%dc_maxsize%zu %.0f items/s\n", rows[i].pairs, rows[i].pairs,
+               rows[i].maxsize, slow[i].per_second);
+    }
+    return 0;
+}
