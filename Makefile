@@ -4,8 +4,13 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -pthread -D_POSIX_C_SOURCE=200809L
-STD     := $(WARN) -Werror
 BUILD   := build
+# PORTABLE=1: the paths a system without Linux's extras takes (common/portable.h).
+ifdef PORTABLE
+BUILD   := build/portable
+WARN    += -DWORKBOOK_PORTABLE
+endif
+STD     := $(WARN) -Werror
 WORKBOOK := scripts/workbook
 
 LESSONS   := $(notdir $(sort $(wildcard lessons/[0-9][0-9]-*)))

@@ -114,7 +114,7 @@ static void end_destroy(struct end *e)
  * where the system says (Linux's affinity mask), else the CPUs online. */
 static bool more_than_one_cpu(void)
 {
-#ifdef CPU_COUNT
+#if defined(CPU_COUNT) && !defined(WORKBOOK_PORTABLE)
     cpu_set_t cpus;
     if (sched_getaffinity(0, sizeof cpus, &cpus) == 0)
         return CPU_COUNT(&cpus) > 1;

@@ -2,6 +2,7 @@
 #include "timing.h"
 
 #include "fail.h"
+#include "portable.h"
 #include "pt.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* WORKBOOK_TIME_SCALE, read on first use. A plain mutex guards the cached
  * value (helgrind understands it, unlike pthread_once); the parse runs
@@ -31,6 +33,24 @@ double timing_scale(void)
     return s;
 }
 
+/* CLOCK_MONOTONIC now: the clock every deadline of the workbook is on. */
+static struct timespec now_monotonic(void)
+{
+    struct timespec now;
+    if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+        fail_misuse("clock_gettime(CLOCK_MONOTONIC) failed: %s", strerror(errno));
+    return now;
+}
+
+#ifndef HAVE_CLOCK_SELECTION
+/* Seconds from now until deadline (negative: past). */
+static double timing_until(const struct timespec *deadline)
+{
+    struct timespec now = now_monotonic();
+    return (double)(deadline->tv_sec - now.tv_sec) + (double)(deadline->tv_nsec - now.tv_nsec) / 1e9;
+}
+#endif
+
 void timing_sleep(double seconds)
 {
     timing_sleep_unscaled(seconds * timing_scale());
@@ -42,20 +62,28 @@ void timing_sleep_unscaled(double seconds)
         fail_misuse("timing_sleep: negative or NaN duration %g", seconds);
     }
     struct timespec until = timing_deadline(seconds);
+#ifdef HAVE_CLOCK_SELECTION
     int rc;
     /* An absolute deadline makes a signal-interrupted sleep resume, not restart. */
     while ((rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL)) == EINTR)
         ;
     if (rc != 0)
-        pt_fail(__FILE__, __LINE__, "clock_nanosleep(CLOCK_MONOTONIC, ...)", rc);
+        fail_misuse("timing_sleep: clock_nanosleep(CLOCK_MONOTONIC) failed: %s", strerror(rc));
+#else
+    /* nanosleep() measures a duration: sleep what is left until the deadline, again after a signal. */
+    for (double left = seconds; left > 0; left = timing_until(&until)) {
+        double whole = floor(left);
+        struct timespec d = { .tv_sec = (time_t)whole, .tv_nsec = (long)((left - whole) * 1e9) };
+        if (nanosleep(&d, NULL) != 0 && errno != EINTR)
+            fail_misuse("timing_sleep: nanosleep failed: %s", strerror(errno));
+    }
+#endif
 }
+
 
 double timing_now(void)
 {
-    struct timespec now;
-
-    if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
-        pt_fail(__FILE__, __LINE__, "clock_gettime(CLOCK_MONOTONIC, &now)", errno);
+    struct timespec now = now_monotonic();
     return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 }
 
@@ -70,8 +98,7 @@ struct timespec timing_deadline(double seconds)
         fail_misuse("timing_deadline: a timeout of NaN seconds; a timeout must be a number "
                     "(0 or less: do not wait, INFINITY: no limit)");
     }
-    if (clock_gettime(CLOCK_MONOTONIC, &t) != 0)
-        pt_fail(__FILE__, __LINE__, "clock_gettime(CLOCK_MONOTONIC, &t)", errno);
+    t = now_monotonic();
     if (seconds <= 0)
         return t;
     /* Below room, the whole seconds fit in tv_sec, and so does a carry from tv_nsec. */

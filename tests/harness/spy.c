@@ -699,8 +699,10 @@ static void add_site(struct crec *c, SPY_AT)
  * allows; the first one does. A caller that waits in `while` just looks
  * again; one that waits in `if` goes on as if woken for a reason.
  */
+/* pt is true for pt_cond_wait_until: its deadline is on CLOCK_MONOTONIC, and
+ * pt.c, not pthread_cond_timedwait, knows how this system waits for one. */
 static int wait_common(pthread_cond_t *cv, pthread_mutex_t *m, const struct timespec *deadline,
-                       SPY_AT)
+                       bool pt, SPY_AT)
 {
     spy_thread_t *me = self();
     char a[96];
@@ -735,6 +737,8 @@ static int wait_common(pthread_cond_t *cv, pthread_mutex_t *m, const struct time
         pthread_mutex_unlock(m);
         sched_yield();
         pthread_mutex_lock(m);
+    } else if (deadline != NULL && pt) {
+        rc = pt_cond_wait_until(cv, m, deadline) ? 0 : ETIMEDOUT;
     } else if (deadline != NULL) {
         rc = pthread_cond_timedwait(cv, m, deadline);
     } else {
@@ -755,19 +759,19 @@ static int wait_common(pthread_cond_t *cv, pthread_mutex_t *m, const struct time
 
 int spy_pthread_cond_wait(pthread_cond_t *cv, pthread_mutex_t *m, SPY_AT)
 {
-    return wait_common(cv, m, NULL, file, line);
+    return wait_common(cv, m, NULL, false, file, line);
 }
 
 int spy_pthread_cond_timedwait(pthread_cond_t *cv, pthread_mutex_t *m,
                                const struct timespec *deadline, SPY_AT)
 {
-    return wait_common(cv, m, deadline, file, line);
+    return wait_common(cv, m, deadline, false, file, line);
 }
 
 bool spy_pt_cond_wait_until(pthread_cond_t *cv, pthread_mutex_t *m,
                             const struct timespec *deadline, SPY_AT)
 {
-    int rc = wait_common(cv, m, deadline, file, line);
+    int rc = wait_common(cv, m, deadline, true, file, line);
     if (rc == ETIMEDOUT)
         return false;
     if (rc != 0)

@@ -1,4 +1,6 @@
 /* watched.c, wrong: watched_start initialises finished_cv with pthread_cond_init (CLOCK_REALTIME) but waits with a CLOCK_MONOTONIC deadline */
+/* (Not a bug with PORTABLE=1: there, as on macOS, every condition variable is on CLOCK_REALTIME
+ * and pt_cond_wait_until converts each deadline; make test PORTABLE=1 leaves this file out.) */
 #include "watched.h"
 
 #include "pt.h"

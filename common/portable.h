@@ -1,0 +1,23 @@
+/*
+ * portable.h - the optional POSIX features common/ uses where the system
+ * has them, chosen by feature test, not by the system's name.
+ *
+ * HAVE_CLOCK_SELECTION: clock_nanosleep() and pthread_condattr_setclock()
+ * (POSIX's Clock Selection option: Linux and the BSDs have it, macOS does
+ * not). Without it, timing.c sleeps with nanosleep() and pt.c's condition
+ * variables wait on CLOCK_REALTIME, each wait's deadline converted from
+ * the CLOCK_MONOTONIC one the caller gave (pt.c says what that costs).
+ *
+ * `make PORTABLE=1` defines WORKBOOK_PORTABLE, which turns every optional
+ * feature off: the Linux build then takes the paths macOS would.
+ */
+#ifndef WORKBOOK_PORTABLE_H
+#define WORKBOOK_PORTABLE_H
+
+#include <unistd.h>
+
+#if !defined(WORKBOOK_PORTABLE) && defined(_POSIX_CLOCK_SELECTION) && _POSIX_CLOCK_SELECTION > 0
+#define HAVE_CLOCK_SELECTION 1
+#endif
+
+#endif
