@@ -51,7 +51,7 @@ COMPILE = $(CC) $(STD) $(CFLAGS) -Icommon
 DEPS = -MMD -MP
 TEST_INCLUDES = -Icommon -Itests/harness $(CHECK_CFLAGS)
 
-.PHONY: all demos tests harness help list test check grade bench clean FORCE
+.PHONY: all demos tests harness help list test check grade bench tsan asan clean FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SECONDEXPANSION:
@@ -67,6 +67,8 @@ help:
 	@echo "make test                                prove the workbook (installs Check if missing)"
 	@echo "make check-N                             prove lesson N's exercise: the reference answer"
 	@echo "                                         passes, the stub and every wrong answer fail"
+	@echo "make tsan | make asan                     every demo and test under ThreadSanitizer or"
+	@echo "                                         AddressSanitizer+UBSan (tests/sanitizers.tsv)"
 	@echo "make list                                the lessons"
 	@echo "make bench                               throughput of the queues (lesson 13) and the executor"
 	@echo "make clean                               remove build/"
@@ -81,6 +83,10 @@ test check: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) test
 grade: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) grade $(if $(SUBMISSIONS),'$(SUBMISSIONS)')
+tsan: FORCE
+	@BUILD=$(BUILD) $(WORKBOOK) sanitize thread
+asan: FORCE
+	@BUILD=$(BUILD) $(WORKBOOK) sanitize address
 grade-selftest: FORCE
 	@BUILD=$(BUILD) scripts/grade --selftest
 list: FORCE
