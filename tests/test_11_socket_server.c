@@ -1,0 +1,1084 @@
+/*
+ * test_11_socket_server.c - lesson 11: the threaded socket server, its
+ * pool, the seed's client; exercise 11 (handler.c).
+ *
+ * The demo tests start a server as a child process, handing it a listening
+ * socket on a free loopback port (fd 3, LISTEN_FDS=1), so a client can
+ * connect at once and no test ever waits for a server to come up. The
+ * server logs to a file; the tests read it after stopping it with SIGTERM.
+ * The exercise tests give handle_client() one end of a socketpair() and
+ * play the client on the other: every byte arrives exactly when the test
+ * sends it.
+ */
+#include "barrier.h"
+#include "handler.h"
+#include "harness.h"
+#include "net.h"
+#include "pt.h"
+
+#include <dirent.h>
+#include <stdatomic.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+/* ---- a server in a child process ------------------------------------------------ */
+
+struct proc {
+    pid_t pid;
+    long port;
+    int out;            /* the file it logs to */
+};
+
+/* The folder of the built demos: bin/ next to a parent of this test binary. */
+static void demo_path(const char *program, char *path, size_t size)
+{
+    char dir[4096];
+    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+    ck_assert_int_gt(n, 0);
+    dir[n] = '\0';
+    for (int up = 0; up < 6; up++) {
+        char *slash = strrchr(dir, '/');
+        ck_assert_ptr_nonnull(slash);
+        *slash = '\0';
+        snprintf(path, size, "%s/bin/%s", dir, program);
+        if (access(path, X_OK) == 0)
+            return;
+    }
+    ck_abort_msg("cannot find the demo %s in a bin/ folder above the test", program);
+}
+
+static int loopback_listener(void)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    ck_assert_int_eq(listen(fd, SOMAXCONN), 0);
+    return fd;
+}
+
+static int output_file(void)
+{
+    char name[] = "/tmp/test_11_XXXXXX";
+    int fd = mkstemp(name);
+    ck_assert_int_ge(fd, 0);
+    unlink(name);
+    return fd;
+}
+
+/* Run argv (argv[0] a path) with a listener on a free port as fd 3. */
+static struct proc start_with_listener(char *const argv[], double scale)
+{
+    struct proc p = { .out = output_file() };
+    int listener = loopback_listener();
+    p.port = ntohs(net_local(listener).sin_port);
+    fflush(NULL);
+    p.pid = fork();
+    ck_assert_int_ge(p.pid, 0);
+    if (p.pid == 0) {
+        char me[32], sc[32];
+        dup2(p.out, STDOUT_FILENO);
+        dup2(p.out, STDERR_FILENO);
+        if (listener != 3)
+            dup2(listener, 3);
+        for (int fd = 4; fd < 1024; fd++)
+            close(fd);
+        snprintf(me, sizeof me, "%ld", (long)getpid());
+        snprintf(sc, sizeof sc, "%g", scale);
+        setenv("LISTEN_FDS", "1", 1);
+        setenv("LISTEN_PID", me, 1);
+        setenv("WORKBOOK_TIME_SCALE", sc, 1);
+        unsetenv("LOG_LEVEL");
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    close(listener);
+    return p;
+}
+
+static struct proc start_server(const char *program, double scale)
+{
+    char path[4200];
+    demo_path(program, path, sizeof path);
+    return start_with_listener((char *[]){ path, NULL }, scale);
+}
+
+/* Everything p has written so far (free it). */
+static char *output_of(struct proc *p)
+{
+    struct stat st;
+    ck_assert_int_eq(fstat(p->out, &st), 0);
+    char *text = alloc_zeroed((size_t)st.st_size + 1, 1);
+    ssize_t n = pread(p->out, text, (size_t)st.st_size, 0);
+    text[n > 0 ? n : 0] = '\0';
+    return text;
+}
+
+/* Wait until p's output holds `count` lines containing `text` (the test's limit bounds it). */
+static void wait_for_output(struct proc *p, const char *text, int count)
+{
+    for (;;) {
+        char *out = output_of(p);
+        int seen = 0;
+        for (const char *s = strstr(out, text); s != NULL; s = strstr(s + 1, text))
+            seen++;
+        free(out);
+        if (seen >= count)
+            return;
+        timing_sleep_unscaled(0.005);
+    }
+}
+
+/* SIGTERM, then wait for it to end; its exit status (-1: killed by a signal). */
+static int stop(struct proc *p)
+{
+    int status;
+    kill(p->pid, SIGTERM);
+    while (waitpid(p->pid, &status, 0) < 0)
+        ck_assert_int_eq(errno, EINTR);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int open_fds(pid_t pid)
+{
+    char path[64];
+    int n = 0;
+    snprintf(path, sizeof path, "/proc/%ld/fd", (long)pid);
+    DIR *d = opendir(path);
+    ck_assert_ptr_nonnull(d);
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* ---- clients the test plays ------------------------------------------------- */
+
+static int connect_to(long port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Read the greeting: true when it is LIST_PICKLE, whole. */
+static bool read_list(int fd)
+{
+    char got[LIST_PICKLE_SIZE];
+    size_t n = 0;
+    while (n < sizeof got) {
+        ssize_t r = recv(fd, got + n, sizeof got - n, 0);
+        if (r <= 0)
+            return false;
+        n += (size_t)r;
+    }
+    return memcmp(got, LIST_PICKLE, LIST_PICKLE_SIZE) == 0;
+}
+
+static bool send_text(int fd, const char *text)
+{
+    return send_all(fd, text, strlen(text));
+}
+
+/* Send client id's ten lines, "c<id> Hey. <i>", one send each. */
+static bool send_ten(int fd, int id, int from, int to)
+{
+    char line[64];
+    for (int i = from; i < to; i++) {
+        snprintf(line, sizeof line, "c%d Hey. %d\n", id, i);
+        if (!send_text(fd, line))
+            return false;
+    }
+    return true;
+}
+
+/* Wait for the server to close its end (it does after ten messages). */
+static bool wait_eof(int fd)
+{
+    char b[64];
+    ssize_t r;
+    while ((r = recv(fd, b, sizeof b, 0)) > 0)
+        ;
+    return r == 0 || errno == ECONNRESET;   /* closed with our bytes unread: a reset */
+}
+
+static long the_port;
+static barrier_t *all_greeted;      /* NULL: the clients do not wait for each other */
+static atomic_int client_ids;
+
+/* One well-behaved client: greeted, (waits for the others), ten lines, EOF. */
+static void *good_client(void *unused)
+{
+    (void)unused;
+    int id = atomic_fetch_add(&client_ids, 1);
+    int fd = connect_to(the_port);
+    if (fd < 0)
+        return (void *)"cannot connect";
+    const char *why = NULL;
+    if (!read_list(fd))
+        why = "did not get the pickled list [1, 2, 7, 9, 0]";
+    if (all_greeted != NULL)
+        barrier_wait(all_greeted);
+    if (why == NULL && !send_ten(fd, id, 0, 10))
+        why = "could not send its ten lines";
+    if (why == NULL && !wait_eof(fd))
+        why = "the server did not close the connection after ten lines";
+    close(fd);
+    return (void *)why;
+}
+
+/*
+ * The server's log: for each of the clients 0..n-1, its ten lines "c<id>
+ * Hey. 0..9" logged exactly once, in order; n connections received and
+ * closed; `dropped` clients dropped with a warning.
+ */
+static void assert_log(const char *program, const char *out, int n, int dropped)
+{
+    int *next = alloc_zeroed((size_t)n, sizeof *next);
+    int received = 0, closed = 0, warnings = 0;
+
+    for (const char *line = out; *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        char text[512];
+        snprintf(text, sizeof text, "%.*s", (int)(len < 511 ? len : 511), line);
+        const char *says = strstr(text, " says: c");
+        int id, i;
+        if (says != NULL && sscanf(says, " says: c%d Hey. %d", &id, &i) == 2) {
+            ck_assert_msg(id >= 0 && id < n, "%s logged a line of an unknown client: %s", program, text);
+            ck_assert_msg(i == next[id], "%s logged client %d's message %d where message %d was due "
+                          "(each client's ten lines once each, in order): %s", program, id, i, next[id], text);
+            next[id]++;
+        }
+        received += strstr(text, "Received connection: 127.0.0.1:") != NULL;
+        closed += strstr(text, "Closed connection: 127.0.0.1:") != NULL;
+        warnings += strstr(text, "sent nothing") != NULL || strstr(text, "longer than") != NULL;
+        line += len + (end != NULL);
+    }
+    for (int id = 0; id < n; id++)
+        ck_assert_msg(next[id] == 10, "%s logged %d of client %d's ten lines", program, next[id], id);
+    ck_assert_msg(received == n + dropped && closed == n + dropped,
+                  "%s logged %d 'Received connection' and %d 'Closed connection' lines for %d clients",
+                  program, received, closed, n + dropped);
+    ck_assert_msg(warnings == dropped, "%s dropped %d clients, expected %d:\n%.2000s", program, warnings,
+                  dropped, out);
+    free(next);
+}
+
+/* n good clients at once against program; with `together`, all greeted before any speaks. */
+static void many_clients(const char *program, int n, bool together)
+{
+    struct proc p = start_server(program, 10);     /* receive timeout 20 s: never reached */
+    void **results = alloc_zeroed((size_t)n, sizeof *results);
+
+    the_port = p.port;
+    atomic_store(&client_ids, 0);
+    all_greeted = together ? barrier_create((unsigned)n) : NULL;
+    ck_assert_msg(harness_threads(good_client, NULL, results, n, 30),
+                  "%d clients of %s did not all finish%s", n, program,
+                  together ? ": a server that serves one client at a time cannot greet them all at once" : "");
+    for (int i = 0; i < n; i++)
+        ck_assert_msg(results[i] == NULL, "a client of %s: %s", program, (const char *)results[i]);
+    wait_for_output(&p, "Closed connection", n);
+    ck_assert_int_eq(stop(&p), 0);
+    char *out = output_of(&p);
+    assert_log(program, out, n, 0);
+    char want[64];
+    snprintf(want, sizeof want, "Stopped: served %d clients", n);
+    ck_assert_msg(output_count(out, want) == 1, "%s did not end with '%s'", program, want);
+    free(out);
+    free(results);
+    if (all_greeted != NULL)
+        barrier_destroy(all_greeted);
+}
+
+/* ---- the demos as make lesson-11 runs them -------------------------------------- */
+
+static void assert_demo(const char *program, double scale, int clients, int silent)
+{
+    struct run r = harness_run(program, NULL, scale, 20);
+    ck_assert_msg(!r.timed_out && r.exit_code == 0, "%s did not end by itself with status 0 (status %d%s):\n%s",
+                  program, r.exit_code, r.timed_out ? ", killed after 20 s" : "", r.out);
+    for (int id = 1; id <= clients; id++) {
+        char want[64];
+        snprintf(want, sizeof want, "Client %d: [1, 2, 7, 9, 0]", id);
+        ck_assert_msg(output_count(r.out, want) == 1, "%s: '%s' is not logged once:\n%s", program, want, r.out);
+    }
+    for (int i = 0; i < 10; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "says: Hey. %d", i);
+        int seen = 0;
+        for (const char *s = strstr(r.out, want); s != NULL; s = strstr(s + 1, want))
+            seen++;
+        ck_assert_msg(seen == clients, "%s: '%s' logged %d times for %d clients", program, want, seen, clients);
+    }
+    char want[64];
+    snprintf(want, sizeof want, "Stopped: served %d client%s", clients + silent, clients + silent == 1 ? "" : "s");
+    ck_assert_msg(output_count(r.out, want) == 1, "%s did not log '%s':\n%s", program, want, r.out);
+    int dropped = 0;
+    for (const char *s = strstr(r.out, "sent nothing for"); s != NULL; s = strstr(s + 1, "sent nothing for"))
+        dropped++;
+    ck_assert_msg(dropped == silent, "%s dropped %d silent clients, expected %d", program, dropped, silent);
+    run_free(&r);
+}
+
+START_TEST(server_serves_its_five_clients_and_stops)
+{
+    assert_demo("server", 1, 5, 0);
+}
+END_TEST
+
+START_TEST(client_starts_a_server_of_its_own_and_stops_it)
+{
+    assert_demo("client", 1, 1, 0);
+}
+END_TEST
+
+START_TEST(threaded_client_starts_a_server_of_its_own_and_stops_it)
+{
+    assert_demo("threaded_client", 1, 5, 0);
+}
+END_TEST
+
+START_TEST(pool_server_drops_its_two_silent_clients_then_serves_five)
+{
+    assert_demo("pool_server", 0.5, 5, 2);
+}
+END_TEST
+
+/* ---- many clients, stalled clients, a clean stop --------------------------------- */
+
+START_TEST(server_greets_200_clients_at_once_and_logs_every_line)
+{
+    many_clients("server", 200, true);
+}
+END_TEST
+
+START_TEST(pool_server_serves_200_clients_and_logs_every_line)
+{
+    many_clients("pool_server", 200, false);
+}
+END_TEST
+
+START_TEST(a_silent_client_does_not_hold_up_the_threaded_server)
+{
+    struct proc p = start_server("server", 10);
+    int silent = connect_to(p.port);
+    ck_assert_msg(read_list(silent), "the silent client got no list");
+
+    the_port = p.port;
+    atomic_store(&client_ids, 1);       /* the silent one is client 0 */
+    all_greeted = NULL;
+    void *results[20];
+    ck_assert_msg(harness_threads(good_client, NULL, results, 20, 30),
+                  "20 clients were not served while one client stayed silent: each client needs a thread of its own");
+    for (int i = 0; i < 20; i++)
+        ck_assert_msg(results[i] == NULL, "a client: %s", (const char *)results[i]);
+    /* Now the silent one speaks, and is heard. */
+    ck_assert(send_ten(silent, 0, 0, 10) && wait_eof(silent));
+    close(silent);
+    wait_for_output(&p, "Closed connection", 21);
+    ck_assert_int_eq(stop(&p), 0);
+    char *out = output_of(&p);
+    assert_log("server", out, 21, 0);
+    free(out);
+}
+END_TEST
+
+START_TEST(two_silent_clients_block_the_pool_until_the_receive_timeout)
+{
+    struct proc p = start_server("pool_server", 0.5);     /* receive timeout 1 s */
+    int s1 = connect_to(p.port), s2 = connect_to(p.port);
+    ck_assert_msg(read_list(s1) && read_list(s2), "the two silent clients were not both greeted");
+
+    int c = connect_to(p.port);
+    struct pollfd pf = { .fd = c, .events = POLLIN };
+    ck_assert_msg(poll(&pf, 1, 300) == 0,
+                  "a third client was greeted while both workers of the pool sat with a silent client");
+    ck_assert_msg(read_list(c), "the third client was never greeted");      /* after the timeout */
+    ck_assert(send_ten(c, 0, 0, 10) && wait_eof(c));
+    ck_assert_msg(wait_eof(s1) && wait_eof(s2), "the silent clients were not disconnected");
+    close(c);
+    close(s1);
+    close(s2);
+    wait_for_output(&p, "Closed connection", 3);
+    ck_assert_int_eq(stop(&p), 0);
+    char *out = output_of(&p);
+    assert_log("pool_server", out, 1, 2);
+    ck_assert_msg(strstr(out, "sent nothing for 1 s: dropping it") != NULL, "no timeout logged:\n%s", out);
+    free(out);
+}
+END_TEST
+
+/* Clients that said everything and left, and one still talking, then SIGTERM. */
+static void stop_loses_nothing(const char *program)
+{
+    struct proc p = start_server(program, 10);
+    int talking = connect_to(p.port);
+    ck_assert(read_list(talking) && send_ten(talking, 0, 0, 5));
+    int done[20];
+    for (int id = 1; id <= 20; id++) {  /* all said, before the server even greeted them, perhaps */
+        done[id - 1] = connect_to(p.port);
+        ck_assert_int_ge(done[id - 1], 0);
+        ck_assert(send_ten(done[id - 1], id, 0, 10));
+        shutdown(done[id - 1], SHUT_WR);
+    }
+    wait_for_output(&p, " says: c0 Hey. 4", 1);
+    kill(p.pid, SIGTERM);
+    wait_for_output(&p, "Stopping:", 1);
+    ck_assert(send_ten(talking, 0, 5, 10) && wait_eof(talking));
+    close(talking);
+    int status = stop(&p);
+    for (int i = 0; i < 20; i++)
+        close(done[i]);
+    char *out = output_of(&p);
+    ck_assert_msg(status == 0, "%s did not exit 0 after SIGTERM:\n%s", program, out);
+    assert_log(program, out, 21, 0);
+    free(out);
+}
+
+START_TEST(sigterm_stops_the_threaded_server_and_loses_no_message)
+{
+    stop_loses_nothing("server");
+}
+END_TEST
+
+START_TEST(sigterm_stops_the_pool_server_and_loses_no_message)
+{
+    stop_loses_nothing("pool_server");
+}
+END_TEST
+
+/* Clients that misbehave; then a good one, still served; no descriptor left open. */
+static void survives_bad_clients(const char *program)
+{
+    struct proc p = start_server(program, 10);
+    wait_for_output(&p, "Listening on", 1);
+    int before = open_fds(p.pid);
+    char big[200];
+    memset(big, 'x', sizeof big);
+    big[sizeof big - 1] = '\0';
+
+    int fd = connect_to(p.port);                        /* a line longer than the buffer */
+    ck_assert(read_list(fd) && send_text(fd, big) && wait_eof(fd));
+    close(fd);
+    fd = connect_to(p.port);                            /* garbage bytes, then leaves */
+    ck_assert(read_list(fd) && send_text(fd, "\x01\xfe\xff\n"));
+    close(fd);
+    fd = connect_to(p.port);                            /* half a line, then leaves */
+    ck_assert(read_list(fd) && send_text(fd, "Hey"));
+    close(fd);
+    fd = connect_to(p.port);                            /* nothing at all */
+    close(fd);
+    fd = connect_to(p.port);                            /* a reset while the server sends */
+    struct linger abort_close = { 1, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_close, sizeof abort_close);
+    close(fd);
+    wait_for_output(&p, "Closed connection", 4);       /* the reset one may never be accepted */
+
+    the_port = p.port;
+    atomic_store(&client_ids, 0);
+    all_greeted = NULL;
+    ck_assert_msg(good_client(NULL) == NULL, "%s did not serve a good client after five bad ones", program);
+    int after = open_fds(p.pid);
+    for (double start = timing_now(); after != before && timing_now() - start < 5; after = open_fds(p.pid))
+        timing_sleep_unscaled(0.01);    /* a handler may still be on its way out */
+    char *out = output_of(&p);
+    ck_assert_msg(after == before, "%s had %d descriptors open before the clients and %d after:"
+                  " a connection was not closed", program, before, after);
+    ck_assert_msg(strstr(out, "sent a line longer than 64 bytes: dropping it") != NULL,
+                  "%s did not log the long line:\n%s", program, out);
+    ck_assert_msg(strstr(out, "says: \\x01\\xfe\\xff") != NULL, "%s did not log the garbage escaped:\n%s",
+                  program, out);
+    ck_assert_msg(strstr(out, "closed in the middle of a line: dropped it") != NULL,
+                  "%s did not log the unfinished line:\n%s", program, out);
+    free(out);
+    ck_assert_int_eq(stop(&p), 0);
+}
+
+START_TEST(the_threaded_server_survives_bad_clients_and_leaks_no_descriptor)
+{
+    survives_bad_clients("server");
+}
+END_TEST
+
+START_TEST(the_pool_server_survives_bad_clients_and_leaks_no_descriptor)
+{
+    survives_bad_clients("pool_server");
+}
+END_TEST
+
+/* ---- bad input: one error line, status 2 ----------------------------------------- */
+
+static void assert_refused(struct run *r, const char *what, const char *needle)
+{
+    size_t len = strlen(r->out);
+    bool one_line = strncmp(r->out, "error: ", 7) == 0 && len > 0 && strchr(r->out, '\n') == r->out + len - 1;
+    ck_assert_msg(r->exit_code == 2 && one_line && strstr(r->out, needle) != NULL,
+                  "%s: expected one 'error: ...%s...' line and status 2, got status %d:\n%s", what, needle,
+                  r->exit_code, r->out);
+    run_free(r);
+}
+
+START_TEST(a_port_in_use_a_bad_port_and_a_bad_address_are_refused)
+{
+    int busy = loopback_listener();
+    char port[16];
+    snprintf(port, sizeof port, "%u", (unsigned)ntohs(net_local(busy).sin_port));
+    const char *servers[] = { "server", "pool_server" };
+    for (int i = 0; i < 2; i++) {
+        struct run r = harness_run(servers[i], (const char *[]){ port, NULL }, 1, 5);
+        assert_refused(&r, "a server on a port in use", "in use");
+        r = harness_run(servers[i], (const char *[]){ "65536", NULL }, 1, 5);
+        assert_refused(&r, "a server on port 65536", "PORT");
+        setenv("SERVER_ADDRESS", "999.1.2.3", 1);
+        r = harness_run(servers[i], (const char *[]){ "0", NULL }, 1, 5);
+        unsetenv("SERVER_ADDRESS");
+        assert_refused(&r, "a server on SERVER_ADDRESS=999.1.2.3", "SERVER_ADDRESS");
+    }
+    close(busy);
+}
+END_TEST
+
+/* A server that sends these bytes to its first client. */
+static const char *fake_bytes;
+static size_t fake_size;
+static int fake_listener;
+
+static void *fake_server(void *unused)
+{
+    (void)unused;
+    int fd = accept(fake_listener, NULL, NULL);
+    if (fd >= 0) {
+        send_all(fd, fake_bytes, fake_size);
+        shutdown(fd, SHUT_WR);
+        char b[256];
+        while (recv(fd, b, sizeof b, 0) > 0)
+            ;
+        close(fd);
+    }
+    return NULL;
+}
+
+static void assert_client_refuses(const char *bytes, size_t size, const char *needle)
+{
+    pthread_t t;
+    char port[16];
+    fake_listener = loopback_listener();
+    fake_bytes = bytes;
+    fake_size = size;
+    snprintf(port, sizeof port, "%u", (unsigned)ntohs(net_local(fake_listener).sin_port));
+    PT(pthread_create(&t, NULL, fake_server, NULL));
+    struct run r = harness_run("client", (const char *[]){ port, NULL }, 1, 5);
+    PT(pthread_join(t, NULL));
+    close(fake_listener);
+    ck_assert_msg(r.exit_code == 1 && strncmp(r.out, "error: ", 7) == 0 && strstr(r.out, needle) != NULL &&
+                  strstr(r.out, "Client 1:") == NULL,
+                  "the client must refuse these bytes with an error line naming '%s' and status 1, got "
+                  "status %d:\n%s", needle, r.exit_code, r.out);
+    run_free(&r);
+}
+
+START_TEST(the_client_reads_only_a_list_of_ints_pickled_with_protocol_2)
+{
+    /* pickle.dumps([1, 2, 7, 9, 0]) with Python 3's default protocol 4 */
+    static const char p4[] = "\x80\x04\x95\x0f\x00\x00\x00\x00\x00\x00\x00]\x94(K\x01K\x02K\x07K\tK\x00" "e.";
+    assert_client_refuses(p4, sizeof p4 - 1, "protocol 4");
+    /* Python 2's default, protocol 0: text */
+    static const char p0[] = "(lp0\nI1\naI2\naI7\naI9\naI0\na.";
+    assert_client_refuses(p0, sizeof p0 - 1, "not a pickle of protocol 2");
+    /* protocol 2, but a string: the opcode that would build it is refused */
+    static const char str[] = "\x80\x02X\x05\x00\x00\x00hello" "q\x00.";
+    assert_client_refuses(str, sizeof str - 1, "not a list");
+    /* protocol 2, a list holding a global: the way pickle runs code */
+    static const char glob[] = "\x80\x02]q\x00(cos\nsystem\nK\x01" "e.";
+    assert_client_refuses(glob, sizeof glob - 1, "opcode 0x63 ('c')");
+    assert_client_refuses(LIST_PICKLE, 7, "ended after 7 bytes");
+
+    /* And the list in its other protocol 2 spellings is read. */
+    long items[8];
+    size_t n;
+    char why[256];
+    static const char big[] = "\x80\x02](M\xe8\x03J\xff\xff\xff\xff" "e.";
+    ck_assert(pickle_int_list((const unsigned char *)big, sizeof big - 1, items, 8, &n, why, sizeof why) == PICKLE_OK);
+    ck_assert(n == 2 && items[0] == 1000 && items[1] == -1);
+    static const char one[] = "\x80\x02]K\x05" "a.";
+    ck_assert(pickle_int_list((const unsigned char *)one, sizeof one - 1, items, 8, &n, why, sizeof why) == PICKLE_OK);
+    ck_assert(n == 1 && items[0] == 5);
+}
+END_TEST
+
+/* ---- the real Python seed, both ways ---------------------------------------------- */
+
+static bool have_python(void)
+{
+    const char *path = getenv("PATH");
+    char buf[4096];
+    for (const char *p = path; p != NULL && *p != '\0';) {
+        const char *colon = strchr(p, ':');
+        size_t len = colon ? (size_t)(colon - p) : strlen(p);
+        snprintf(buf, sizeof buf, "%.*s/python3", (int)len, p);
+        if (access(buf, X_OK) == 0)
+            return true;
+        p = colon ? colon + 1 : NULL;
+    }
+    printf("skipped: python3 is not on PATH, so the interop tests with the seed's Python programs did not run\n");
+    return false;
+}
+
+START_TEST(the_seeds_python_client_talks_to_the_c_server)
+{
+    if (!have_python())
+        return;
+    struct proc server = start_server("server", 10);
+    char port[16];
+    snprintf(port, sizeof port, "%ld", server.port);
+    struct proc client = { .out = output_file() };
+    fflush(NULL);
+    client.pid = fork();
+    ck_assert_int_ge(client.pid, 0);
+    if (client.pid == 0) {
+        dup2(client.out, STDOUT_FILENO);
+        dup2(client.out, STDERR_FILENO);
+        execlp("python3", "python3", "lessons/11-socket-server/seed_client.py", port, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(client.pid, &status, 0) < 0)
+        ck_assert_int_eq(errno, EINTR);
+    char *said = output_of(&client);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0 && strcmp(said, "[1, 2, 7, 9, 0]\n") == 0,
+                  "python3 seed_client.py against server printed (status %d):\n%s", status, said);
+    free(said);
+    wait_for_output(&server, "Closed connection", 1);
+    ck_assert_int_eq(stop(&server), 0);
+    char *out = output_of(&server);
+    for (int i = 0; i < 10; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "says: Hey. %d\n", i);
+        ck_assert_msg(strstr(out, want) != NULL, "server did not log the Python client's 'Hey. %d':\n%s", i, out);
+    }
+    free(out);
+}
+END_TEST
+
+START_TEST(the_c_client_talks_to_the_seeds_python_server)
+{
+    if (!have_python())
+        return;
+    struct proc server = start_with_listener(
+        (char *[]){ "python3", "lessons/11-socket-server/seed_server.py", NULL }, 1);
+    char port[16];
+    snprintf(port, sizeof port, "%ld", server.port);
+    struct run r = harness_run("client", (const char *[]){ port, NULL }, 1, 20);
+    wait_for_output(&server, "Closed connection", 1);
+    stop(&server);
+    char *out = output_of(&server);
+    ck_assert_msg(r.exit_code == 0 && output_count(r.out, "Client 1: [1, 2, 7, 9, 0]") == 1,
+                  "client against seed_server.py (status %d):\n%s", r.exit_code, r.out);
+    ck_assert_msg(strstr(out, "Received connection: 127.0.0.1") != NULL && strstr(out, "Hey. 9") != NULL,
+                  "seed_server.py did not log the C client's lines:\n%s", out);
+    free(out);
+    run_free(&r);
+}
+END_TEST
+
+/* ---- exercise 11: handle_client() on a socketpair ----------------------------------- */
+
+struct pair {
+    int server;         /* handle_client's end */
+    int peer;           /* the test's end: the client */
+};
+
+static struct pair make_pair(void)
+{
+    int sv[2];
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    return (struct pair){ sv[0], sv[1] };
+}
+
+/* handle_client() on its own thread. */
+struct call {
+    struct client c;
+    double timeout;
+    struct handler_result r;
+    pending_t *p;
+};
+
+static void *call_handler(void *arg)
+{
+    struct call *k = arg;
+    k->r = handle_client(k->c, k->timeout);
+    return NULL;
+}
+
+static void start_call(struct call *k, struct pair pr, const char *peer, double timeout)
+{
+    k->c.fd = pr.server;
+    snprintf(k->c.peer, sizeof k->c.peer, "%s", peer);
+    k->timeout = timeout;
+    k->p = pending_start(call_handler, k);
+}
+
+/* Wait until the handler has read everything sent to it so far. */
+static void wait_consumed(int server_end)
+{
+    int left;
+    while (ioctl(server_end, FIONREAD, &left) == 0 && left > 0)
+        timing_sleep_unscaled(0.001);
+}
+
+/* A right answer returns at once; a wrong one waits for ever: give it 2 s. */
+static void assert_returns(struct call *k, const char *when)
+{
+    ck_assert_msg(pending_returned(k->p, 2.0 * harness_slowdown()), "handle_client did not return %s", when);
+    pending_join(k->p);
+}
+
+static void assert_list_received(struct call *k, int peer)
+{
+    struct pollfd pf = { .fd = peer, .events = POLLIN };
+    while (poll(&pf, 1, 10) == 0)
+        ck_assert_msg(!pending_returned(k->p, 0), "handle_client returned without sending the list first");
+    ck_assert_msg(read_list(peer), "the client did not get the %zu bytes of LIST_PICKLE, the list pickled "
+                  "with protocol 2, whole and first", LIST_PICKLE_SIZE);
+}
+
+static int lines_with(const char *text)
+{
+    int n = 0;
+    for (size_t i = 0; i < log_capture_count(); i++)
+        n += strcmp(log_capture_line(i), text) == 0;
+    return n;
+}
+
+/* The captured log holds exactly these messages of `peer`, in order. */
+static void assert_messages(const char *peer, const char *const want[], int n)
+{
+    char prefix[96];
+    int seen = 0;
+    snprintf(prefix, sizeof prefix, "%s says: ", peer);
+    for (size_t i = 0; i < log_capture_count(); i++) {
+        const char *line = log_capture_line(i);
+        if (strncmp(line, prefix, strlen(prefix)) != 0)
+            continue;
+        ck_assert_msg(seen < n, "%s: a message too many was logged: '%s'", peer, line);
+        ck_assert_msg(strcmp(line + strlen(prefix), want[seen]) == 0,
+                      "%s: message %d was logged as '%s', expected '%s' (one line per message, framed by "
+                      "'\\n', whatever the reads were)", peer, seen, line + strlen(prefix), want[seen]);
+        seen++;
+    }
+    ck_assert_msg(seen == n, "%s: %d messages logged, expected %d", peer, seen, n);
+}
+
+static void assert_closed(struct pair pr)
+{
+    char b;
+    ssize_t r = recv(pr.peer, &b, 1, MSG_DONTWAIT);
+    ck_assert_msg(r == 0 || (r < 0 && errno == ECONNRESET),
+                  "after handle_client returned, the client's end does not see the connection closed: "
+                  "close(c.fd) on every path");
+    errno = 0;
+    ck_assert_msg(fcntl(pr.server, F_GETFD) < 0 && errno == EBADF,
+                  "handle_client returned with its descriptor still open: close(c.fd) on every path");
+    close(pr.peer);
+}
+
+static const char *const HEYS[] = { "Hey. 0", "Hey. 1", "Hey. 2", "Hey. 3", "Hey. 4",
+                                    "Hey. 5", "Hey. 6", "Hey. 7", "Hey. 8", "Hey. 9" };
+
+START_TEST(sends_the_list_then_logs_ten_lines_and_closes)
+{
+    struct pair pr = make_pair();
+    struct call k;
+    log_capture_start(1);
+    start_call(&k, pr, "10.0.0.1:5000", 0);
+    assert_list_received(&k, pr.peer);
+    send_text(pr.peer, "Hey. 0\nHey. 1\nHey. 2\nHey. 3\nHey. 4\nHey. 5\nHey. 6\nHey. 7\nHey. 8\nHey. 9\n");
+    assert_returns(&k, "after the tenth message (the client is still connected): stop at ten");
+    ck_assert_msg(k.r.end == HANDLER_DONE && k.r.messages == 10 && k.r.reads >= 1,
+                  "ten lines in one read: the result says end %d, %d messages, %d reads", k.r.end,
+                  k.r.messages, k.r.reads);
+    ck_assert_msg(log_capture_count() >= 1 && strcmp(log_capture_line(0), "Received connection: 10.0.0.1:5000") == 0,
+                  "the first line logged must be 'Received connection: 10.0.0.1:5000'");
+    assert_messages("10.0.0.1:5000", HEYS, 10);
+    char closed[96];
+    snprintf(closed, sizeof closed, "Closed connection: 10.0.0.1:5000 (10 messages in %d reads)", k.r.reads);
+    ck_assert_msg(lines_with(closed) == 1 && strcmp(log_capture_line(log_capture_count() - 1), closed) == 0,
+                  "the last line logged must be '%s'", closed);
+    assert_closed(pr);
+    log_capture_stop();
+}
+END_TEST
+
+START_TEST(messages_split_across_reads_are_put_back_together)
+{
+    struct pair pr = make_pair();
+    struct call k;
+    const char *pieces[] = { "He", "y. 0\nHey", ". 1\n", "Hey. 2\nHey. 3", "\r\n", "Hey. 4\n" };
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0);
+    assert_list_received(&k, pr.peer);
+    for (size_t i = 0; i < sizeof pieces / sizeof *pieces; i++) {
+        send_text(pr.peer, pieces[i]);
+        wait_consumed(pr.server);
+    }
+    close(pr.peer);
+    pending_join(k.p);
+    assert_messages("p", HEYS, 5);
+    ck_assert_msg(k.r.end == HANDLER_CLOSED && k.r.messages == 5 && k.r.reads == 6,
+                  "six pieces, five messages, then the client closed: the result says end %d, %d messages, "
+                  "%d reads (expected HANDLER_CLOSED, 5, 6)", k.r.end, k.r.messages, k.r.reads);
+    ck_assert_int_eq(lines_with("Closed connection: p (5 messages in 6 reads)"), 1);
+    errno = 0;
+    ck_assert_msg(fcntl(pr.server, F_GETFD) < 0 && errno == EBADF, "the descriptor was left open");
+    log_capture_stop();
+}
+END_TEST
+
+START_TEST(stops_after_ten_messages_without_waiting_for_more)
+{
+    struct pair pr = make_pair();
+    struct call k;
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0);
+    assert_list_received(&k, pr.peer);
+    for (int i = 0; i < 12; i++) {
+        char line[16];
+        snprintf(line, sizeof line, "Hey. %d\n", i % 10);
+        send_text(pr.peer, line);
+    }
+    assert_returns(&k, "after the tenth message (the client is still connected): stop at ten");
+    assert_messages("p", HEYS, 10);
+    ck_assert_int_eq(k.r.end, HANDLER_DONE);
+    assert_closed(pr);
+    log_capture_stop();
+}
+END_TEST
+
+START_TEST(a_client_that_leaves_early_is_logged_and_closed)
+{
+    struct pair pr = make_pair();
+    struct call k;
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0);
+    assert_list_received(&k, pr.peer);
+    send_text(pr.peer, "Hey. 0\nHey. 1\nHey. 2\nHe");
+    close(pr.peer);
+    pending_join(k.p);
+    assert_messages("p", HEYS, 3);
+    ck_assert_msg(k.r.end == HANDLER_CLOSED && k.r.messages == 3, "end %d, %d messages", k.r.end, k.r.messages);
+    ck_assert_msg(lines_with("p closed in the middle of a line: dropped it") == 1,
+                  "an unfinished line at the end must be logged as 'p closed in the middle of a line: dropped it'");
+    errno = 0;
+    ck_assert_msg(fcntl(pr.server, F_GETFD) < 0 && errno == EBADF, "the descriptor was left open");
+    log_capture_stop();
+}
+END_TEST
+
+START_TEST(a_silent_client_is_dropped_after_the_timeout)
+{
+    struct pair pr = make_pair();
+    struct call k;
+    send_text(pr.peer, "Hey. 0\n");       /* waiting before the handler starts, then nothing */
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0.05);
+    assert_list_received(&k, pr.peer);
+    assert_returns(&k, "though the client sent nothing for 40 times the 0.05 s timeout: "
+                   "setsockopt(SO_RCVTIMEO) and a recv that fails with EAGAIN end it");
+    ck_assert_msg(k.r.end == HANDLER_TIMEOUT && k.r.messages == 1, "one message, then silence: the result must say HANDLER_TIMEOUT (%d) and 1 message, it says end %d and %d messages", HANDLER_TIMEOUT, k.r.end, k.r.messages);
+    ck_assert_msg(lines_with("p sent nothing for 0.05 s: dropping it") == 1,
+                  "a silent client must be logged as 'p sent nothing for 0.05 s: dropping it'");
+    assert_closed(pr);
+    log_capture_stop();
+}
+END_TEST
+
+START_TEST(a_line_longer_than_the_buffer_drops_the_client)
+{
+    char line[HANDLER_LINE_MAX + 2];
+    struct pair pr = make_pair();
+    struct call k;
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0);
+    assert_list_received(&k, pr.peer);
+    memset(line, 'a', HANDLER_LINE_MAX);                /* the longest line there may be */
+    line[HANDLER_LINE_MAX] = '\n';
+    line[HANDLER_LINE_MAX + 1] = '\0';
+    send_text(pr.peer, line);
+    wait_consumed(pr.server);
+    line[HANDLER_LINE_MAX] = 'a';                       /* and one byte longer, then more */
+    send_text(pr.peer, line);
+    send_text(pr.peer, line);
+    pending_join(k.p);          /* the client stays connected */
+    ck_assert_msg(k.r.end == HANDLER_TOO_LONG && k.r.messages == 1,
+                  "a line of %d bytes is a message, one of %d drops the client: end %d, %d messages",
+                  HANDLER_LINE_MAX, HANDLER_LINE_MAX + 1, k.r.end, k.r.messages);
+    ck_assert_msg(lines_with("p sent a line longer than 64 bytes: dropping it") == 1,
+                  "a long line must be logged as 'p sent a line longer than 64 bytes: dropping it'");
+    assert_closed(pr);
+    log_capture_stop();
+}
+END_TEST
+
+START_TEST(garbage_bytes_are_logged_escaped)
+{
+    struct pair pr = make_pair();
+    struct call k;
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0);
+    assert_list_received(&k, pr.peer);
+    send_text(pr.peer, "a\x01\x7f\xff\tz\n");
+    close(pr.peer);
+    pending_join(k.p);
+    assert_messages("p", (const char *const[]){ "a\\x01\\x7f\\xff\\x09z" }, 1);
+    log_capture_stop();
+}
+END_TEST
+
+/* Set when a SIGPIPE arrives: where SIG_DFL would have killed the server. */
+static volatile sig_atomic_t sigpipes;
+
+static void count_sigpipe(int sig)
+{
+    (void)sig;
+    sigpipes = 1;
+}
+
+START_TEST(a_client_gone_before_the_list_does_not_kill_the_server)
+{
+    struct pair pr = make_pair();
+    struct call k;
+    struct sigaction sa = { .sa_handler = count_sigpipe };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGPIPE, &sa, NULL);  /* counted, not fatal: the test can say what happened */
+    close(pr.peer);
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0);
+    pending_join(k.p);
+    ck_assert_msg(!sigpipes, "handle_client's send to a client that had gone raised SIGPIPE: in a "
+                  "program that does not ignore that signal, it kills the whole server, every "
+                  "other client with it. Send with MSG_NOSIGNAL");
+    ck_assert_msg(k.r.end == HANDLER_ERROR && k.r.messages == 0, "a client gone before the list: the result must say HANDLER_ERROR (%d) and 0 messages, it says end %d and %d messages", HANDLER_ERROR, k.r.end, k.r.messages);
+    ck_assert_msg(lines_with("Closed connection: p (0 messages in 0 reads)") == 1, "no 'Closed connection' line");
+    errno = 0;
+    ck_assert_msg(fcntl(pr.server, F_GETFD) < 0 && errno == EBADF, "the descriptor was left open");
+    log_capture_stop();
+}
+END_TEST
+
+START_TEST(two_handlers_at_once_keep_their_own_unfinished_lines)
+{
+    struct pair a = make_pair(), b = make_pair();
+    struct call ka, kb;
+    log_capture_start(1);
+    start_call(&ka, a, "A", 0);
+    start_call(&kb, b, "B", 0);
+    assert_list_received(&ka, a.peer);
+    assert_list_received(&kb, b.peer);
+    send_text(a.peer, "aaa");           /* A holds an unfinished line... */
+    wait_consumed(a.server);
+    send_text(b.peer, "bbbb\n");        /* ...while B reads a whole one */
+    wait_consumed(b.server);
+    send_text(a.peer, "a\n");
+    close(a.peer);
+    close(b.peer);
+    pending_join(ka.p);
+    pending_join(kb.p);
+    assert_messages("A", (const char *const[]){ "aaaa" }, 1);
+    assert_messages("B", (const char *const[]){ "bbbb" }, 1);
+    log_capture_stop();
+}
+END_TEST
+
+START_TEST(no_descriptor_is_left_open)
+{
+    DIR *d = opendir("/proc/self/fd");
+    ck_assert_ptr_nonnull(d);
+    closedir(d);
+    int before = 0, after = 0;
+    for (int round = 0; round < 2; round++) {
+        int n = 0;
+        d = opendir("/proc/self/fd");
+        for (struct dirent *e; (e = readdir(d)) != NULL;)
+            n += e->d_name[0] != '.';
+        closedir(d);
+        if (round == 1) {
+            after = n;
+            break;
+        }
+        before = n;
+        log_capture_start(1);
+        for (int i = 0; i < 5; i++) {       /* every way a client can end */
+            struct pair pr = make_pair();
+            struct call k;
+            start_call(&k, pr, "p", 0.02);
+            assert_list_received(&k, pr.peer);
+            if (i == 0)
+                send_text(pr.peer, "Hey. 0\nHey. 1\nHey. 2\nHey. 3\nHey. 4\nHey. 5\nHey. 6\nHey. 7\nHey. 8\nHey. 9\n");
+            if (i == 1)
+                close(pr.peer);
+            if (i == 3) {
+                char big[100];
+                memset(big, 'x', sizeof big);
+                send_all(pr.peer, big, sizeof big);
+            }
+            if (i == 4)
+                send_text(pr.peer, "half");
+            pending_join(k.p);
+            if (i != 1)
+                close(pr.peer);
+        }
+        log_capture_stop();
+    }
+    ck_assert_msg(after == before, "%d descriptors open before five clients and %d after: handle_client "
+                  "must close its socket whether the client finished, left, fell silent or sent a long line",
+                  before, after);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *demo = suite_create("demo");
+    TCase *tc = harness_tcase("demos", 20);
+    tcase_add_test(tc, server_serves_its_five_clients_and_stops);
+    tcase_add_test(tc, client_starts_a_server_of_its_own_and_stops_it);
+    tcase_add_test(tc, threaded_client_starts_a_server_of_its_own_and_stops_it);
+    tcase_add_test(tc, pool_server_drops_its_two_silent_clients_then_serves_five);
+    suite_add_tcase(demo, tc);
+    tc = harness_tcase("loopback", 30);
+    tcase_add_test(tc, server_greets_200_clients_at_once_and_logs_every_line);
+    tcase_add_test(tc, pool_server_serves_200_clients_and_logs_every_line);
+    tcase_add_test(tc, a_silent_client_does_not_hold_up_the_threaded_server);
+    tcase_add_test(tc, two_silent_clients_block_the_pool_until_the_receive_timeout);
+    tcase_add_test(tc, sigterm_stops_the_threaded_server_and_loses_no_message);
+    tcase_add_test(tc, sigterm_stops_the_pool_server_and_loses_no_message);
+    tcase_add_test(tc, the_threaded_server_survives_bad_clients_and_leaks_no_descriptor);
+    tcase_add_test(tc, the_pool_server_survives_bad_clients_and_leaks_no_descriptor);
+    tcase_add_test(tc, a_port_in_use_a_bad_port_and_a_bad_address_are_refused);
+    tcase_add_test(tc, the_client_reads_only_a_list_of_ints_pickled_with_protocol_2);
+    tcase_add_test(tc, the_seeds_python_client_talks_to_the_c_server);
+    tcase_add_test(tc, the_c_client_talks_to_the_seeds_python_server);
+    suite_add_tcase(demo, tc);
+
+    Suite *exercise = suite_create("exercise");
+    tc = harness_tcase("handler", 5);
+    tcase_add_test(tc, sends_the_list_then_logs_ten_lines_and_closes);
+    tcase_add_test(tc, messages_split_across_reads_are_put_back_together);
+    tcase_add_test(tc, stops_after_ten_messages_without_waiting_for_more);
+    tcase_add_test(tc, a_client_that_leaves_early_is_logged_and_closed);
+    tcase_add_test(tc, a_silent_client_is_dropped_after_the_timeout);
+    tcase_add_test(tc, a_line_longer_than_the_buffer_drops_the_client);
+    tcase_add_test(tc, garbage_bytes_are_logged_escaped);
+    tcase_add_test(tc, a_client_gone_before_the_list_does_not_kill_the_server);
+    tcase_add_test(tc, two_handlers_at_once_keep_their_own_unfinished_lines);
+    tcase_add_test(tc, no_descriptor_is_left_open);
+    suite_add_tcase(exercise, tc);
+
+    return harness_main((Suite *[]){ demo, exercise, NULL });
+}
