@@ -12,6 +12,7 @@ WARN    += -DWORKBOOK_PORTABLE
 endif
 STD     := $(WARN) -Werror
 WORKBOOK := scripts/workbook
+STUDENT := scripts/student
 
 LESSONS   := $(notdir $(sort $(wildcard lessons/[0-9][0-9]-*)))
 SOLUTIONS := $(wildcard solutions/*/*.c)
@@ -51,7 +52,7 @@ COMPILE = $(CC) $(STD) $(CFLAGS) -Icommon
 DEPS = -MMD -MP
 TEST_INCLUDES = -Icommon -Itests/harness $(CHECK_CFLAGS)
 
-.PHONY: all demos tests harness help list test check grade bench tsan asan clean FORCE
+.PHONY: all demos tests harness help list test check grade bench tsan asan progress next clean FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SECONDEXPANSION:
@@ -63,11 +64,16 @@ demos: $(DEMOS)
 help:
 	@echo "make lesson-N [PROGRAM=name] [ARGS=...]  run lesson N's demos"
 	@echo "make exercise-N                          check your answer to lesson N's exercise"
+	@echo "make progress                            which exercises pass, which you started, what next"
+	@echo "make next                                run the tests of the exercise make progress names"
+	@echo "make hint-N [ALL=1] [FILE=x.c]           the next hint for exercise N (ALL=1: all of them)"
+	@echo "make reset-N [FILE=x.c]                  save your file beside it, put the stub back"
+	@echo "make watch-N                             rerun exercise N's tests on every save (Ctrl-C stops)"
 	@echo "make grade                               score every exercise"
 	@echo "make test                                prove the workbook (installs Check if missing)"
 	@echo "make check-N                             prove lesson N's exercise: the reference answer"
 	@echo "                                         passes, the stub and every wrong answer fail"
-	@echo "make tsan | make asan                     every demo and test under ThreadSanitizer or"
+	@echo "make tsan | make asan                    every demo and test under ThreadSanitizer or"
 	@echo "                                         AddressSanitizer+UBSan (tests/sanitizers.tsv)"
 	@echo "make list                                the lessons"
 	@echo "make bench                               throughput of the queues (lesson 13) and the executor"
@@ -76,7 +82,15 @@ help:
 lesson-%: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) lesson '$*'
 exercise-%: FORCE
-	@BUILD=$(BUILD) $(WORKBOOK) exercise '$*'
+	@BUILD=$(BUILD) $(STUDENT) exercise '$*'
+progress next: FORCE
+	@BUILD=$(BUILD) $(STUDENT) $@
+hint-%: FORCE
+	@BUILD=$(BUILD) $(STUDENT) hint '$*'
+reset-%: FORCE
+	@BUILD=$(BUILD) $(STUDENT) reset '$*'
+watch-%: FORCE
+	@BUILD=$(BUILD) $(STUDENT) watch '$*'
 check-%: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) test '$*'
 test check: FORCE
