@@ -148,18 +148,19 @@ int main(int argc, char **argv)
             top = slow[i].per_second;
     }
 
-    printf("%-12s %-9s %12s %10s %8s\n", "threads", "maxsize", "items/s", "switches", "");
-    printf("%-12s %-9s %12s %10s %8s\n", "", "", "", "per 1000", "");
+    printf("%-7s %7s  %-9s %10s %9s\n", "threads", "maxsize", "", "items/s", "switches");
     for (int i = 0; i < ROWS; i++) {
         char who[16];
         snprintf(who, sizeof who, "%dP%dC", rows[i].pairs, rows[i].pairs);
-        printf("%-12s %-9zu\n", who, rows[i].maxsize);
-        printf("  queue      %9s %12.0f %10.1f  ", "", slow[i].per_second, slow[i].switches);
+        printf("%-7s %7zu  %-9s %10.0f %9.1f  ", who, rows[i].maxsize, "queue", slow[i].per_second,
+               slow[i].switches);
         bar(slow[i].per_second, top);
-        printf("\n  fastqueue  %9s %12.0f %10.1f  ", "", fast[i].per_second, fast[i].switches);
+        printf("\n%-7s %7s  %-9s %10.0f %9.1f  ", "", "", "fastqueue", fast[i].per_second,
+               fast[i].switches);
         bar(fast[i].per_second, top);
         printf("%.1fx\n", fast[i].per_second / slow[i].per_second);
     }
+    printf("(switches: context switches per 1000 items; bars: items/s; last column: fastqueue/queue)\n");
     for (int i = 0; i < ROWS; i++) {
         printf("bench: fastqueue_%dp%dc_maxsize%zu %.0f items/s\n", rows[i].pairs, rows[i].pairs,
                rows[i].maxsize, fast[i].per_second);
