@@ -52,7 +52,7 @@ COMPILE = $(CC) $(STD) $(CFLAGS) -Icommon
 DEPS = -MMD -MP
 TEST_INCLUDES = -Icommon -Itests/harness $(CHECK_CFLAGS)
 
-.PHONY: all demos tests harness help list test check grade bench tsan asan progress next clean FORCE
+.PHONY: all demos tests harness help list test check grade bench tsan asan helgrind progress next clean FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SECONDEXPANSION:
@@ -75,6 +75,7 @@ help:
 	@echo "                                         passes, the stub and every wrong answer fail"
 	@echo "make tsan | make asan                    every demo and test under ThreadSanitizer or"
 	@echo "                                         AddressSanitizer+UBSan (tests/sanitizers.tsv)"
+	@echo "make helgrind                            every demo under valgrind's helgrind"
 	@echo "make list                                the lessons"
 	@echo "make bench                               throughput of the queues (lesson 13) and the executor"
 	@echo "make clean                               remove build/"
@@ -101,6 +102,8 @@ tsan: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) sanitize thread
 asan: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) sanitize address
+helgrind: demos FORCE
+	@BUILD=$(BUILD) $(WORKBOOK) sanitize helgrind
 grade-selftest: FORCE
 	@BUILD=$(BUILD) scripts/grade --selftest
 list: FORCE
