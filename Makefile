@@ -113,9 +113,18 @@ clean:
 
 # Throughput, always at -O2: lesson 13's two queues, and common/executor.
 BENCH_DEPS := $(wildcard common/*.c) $(COMMON_H)
-bench: $(BUILD)/bin-O2/queue_bench $(BUILD)/bin-O2/executor_bench
+bench: $(BUILD)/bin-O2/queue_bench $(BUILD)/bin-O2/executor_bench $(BUILD)/bin-O2/primes \
+       $(BUILD)/bin-O2/false_sharing
 	@$(BUILD)/bin-O2/queue_bench 5 | grep '^bench: '
 	@$(BUILD)/bin-O2/executor_bench
+	@$(BUILD)/bin-O2/primes 2 | grep '^bench: '
+	@$(BUILD)/bin-O2/false_sharing 2 | grep '^bench: '
+$(BUILD)/bin-O2/primes: lessons/12-parallel-speedup/primes.c $(BENCH_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
+$(BUILD)/bin-O2/false_sharing: lessons/12-parallel-speedup/false_sharing.c $(BENCH_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
 $(BUILD)/bin-O2/queue_bench: lessons/13-fast-queue/queue_bench.c $(BENCH_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
