@@ -180,7 +180,15 @@ set_lesson = $(notdir $(patsubst %/,%,$(dir $(1))))
 $(BUILD)/sets/%.o: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(wildcard lessons/$$(call set_lesson,$$*)/*.h)
 	$(CC) $(WARN) $(if $(filter solution/%,$*),-Werror) $(CFLAGS) -Icommon -Itests/harness \
 	    -Ilessons/$(call set_lesson,$*) -include $(SPY_HOOK) -c $< -o $@
-$(BUILD)/sets/%/test: $$(addsuffix .o,$$(basename $$(wildcard $(BUILD)/sets/$$*/*.c))) \
+# The grader's ThreadSanitizer build of a student's file compiles the very
+# tokens its plain build compiled (the .i made with the plain flags), so no
+# #if can tell the two builds apart.
+$(BUILD)/sets/%.i: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(wildcard lessons/$$(call set_lesson,$$*)/*.h)
+	$(CC) $(WARN) $(CFLAGS) -Icommon -Itests/harness \
+	    -Ilessons/$(call set_lesson,$*) -include $(SPY_HOOK) -E $< -o $@
+$(BUILD)/sets/%.o: $(BUILD)/sets/%.i
+	$(CC) $(WARN) -w $(CFLAGS) -c $< -o $@
+$(BUILD)/sets/%/test: $$(addsuffix .o,$$(basename $$(wildcard $(BUILD)/sets/$$*/*.c $(BUILD)/sets/$$*/*.i))) \
                       $(BUILD)/obj/tests/test_$$(subst -,_,$$(notdir $$*)).o $(HARNESS) $(LIBCOMMON) \
                       $(if $(NO_DEMOS),,| $(DEMOS))
 	$(CC) $(STD) $(CFLAGS) $(filter %.o,$^) $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
