@@ -63,7 +63,8 @@ demos: $(DEMOS)
 
 help:
 	@echo "make lesson-N [PROGRAM=name] [ARGS=...]  run lesson N's demos"
-	@echo "make exercise-N                          check your answer to lesson N's exercise"
+	@echo "make exercise-N [SANITIZE=thread]        check your answer to lesson N's exercise"
+	@echo "                                         (SANITIZE=thread: under ThreadSanitizer)"
 	@echo "make progress                            which exercises pass, which you started, what next"
 	@echo "make next                                run the tests of the exercise make progress names"
 	@echo "make hint-N [ALL=1] [FILE=x.c]           the next hint for exercise N (ALL=1: all of them)"
@@ -83,7 +84,7 @@ help:
 lesson-%: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) lesson '$*'
 exercise-%: FORCE
-	@BUILD=$(BUILD) $(STUDENT) exercise '$*'
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) $(STUDENT) exercise '$*'
 progress next: FORCE
 	@BUILD=$(BUILD) $(STUDENT) $@
 hint-%: FORCE

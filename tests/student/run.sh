@@ -96,6 +96,12 @@ check "progress counts 3 of $exercises done" has "$out" "\\] 3 of $exercises exe
 for n in 1 2 5; do check "progress says exercise $n (the reference answer) is done" has "$(line_of "$out" "$n")" ' done$'; done
 check "progress says exercise 3 (an unlocked next++) passes but ThreadSanitizer finds a race" \
     has "$(line_of "$out" 3)" 'started: passes, but ThreadSanitizer finds a race'
+tsan_out=$(SANITIZE=thread "${M[@]}" exercise-3 2>&1)
+check "make exercise-3 SANITIZE=thread names the racing line of the student's file" \
+    has "$tsan_out" '^    #0 worker lessons/03-many-threads/parallel_map.c:[0-9]+$'
+check "make exercise-3 SANITIZE=thread fails the unlocked next++" has "$tsan_out" '^exercise 3 under ThreadSanitizer: 0 of [0-9]+ tests pass'
+tsan_out=$("${M[@]}" exercise-3 SANITIZE=address 2>&1)
+check "make exercise-3 SANITIZE=address is refused with what to use" has "$tsan_out" 'SANITIZE=thread runs the tests under ThreadSanitizer'
 check "progress says exercise 9 (a wrong answer) is started and names its failing test" \
     has "$(line_of "$out" 9)" 'started: [a-z_]+ fails$'
 check "progress says exercise 6 (a syntax error) does not compile" has "$(line_of "$out" 6)" 'started: does not compile'
