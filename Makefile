@@ -49,7 +49,10 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 COMPILE = $(CC) $(STD) $(CFLAGS) -Icommon
 # Header dependencies come from the compiler: each object or demo has a .d
 # beside it. One that has none yet (a build made before) is rebuilt once.
+# The .d itself is never a prerequisite: clang writes it after the object,
+# which would then look stale to every make that comes after.
 DEPS = -MMD -MP
+NO_DEPS_YET = $$(if $$(wildcard $$(basename $$@).d),,FORCE)
 TEST_INCLUDES = -Icommon -Itests/harness $(CHECK_CFLAGS)
 
 .PHONY: all demos tests harness help list test check grade bench tsan asan helgrind progress next clean FORCE
@@ -134,7 +137,7 @@ $(BUILD)/bin-O2/executor_bench: tests/bench.c $(BENCH_DEPS)
 	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
 FORCE:
 
-$(BUILD)/obj/common/%.o: common/%.c $(BUILD)/obj/common/%.d
+$(BUILD)/obj/common/%.o: common/%.c $(NO_DEPS_YET)
 	@mkdir -p $(@D)
 	$(COMPILE) $(DEPS) -c $< -o $@
 
@@ -143,20 +146,20 @@ $(LIBCOMMON): $(COMMON_OBJ)
 
 # Demos: every lessons/NN-slug/name.c that is not an exercise is build/bin/name.
 vpath %.c $(addprefix lessons/,$(LESSONS))
-$(BUILD)/bin/%: %.c $(BUILD)/bin/%.d $(LIBCOMMON)
+$(BUILD)/bin/%: %.c $(NO_DEPS_YET) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(COMPILE) $(DEPS) $< $(LIBCOMMON) -lm -o $@
 
 # The harness, and test files: a lesson's test file sees its lesson's headers.
-$(BUILD)/obj/tests/harness/%.o: tests/harness/%.c $(BUILD)/obj/tests/harness/%.d
+$(BUILD)/obj/tests/harness/%.o: tests/harness/%.c $(NO_DEPS_YET)
 	@mkdir -p $(@D)
 	$(COMPILE) $(DEPS) $(TEST_INCLUDES) -DBIN_DIR='"$(CURDIR)/$(BUILD)/bin"' -c $< -o $@
-$(BUILD)/obj/tests/test_%.o: tests/test_%.c $(BUILD)/obj/tests/test_%.d
+$(BUILD)/obj/tests/test_%.o: tests/test_%.c $(NO_DEPS_YET)
 	@mkdir -p $(@D)
 	$(COMPILE) $(DEPS) $(TEST_INCLUDES) -Ilessons/$(subst _,-,$*) -c $< -o $@
 
 # Code the tests watch through the spies (spy_hook.h forced in front).
-$(BUILD)/spied/%.o: %.c $(BUILD)/spied/%.d
+$(BUILD)/spied/%.o: %.c $(NO_DEPS_YET)
 	@mkdir -p $(@D)
 	$(COMPILE) $(DEPS) -include $(SPY_HOOK) -Itests/harness -c $< -o $@
 SPIED_test_executor := $(BUILD)/spied/common/executor.o
