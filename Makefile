@@ -66,6 +66,7 @@ demos: $(DEMOS)
 
 help:
 	@echo "make lesson-N [PROGRAM=name] [ARGS=...]  run lesson N's demos"
+	@echo "     [VIEW=timeline]                     (their logs as one column per thread)"
 	@echo "make exercise-N [SANITIZE=thread]        check your answer to lesson N's exercise"
 	@echo "                                         (SANITIZE=thread: under ThreadSanitizer)"
 	@echo "make progress                            which exercises pass, which you started, what next"

@@ -8,6 +8,11 @@
  * parsed on first use, outside the lock (a bad value exits). A plain mutex
  * rather than pthread_once and atomics: helgrind and ThreadSanitizer both
  * understand it.
+ *
+ * TIMELINE=1 in the environment changes each line's stamp to what
+ * scripts/timeline draws as one column per thread: "@T <ms> <thread>\t"
+ * (milliseconds since the first line, and the thread: 0 for the one that
+ * ran main, then 1, 2, ... in the order of their first lines).
  */
 #include "log.h"
 
@@ -26,6 +31,7 @@
 
 #define LINE_MAX_BYTES 1024
 #define STAMP_BYTES 10          /* "HH:MM:SS: " */
+#define TIMELINE_STAMP_BYTES 32 /* "@T <ms> <thread>\t" */
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static bool level_known;        /* level came from LOG_LEVEL or log_set_level() */
@@ -33,6 +39,38 @@ static enum log_level level = LOG_INFO;
 static int capturing, quiet;
 static char **captured;
 static size_t ncaptured, capacity;
+
+/* TIMELINE: the first line's time, and the threads numbered so far. */
+static int timeline = -1;       /* -1: not read yet */
+static double first_line = -1;
+static unsigned nthreads;
+static _Thread_local unsigned thread_no;        /* 0: not numbered yet */
+static pthread_t main_thread;
+
+/* The thread that runs main(): it runs the constructors. */
+__attribute__((constructor)) static void note_main_thread(void)
+{
+    main_thread = pthread_self();
+}
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* The stamp of a timeline line, into stamp; called with the lock held. */
+static size_t timeline_stamp(char *stamp, size_t size)
+{
+    double now = now_ms();
+
+    if (first_line < 0)
+        first_line = now;
+    if (thread_no == 0)
+        thread_no = pthread_equal(pthread_self(), main_thread) ? 1 : ++nthreads + 1;
+    return (size_t)snprintf(stamp, size, "@T %.0f %u\t", now - first_line, thread_no - 1);
+}
 
 /* LOG_LEVEL's value. Called without the lock: a bad value exits. */
 static enum log_level parse_level(void)
@@ -100,25 +138,35 @@ static void keep(const char *message)
 
 static void emit(enum log_level l, const char *fmt, va_list ap)
 {
-    char line[LINE_MAX_BYTES], stamp[STAMP_BYTES + 1];
+    char line[TIMELINE_STAMP_BYTES + LINE_MAX_BYTES], *text = line + TIMELINE_STAMP_BYTES;
+    char stamp[TIMELINE_STAMP_BYTES + 1];
+    size_t slen;
     struct tm tm;
 
     if (l < log_get_level())
         return;
-    vsnprintf(line + STAMP_BYTES, sizeof line - STAMP_BYTES - 1, fmt, ap);
-    size_t len = strlen(line + STAMP_BYTES) + STAMP_BYTES;
-    line[len++] = '\n';
+    vsnprintf(text, LINE_MAX_BYTES - 1, fmt, ap);
+    size_t len = strlen(text);
+    text[len++] = '\n';
 
     PT(pthread_mutex_lock(&lock));
-    time_t now = time(NULL);
-    localtime_r(&now, &tm);     /* glibc's time-zone state is not ours to race on */
-    strftime(stamp, sizeof stamp, "%H:%M:%S: ", &tm);
-    memcpy(line, stamp, STAMP_BYTES);
+    if (timeline < 0) {
+        const char *env = getenv("TIMELINE");
+        timeline = env != NULL && strcmp(env, "1") == 0;
+    }
+    if (timeline) {
+        slen = timeline_stamp(stamp, sizeof stamp);
+    } else {
+        time_t now = time(NULL);
+        localtime_r(&now, &tm); /* glibc's time-zone state is not ours to race on */
+        slen = strftime(stamp, sizeof stamp, "%H:%M:%S: ", &tm);
+    }
+    memcpy(text - slen, stamp, slen);
     if (!(capturing && quiet))
-        write_all(line, len);
+        write_all(text - slen, slen + len);
     if (capturing) {
-        line[len - 1] = '\0';
-        keep(line + STAMP_BYTES);
+        text[len - 1] = '\0';
+        keep(text);
     }
     PT(pthread_mutex_unlock(&lock));
 }

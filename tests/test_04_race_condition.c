@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -43,6 +44,53 @@ START_TEST(racecond_logs_each_threads_start_and_finish)
     ck_assert_msg(last_start < output_index(r.out, "Thread 0: finishing update") &&
                   last_start < output_index(r.out, "Thread 1: finishing update"),
                   "expected both threads to start before either finishes:\n%s", r.out);
+    run_free(&r);
+}
+END_TEST
+
+/*
+ * TIMELINE=1 (scripts/timeline draws it): each line is "@T <ms> <thread>\t
+ * <message>", thread 0 the one that ran main, the others numbered in the
+ * order of their first lines, time never going back; with LOG_LEVEL=debug
+ * the lost update shows step by step: both threads copy 0, both write 1.
+ */
+START_TEST(racecond_timeline_puts_each_line_on_its_thread)
+{
+    setenv("TIMELINE", "1", 1);
+    struct run r = harness_run_debug("racecond", NULL, FULL_WINDOW, 10);
+    unsetenv("TIMELINE");
+    ck_assert_msg(!r.timed_out && r.exit_code == 0, "racecond did not end cleanly:\n%s", r.out);
+
+    int thread_of[2] = { -1, -1 }, lines = 0, reads_of_0 = 0, writes_before_both_reads = 0;
+    double last_ms = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(r.out, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+        double ms;
+        int thread, at = 0;
+        ck_assert_msg(sscanf(line, "@T %lf %d\t%n", &ms, &thread, &at) == 2 && at > 0,
+                      "not a timeline line: '%s'", line);
+        ck_assert_msg(ms >= last_ms, "time went back at '%s' (after %g ms)", line, last_ms);
+        last_ms = ms;
+        const char *message = line + at;
+        int name;
+        if (sscanf(message, "Thread %d:", &name) == 1 && (name == 0 || name == 1)) {
+            ck_assert_msg(thread != 0, "'%s' is on thread 0, the one that ran main", line);
+            ck_assert_msg(thread_of[name] == -1 || thread_of[name] == thread,
+                          "Thread %d's lines are on two threads (%d and %d)", name, thread_of[name], thread);
+            thread_of[name] = thread;
+            if (strstr(message, "read value 0") != NULL)
+                reads_of_0++;
+            if (strstr(message, "wrote value") != NULL && reads_of_0 < 2)
+                writes_before_both_reads++;
+        } else {
+            ck_assert_msg(thread == 0, "'%s' is main's line, on thread %d", line, thread);
+        }
+        lines++;
+    }
+    ck_assert_int_eq(lines, 12);
+    ck_assert_msg(thread_of[0] != thread_of[1], "Thread 0 and Thread 1 share thread number %d", thread_of[0]);
+    ck_assert_msg(reads_of_0 == 2 && writes_before_both_reads == 0,
+                  "expected both threads to copy 0 before either writes (the lost update)");
     run_free(&r);
 }
 END_TEST
@@ -423,6 +471,7 @@ int main(void)
     TCase *tc = harness_tcase("racecond", 20);
     tcase_add_test(tc, racecond_ends_at_1);
     tcase_add_test(tc, racecond_logs_each_threads_start_and_finish);
+    tcase_add_test(tc, racecond_timeline_puts_each_line_on_its_thread);
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");

@@ -7,7 +7,9 @@
  * the other thread's read land inside it every time. Both threads read 0,
  * both write 1. The value is a plain int shared without a lock: a data race,
  * which C leaves undefined and ThreadSanitizer reports (see the README).
- * Lesson 5 puts the lock in.
+ * Lesson 5 puts the lock in. LOG_LEVEL=debug logs each step with the value
+ * it saw (the article's table of the race), TIMELINE=1 makes that a
+ * picture (scripts/timeline).
  */
 #include "cli.h"
 #include "executor.h"
@@ -30,9 +32,12 @@ static void *update(void *arg)
 
     log_info("Thread %d: starting update", call->name);
     int local_copy = call->database->value;
+    log_debug("Thread %d: read value %d", call->name, local_copy);
     local_copy += 1;
+    log_debug("Thread %d: local_copy is %d", call->name, local_copy);
     timing_sleep(0.1);
     call->database->value = local_copy;
+    log_debug("Thread %d: wrote value %d", call->name, local_copy);
     log_info("Thread %d: finishing update", call->name);
     return NULL;
 }

@@ -246,5 +246,31 @@ watchers=()
 sleep 0.3
 check "make watch-1 leaves no process behind" no_process_left
 
+# ---- timelines: each line under its thread, in time order
+tl=$(printf '@T 0 0\tMain    : before\n@T 5 1\tThread 0: starting\n@T 6 2\tThread 1: starting\n@T 9 1\tThread 0 about to lock\n@T 12 0\tMain    : all done\nnot a timeline line\n' | scripts/timeline)
+header=$(sed -n 1p <<<"$tl")
+column_of() { awk -v s="$2" '{ i = index($0, s); if (i) { print i; exit } }' <<<"$1"; }
+row_of() { grep -E "^ +$2 \|" <<<"$1" | head -n 1; }
+check "timeline heads a column per thread, main first, by the names their lines start with" \
+    has "$header" '^ +ms \| Main +\| Thread 0 +\| Thread 1 +\|$'
+check "timeline puts Thread 0's line under Thread 0" \
+    test "$(column_of "$(row_of "$tl" 5)" starting)" = "$(column_of "$header" 'Thread 0')"
+check "timeline puts Thread 1's line under Thread 1" \
+    test "$(column_of "$(row_of "$tl" 6)" starting)" = "$(column_of "$header" 'Thread 1')"
+check "timeline drops the name its column already shows (with or without a colon)" \
+    has "$(row_of "$tl" 9)" '\| about to lock +\|'
+check "timeline keeps the lines' time order" \
+    test "$(grep -oE '^ +[0-9]+ \|' <<<"$tl" | tr -dc '0-9\n' | paste -sd' ')" = "0 5 6 9 12"
+check "timeline prints any other line as it is, after the table" has "$(tail -n 1 <<<"$tl")" '^not a timeline line$'
+check "timeline fits 80 columns" test "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' <<<"$tl")" -le 80
+tl=$(for t in 0 1 2 3 4; do printf '@T %d %d\tworker %d says hello\n' "$t" "$t" "$t"; done | scripts/timeline)
+check "timeline lists five threads one line each, the thread named in front" \
+    has "$(sed -n 5p <<<"$tl")" '^ +4 ms +thread 4 +worker 4 says hello$'
+out=$("${M[@]}" lesson-4 VIEW=timeline 2>&1)
+check "make lesson-4 VIEW=timeline draws the race with a column for each thread" \
+    has "$out" '^ +ms \| main +\| Thread 0 +\| Thread 1 +\|$'
+out=$("${M[@]}" lesson-4 VIEW=columns 2>&1)
+check "make lesson-4 VIEW=columns is refused with what to use" has "$out" 'VIEW=timeline shows'
+
 echo "student: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
