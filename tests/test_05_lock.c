@@ -106,12 +106,6 @@ static void make_call(struct call *c)
     }
 }
 
-/* The other thread's operation, for spy_interfere. */
-static void other_thread(void *arg)
-{
-    make_call(arg);
-}
-
 static void describe_call(const struct call *c, char *buf, size_t size)
 {
     if (c->op == BALANCE)
@@ -119,6 +113,32 @@ static void describe_call(const struct call *c, char *buf, size_t size)
     else
         snprintf(buf, size, "%s(%ld)", op_name[c->op], c->amount);
 }
+
+/* A call, and a note of it in the spies' journal before and after. */
+static void noted_call(struct call *c)
+{
+    char name[64];
+
+    describe_call(c, name, sizeof name);
+    spy_note("calls %s", name);
+    make_call(c);
+    if (c->op == WITHDRAW)
+        spy_note("returns %s; balance %ld", c->ok ? "true" : "false", account.balance);
+    else if (c->op == BALANCE)
+        spy_note("returns %ld; balance %ld", c->seen, account.balance);
+    else
+        spy_note("returns; balance %ld", account.balance);
+}
+
+/* The other thread's operation, for spy_interfere. */
+static void other_thread(void *arg)
+{
+    noted_call(arg);
+}
+
+/* The last round's steps, drawn (spy_timeline): the judges' messages end with it. */
+static char schedule[4096];
+#define SCHEDULE "\n\nStep by step (a column per thread; the balance as each call left it):\n%s"
 
 /* "just before its 2nd lock of a->lock" */
 static void describe_point(enum spy_point at, int nth, char *buf, size_t size)
@@ -211,9 +231,11 @@ static void step_in_everywhere(struct call mine, struct call other, judge_fn *ju
             char name[64], where[64];
             account_init(&account, START);
             spy_start();
+            spy_name(&account.lock, "a->lock");
             spy_interfere(&account.lock, points[p], nth, other_thread, &o);
-            make_call(&m);
+            noted_call(&m);
             bool stepped_in = spy_interfered();
+            spy_timeline(schedule, sizeof schedule);
             spy_start();    /* disarm: o is gone after this round */
             describe_call(&m, name, sizeof name);
             describe_point(points[p], nth, where, sizeof where);
@@ -241,11 +263,12 @@ static void judge_deposits(const struct call *mine, const struct call *other, bo
     ck_assert_msg(account.balance == expected,
                   "an update was lost: account_deposit(%ld) on a balance of %d, with another "
                   "thread's account_deposit(%ld) %s, left %ld, not %ld. account_deposit %s; hold "
-                  "a->lock around the read, the add and the write", mine->amount, START,
+                  "a->lock around the read, the add and the write" SCHEDULE, mine->amount, START,
                   other->amount, where, account.balance, expected,
                   at == SPY_AFTER_UNLOCK ? "wrote the balance after unlocking a->lock"
                   : nth == 1 ? "read the balance before locking a->lock"
-                             : "let go of a->lock between reading the balance and writing it");
+                             : "let go of a->lock between reading the balance and writing it",
+                  schedule);
 }
 
 static void assert_deposit_is_one_critical_section(void)
@@ -281,17 +304,17 @@ static void judge_withdrawals(const struct call *mine, const struct call *other,
     ck_assert_msg(!(mine->ok && other->ok),
                   "both withdrawals succeeded: account_withdraw(%ld) on a balance of %d, and "
                   "another thread's account_withdraw(%ld) %s; the balance is now %ld. "
-                  "account_withdraw %s; check and take under one hold of a->lock",
-                  mine->amount, START, other->amount, where, account.balance, bug);
+                  "account_withdraw %s; check and take under one hold of a->lock" SCHEDULE,
+                  mine->amount, START, other->amount, where, account.balance, bug, schedule);
     ck_assert_msg(mine->ok || other->ok,
                   "account_withdraw(%ld) on a balance of %d was refused, and so was another "
-                  "thread's account_withdraw(%ld) made %s: one of them must succeed",
-                  mine->amount, START, other->amount, where);
+                  "thread's account_withdraw(%ld) made %s: one of them must succeed" SCHEDULE,
+                  mine->amount, START, other->amount, where, schedule);
     ck_assert_msg(account.balance == START - taken,
                   "money was made or lost: %ld was taken from a balance of %d, which is now %ld, "
                   "not %ld (another thread's account_withdraw(%ld) stepped in %s). "
-                  "account_withdraw %s; check and take under one hold of a->lock",
-                  taken, START, account.balance, START - taken, other->amount, where, bug);
+                  "account_withdraw %s; check and take under one hold of a->lock" SCHEDULE,
+                  taken, START, account.balance, START - taken, other->amount, where, bug, schedule);
 }
 
 /* Another thread empties the account: only one of the two may succeed. */
@@ -320,14 +343,14 @@ static void judge_balances(const struct call *mine, const struct call *other, bo
         ck_assert_msg(mine->seen == START + other->amount,
                       "account_balance() returned %ld, missing another thread's "
                       "account_deposit(%ld) made %s (the balance was %ld by then): it read the "
-                      "balance before locking a->lock. Read it while holding the lock",
-                      mine->seen, other->amount, where, START + other->amount);
+                      "balance before locking a->lock. Read it while holding the lock" SCHEDULE,
+                      mine->seen, other->amount, where, START + other->amount, schedule);
     else
         ck_assert_msg(mine->seen == START,
                       "account_balance() returned %ld, not %d: it counted another thread's "
                       "account_deposit(%ld) made %s. It read the balance after unlocking a->lock: "
-                      "copy it to a local while holding the lock, unlock, return the local",
-                      mine->seen, START, other->amount, where);
+                      "copy it to a local while holding the lock, unlock, return the local" SCHEDULE,
+                      mine->seen, START, other->amount, where, schedule);
 }
 
 static void assert_balance_is_read_under_the_lock(void)

@@ -496,6 +496,9 @@ START_TEST(many_producers_and_consumers_lose_nothing)
     int finished = 0;
 
     bqueue_init(&q, CAPACITY);
+    spy_name(&q.lock, "q->lock");
+    spy_name(&q.not_empty, "q->not_empty");
+    spy_name(&q.not_full, "q->not_full");
     for (intptr_t i = 0; i < 2 * PRODUCERS; i++)
         PT(pthread_create(&threads[i], NULL, produce_or_consume, (void *)i));
     /* Look closer whenever no item has come out for a while. */
@@ -508,12 +511,13 @@ START_TEST(many_producers_and_consumers_lose_nothing)
             last = now;
             moved_at = timing_now();
         } else if (timing_now() - moved_at > 0.2 && stuck()) {
-            char doing[4096];
+            static char doing[4096], steps[8192];
             spy_describe_all(doing, sizeof doing);
+            spy_timeline(steps, sizeof steps);
             ck_abort_msg("%d producers and %d consumers stopped after %d of %d items came out: "
                          "every one still at work sleeps in a condition wait and no wake-up is on "
-                         "its way (a lost wake-up, or items lost):\n%s",
-                         PRODUCERS, PRODUCERS, now, PRODUCERS * PER_PRODUCER, doing);
+                         "its way (a lost wake-up, or items lost):\n%s\nTheir last steps:\n%s",
+                         PRODUCERS, PRODUCERS, now, PRODUCERS * PER_PRODUCER, doing, steps);
         }
         finished = 0;
         for (int i = 0; i < 2 * PRODUCERS; i++)

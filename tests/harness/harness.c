@@ -53,14 +53,15 @@ double harness_slowdown(void)
 static void *hang_report(void *arg)
 {
     double seconds = *(double *)arg;
-    static char threads[8192];
+    static char threads[8192], steps[8192];
 
     timing_sleep_unscaled(seconds);
     spy_describe_all(threads, sizeof threads);
-    ck_abort_msg("the test did not finish within %g s. %s%s", seconds,
+    spy_timeline(steps, sizeof steps);
+    ck_abort_msg("the test did not finish within %g s. %s%s%s%s", seconds,
                  threads[0] != '\0' ? "What the threads of the code under test were doing:\n"
                                      : "(the code under test made no pthread call that could wait)",
-                 threads);
+                 threads, steps[0] != '\0' ? "\nTheir last steps, a column per thread:\n" : "", steps);
     return NULL;
 }
 

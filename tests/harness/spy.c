@@ -41,6 +41,7 @@ struct spy_thread {
     unsigned long calls;
     bool calm;                  /* its next condition wait is a real one */
     bool in_hook;
+    bool stepping_in;           /* running a test's spy_interfere function */
     bool joined;
     bool returned;              /* its start routine returned, or it called pthread_exit */
     void *result;               /* what it returned then */
@@ -248,6 +249,167 @@ static void let_go(spy_thread_t *me, struct mrec *r)
     me->held--;
 }
 
+/* ---- the journal: who did what, in order, for spy_timeline() ------------------ */
+
+#define JOURNAL 40
+#define NAMES 16
+
+struct event {
+    int column;                 /* the thread's number; -1: a test stepping in */
+    char what[64];
+    const char *file;           /* NULL for a test's note */
+    int line;
+};
+static struct event journal[JOURNAL];
+static unsigned long nevents;   /* since spy_start(); the last JOURNAL are kept */
+static struct { const void *addr; char name[24]; } names[NAMES];
+
+void spy_name(const void *object, const char *name)
+{
+    LOCK();
+    size_t i = 0;
+    while (i < NAMES && names[i].addr != NULL && names[i].addr != object)
+        i++;
+    if (i < NAMES) {
+        names[i].addr = object;
+        snprintf(names[i].name, sizeof names[i].name, "%s", name);
+    }
+    UNLOCK();
+}
+
+/* A mutex's or condition variable's name: the test's, or "mutex 1" ...
+ * (numbered as the journal meets them); the caller holds `book`. */
+static const char *name_of(const void *object, const char *kind)
+{
+    static char fallback[NAMES][24];
+    size_t i = 0;
+    while (i < NAMES && names[i].addr != NULL && names[i].addr != object)
+        i++;
+    if (i == NAMES)
+        return kind;
+    if (names[i].addr == NULL) {
+        names[i].addr = object;
+        snprintf(fallback[i], sizeof fallback[i], "%s %zu", kind, i + 1);
+        snprintf(names[i].name, sizeof names[i].name, "%s", fallback[i]);
+    }
+    return names[i].name;
+}
+
+/* Note a step of `me` in the journal; the caller holds `book`. */
+static void note_locked(const spy_thread_t *me, const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    size_t at = nevents++ % JOURNAL;
+
+    journal[at].column = me->stepping_in ? -1 : me->number;
+    va_start(ap, fmt);
+    vsnprintf(journal[at].what, sizeof journal[at].what, fmt, ap);
+    va_end(ap);
+    journal[at].file = file;
+    journal[at].line = line;
+}
+
+void spy_note(const char *fmt, ...)
+{
+    spy_thread_t *me = self();
+    char what[64];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    LOCK();
+    note_locked(me, NULL, 0, "%s", what);
+    UNLOCK();
+}
+
+/* Append to buf (of size size, filled up to *len) what fmt says. */
+static void put(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+    va_list ap;
+    if (*len + 1 >= size)
+        return;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + *len, size - *len, fmt, ap);
+    va_end(ap);
+    *len += n < 0 ? 0 : (size_t)n < size - *len ? (size_t)n : size - *len - 1;
+}
+
+void spy_timeline(char *buf, size_t size)
+{
+    int cols[5], ncols = 0;
+    size_t len = 0;
+
+    buf[0] = '\0';
+    LOCK();
+    unsigned long first = nevents > JOURNAL ? nevents - JOURNAL : 0;
+    for (unsigned long e = first; e < nevents; e++) {
+        int c = journal[e % JOURNAL].column, k = 0;
+        while (k < ncols && cols[k] != c)
+            k++;
+        if (k == ncols && ncols < 5)
+            cols[ncols++] = c;
+    }
+    if (first > 0)
+        put(buf, size, &len, "(the first %lu steps are not shown)\n", first);
+    if (ncols <= 3) {
+        int w = ncols > 0 ? (80 - 7) / ncols - 3 : 0;
+        put(buf, size, &len, "  step |");
+        for (int k = 0; k < ncols; k++) {
+            char head[48];
+            if (cols[k] == -1)
+                snprintf(head, sizeof head, "another thread (the test's)");
+            else if (cols[k] == 0)
+                snprintf(head, sizeof head, "the test's thread");
+            else
+                snprintf(head, sizeof head, "thread %d", cols[k]);
+            put(buf, size, &len, " %-*.*s |", w, w, head);
+        }
+        put(buf, size, &len, "\n");
+        for (unsigned long e = first; e < nevents; e++) {
+            const struct event *j = &journal[e % JOURNAL];
+            char cell[96];
+            if (j->file != NULL)
+                snprintf(cell, sizeof cell, "%s (%s:%d)", j->what, base(j->file), j->line);
+            else
+                snprintf(cell, sizeof cell, "%s", j->what);
+            /* The cell, wrapped at spaces inside its column. */
+            const char *rest = cell;
+            for (int row = 0; *rest != '\0' || row == 0; row++) {
+                int n = (int)strlen(rest);
+                if (n > w) {
+                    n = w;
+                    while (n > w / 2 && rest[n] != ' ')
+                        n--;
+                    if (rest[n] != ' ')
+                        n = w;
+                }
+                row == 0 ? put(buf, size, &len, "%6lu |", e + 1) : put(buf, size, &len, "       |");
+                for (int k = 0; k < ncols; k++)
+                    put(buf, size, &len, " %-*.*s |", w, cols[k] == j->column ? n : 0, rest);
+                put(buf, size, &len, "\n");
+                rest += n;
+                while (*rest == ' ')
+                    rest++;
+            }
+        }
+    } else {
+        for (unsigned long e = first; e < nevents; e++) {
+            const struct event *j = &journal[e % JOURNAL];
+            char head[32];
+            if (j->column == -1)
+                snprintf(head, sizeof head, "another thread");
+            else
+                snprintf(head, sizeof head, "thread %d", j->column);
+            put(buf, size, &len, "%6lu  %-15s %s", e + 1, head, j->what);
+            if (j->file != NULL)
+                put(buf, size, &len, " (%s:%d)", base(j->file), j->line);
+            put(buf, size, &len, "\n");
+        }
+    }
+    UNLOCK();
+}
+
 /* ---- forced interleavings ------------------------------------------------- */
 
 void spy_interfere(const pthread_mutex_t *m, enum spy_point at, int nth, void (*fn)(void *),
@@ -296,7 +458,9 @@ static void maybe_interfere(spy_thread_t *me, const void *m, enum spy_point at)
     UNLOCK();
     if (fn != NULL) {
         me->in_hook = true;
+        me->stepping_in = true;
         fn(arg);
+        me->stepping_in = false;
         me->in_hook = false;
     }
 }
@@ -567,6 +731,7 @@ static int lock_common(pthread_mutex_t *m, const struct timespec *deadline, bool
     if (rc == 0) {
         took(me, r, file, line);
         r->locks++;
+        note_locked(me, file, line, "locks %s", name_of(m, "mutex"));
     }
     UNLOCK();
     return rc;
@@ -605,6 +770,7 @@ int spy_pthread_mutex_unlock(pthread_mutex_t *m, SPY_AT)
                     base(file), line, who(me, a, sizeof a), who(r->owner, b, sizeof b),
                     base(r->file), r->line);
     let_go(me, r);
+    note_locked(me, file, line, "unlocks %s", name_of(m, "mutex"));
     UNLOCK();
     int rc = pthread_mutex_unlock(m);
     maybe_interfere(me, m, SPY_AFTER_UNLOCK);
@@ -724,6 +890,9 @@ static int wait_common(pthread_cond_t *cv, pthread_mutex_t *m, const struct time
     bool spurious = !me->calm;
     me->calm = !me->calm;
     let_go(me, r);
+    if (!spurious)
+        note_locked(me, file, line, "waits on %s, unlocking %s", name_of(cv, "condition"),
+                    name_of(m, "mutex"));
     if (!spurious) {
         me->doing = SPY_WAITING;
         me->object = cv;
@@ -753,6 +922,8 @@ static int wait_common(pthread_cond_t *cv, pthread_mutex_t *m, const struct time
     }
     me->doing = SPY_RUNNING;
     took(me, r, file, line);
+    note_locked(me, file, line, spurious ? "wakes early (the spies' doing), locks %s"
+                                         : "wakes up, locks %s again", name_of(m, "mutex"));
     UNLOCK();
     return rc;
 }
@@ -786,6 +957,7 @@ static int wake(pthread_cond_t *cv, bool all, SPY_AT)
     LOCK();
     enter(me, file, line);
     struct crec *c = cond_rec(cv, true);
+    note_locked(me, file, line, "%s %s", all ? "broadcasts" : "signals", name_of(cv, "condition"));
     if (all) {
         c->broadcasts++;
         c->owed = c->sleeping;
@@ -863,6 +1035,7 @@ void spy_start(void)
     LOCK();
     created = joined = joined_for_result = live = live_max = 0;
     plan.armed = plan.fired = false;
+    nevents = 0;
     for (size_t i = 0; i < SLOTS; i++) {
         mutexes[i].locks = mutexes[i].releases = 0;
         conds[i].waits = conds[i].signals = conds[i].broadcasts = 0;

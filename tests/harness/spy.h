@@ -115,6 +115,20 @@ void spy_hint(const char *text);
  */
 void spy_settle(void *unused);
 
+/*
+ * The journal: each lock, unlock, wait, wake-up, signal and broadcast of the
+ * code under test, in order, with its thread and line, from spy_start() on
+ * (the last 40 steps). spy_note() adds a test's own step ("calls
+ * account_deposit(1)") to the calling thread's column; spy_name() names a
+ * mutex or condition variable there ("a->lock"; else "mutex 1", ...).
+ * spy_timeline() draws it as the article draws its race: a column per
+ * thread, a row per step, in 80 columns (a listing beyond three threads),
+ * for a failure message to end with.
+ */
+void spy_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void spy_name(const void *object, const char *name);
+void spy_timeline(char *buf, size_t size);
+
 /* Lock and unlock through the spies, for tests that hold a student's mutex. */
 #define SPY_LOCK(m) spy_test_lock((m), __FILE__, __LINE__)
 #define SPY_UNLOCK(m) spy_test_unlock((m), __FILE__, __LINE__)
