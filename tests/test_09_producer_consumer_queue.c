@@ -57,40 +57,6 @@ static unsigned long wakeups(void)
            spy_broadcasts(&q.not_full);
 }
 
-/*
- * Whether the threads (NULL: one that has finished) sleep for good: each in
- * a condition wait, still there after every wake-up already sent has been
- * taken (spy_settle) and `hold` seconds more, and not one pthread call made
- * meanwhile. A proof, not a timeout: a slow machine only makes it answer
- * "not yet" more often. (`hold` covers what the spies cannot see: a thread
- * woken by its wait's own accord, as POSIX allows, taking the count of a
- * wake-up meant for another thread that has not run yet.)
- */
-static bool asleep_for_good(spy_thread_t *const threads[], int n, double hold)
-{
-    unsigned long before = 0, after = 0;
-    for (int i = 0; i < n; i++) {
-        if (threads[i] == NULL)
-            continue;
-        before += spy_calls(threads[i]);
-        if (spy_doing(threads[i]) != SPY_WAITING)
-            return false;
-    }
-    double settling = timing_now();
-    spy_settle(NULL);
-    if (timing_now() - settling > 1.5)  /* it gave up (at 2 s): a woken thread has not run yet */
-        return false;
-    timing_sleep_unscaled(hold);
-    for (int i = 0; i < n; i++) {
-        if (threads[i] == NULL)
-            continue;
-        if (spy_doing(threads[i]) != SPY_WAITING)
-            return false;
-        after += spy_calls(threads[i]);
-    }
-    return after == before;
-}
-
 /* The ring as bqueue.h describes it. */
 static void assert_ring(const char *after)
 {
@@ -267,13 +233,9 @@ START_TEST(get_signals_only_after_the_item_is_out)
 }
 END_TEST
 
-/* The thread of the latest pending call, once it runs. */
-static _Atomic(spy_thread_t *) caller;
-
 static void *put_three(void *unused)
 {
     (void)unused;
-    atomic_store(&caller, spy_self());
     bqueue_put(&q, 3);
     return NULL;
 }
@@ -281,50 +243,14 @@ static void *put_three(void *unused)
 static void *get_one(void *unused)
 {
     (void)unused;
-    atomic_store(&caller, spy_self());
     return (void *)(intptr_t)bqueue_get(&q);
-}
-
-static pending_t *start(void *(*fn)(void *))
-{
-    atomic_store(&caller, NULL);
-    return pending_start(fn, NULL);
-}
-
-/* Watch a pending call until it returns (true), or sleeps, polls or spins
- * (false: pending_assert_waits() tells which), for at most 2 s. */
-static bool returns_at_once(pending_t *p)
-{
-    for (double give_up = timing_now() + 2 * harness_slowdown(); timing_now() < give_up;) {
-        if (pending_returned(p, 0))
-            return true;
-        spy_thread_t *t = atomic_load(&caller);
-        if (t != NULL) {
-            enum spy_doing doing = spy_doing(t);
-            if (doing == SPY_WAITING || doing == SPY_SLEEPING || doing == SPY_YIELDING ||
-                spy_calls(t) > 50)
-                return false;
-        }
-        timing_sleep_unscaled(0.001);
-    }
-    return pending_returned(p, 0);
-}
-
-/* Whether the pending call returns: false only once it sleeps for good. */
-static bool comes_back(pending_t *p)
-{
-    spy_thread_t *t = atomic_load(&caller);
-    while (!pending_returned(p, 0.01))
-        if (asleep_for_good(&t, 1, 0))
-            return false;
-    return true;
 }
 
 /* Assert that `what` (a put on a full queue, a get on an empty one) waits,
  * asleep, while the queue stays `state`. */
 static void assert_waits(pending_t *p, const char *what, const char *state)
 {
-    if (returns_at_once(p)) {
+    if (pending_returns_at_once(p)) {
         if (spy_wait_sites(&q.not_full) + spy_wait_sites(&q.not_empty) > 0)
             ck_abort_msg("%s came back from pthread_cond_wait and went on, though the queue was "
                          "still %s: a wait may return with nothing changed (a spurious wake-up, or "
@@ -342,10 +268,10 @@ START_TEST(put_waits_while_full_and_a_get_wakes_it)
     bqueue_init(&q, 2);
     bqueue_put(&q, 1);
     bqueue_put(&q, 2);
-    pending_t *put = start(put_three);
+    pending_t *put = pending_start(put_three, NULL);
     assert_waits(put, "bqueue_put on a full queue", "full (count == capacity)");
     int first = bqueue_get(&q);
-    if (!comes_back(put)) {
+    if (!pending_comes_back(put)) {
         if (spy_signals(&q.not_full) + spy_broadcasts(&q.not_full) == 0)
             ck_abort_msg("bqueue_get took an item from a full queue but never signalled not_full: "
                          "the put waiting for room sleeps on forever (a lost wake-up). Signal "
@@ -365,10 +291,10 @@ START_TEST(get_waits_while_empty_and_a_put_wakes_it)
 {
     spy_start();
     bqueue_init(&q, 2);
-    pending_t *get = start(get_one);
+    pending_t *get = pending_start(get_one, NULL);
     assert_waits(get, "bqueue_get on an empty queue", "empty");
     bqueue_put(&q, 9);
-    if (!comes_back(get)) {
+    if (!pending_comes_back(get)) {
         if (spy_signals(&q.not_empty) + spy_broadcasts(&q.not_empty) == 0)
             ck_abort_msg("bqueue_put stored an item in an empty queue but never signalled "
                          "not_empty: the get waiting for it sleeps on forever (a lost wake-up). "
@@ -393,19 +319,19 @@ START_TEST(put_and_get_wait_on_their_own_condition_variables)
     spy_start();
     bqueue_init(&q, 1);
     bqueue_put(&q, 1);
-    pending_t *put = start(put_three);
+    pending_t *put = pending_start(put_three, NULL);
     assert_waits(put, "bqueue_put on a full queue", "full (count == capacity)");
     unsigned long put_slept = spy_waits(&q.not_full) + spy_waits(&q.not_empty);
     ck_assert_int_eq(bqueue_get(&q), 1);
-    ck_assert_msg(comes_back(put), "bqueue_put sleeps on for good after a get made room");
+    ck_assert_msg(pending_comes_back(put), "bqueue_put sleeps on for good after a get made room");
     pending_join(put);
     ck_assert_int_eq(bqueue_get(&q), 3);
 
-    pending_t *get = start(get_one);
+    pending_t *get = pending_start(get_one, NULL);
     assert_waits(get, "bqueue_get on an empty queue", "empty");
     unsigned long get_slept = spy_waits(&q.not_full) + spy_waits(&q.not_empty) - put_slept;
     bqueue_put(&q, 9);
-    ck_assert_msg(comes_back(get), "bqueue_get sleeps on for good after a put stored an item");
+    ck_assert_msg(pending_comes_back(get), "bqueue_get sleeps on for good after a put stored an item");
     ck_assert_int_eq((intptr_t)pending_join(get), 9);
 
     const pthread_cond_t *cvs[] = { &q.not_full, &q.not_empty };
@@ -487,7 +413,7 @@ static bool stuck(void)
         if (at_work[i] == NULL && !atomic_load(&done[i]))
             return false;   /* not started yet */
     }
-    return asleep_for_good(at_work, 2 * PRODUCERS, 0.5);
+    return harness_asleep_for_good(at_work, 2 * PRODUCERS, 0.5);
 }
 
 START_TEST(many_producers_and_consumers_lose_nothing)

@@ -604,3 +604,57 @@ void pending_assert_waits(pending_t *p, const char *what)
                      "changed (now %s). It polls: wait on a condition variable until another "
                      "thread signals it", what, more, now);
 }
+
+/* A correct wait, watched from its start: SETTLING_CALLS at most before it sleeps. */
+bool pending_returns_at_once(pending_t *p)
+{
+    for (double give_up = timing_now() + 2 * harness_slowdown(); timing_now() < give_up;) {
+        if (pending_returned(p, 0))
+            return true;
+        enum spy_doing doing = spy_doing(p->spy);
+        if (doing == SPY_WAITING || doing == SPY_SLEEPING || doing == SPY_YIELDING ||
+            spy_calls(p->spy) > SETTLING_CALLS)
+            return false;
+        timing_sleep_unscaled(0.001);
+    }
+    return pending_returned(p, 0);
+}
+
+bool pending_comes_back(pending_t *p)
+{
+    while (!pending_returned(p, 0.01))
+        if (harness_asleep_for_good(&p->spy, 1, 0))
+            return false;
+    return true;
+}
+
+/*
+ * A proof, not a timeout: a slow machine only makes it answer "not yet"
+ * more often. `hold` covers what the spies cannot see: a thread woken by
+ * its wait's own accord, as POSIX allows, taking the count of a wake-up
+ * meant for another thread that has not run yet.
+ */
+bool harness_asleep_for_good(spy_thread_t *const threads[], int n, double hold)
+{
+    unsigned long before = 0, after = 0;
+    for (int i = 0; i < n; i++) {
+        if (threads[i] == NULL)
+            continue;
+        before += spy_calls(threads[i]);
+        if (spy_doing(threads[i]) != SPY_WAITING)
+            return false;
+    }
+    double settling = timing_now();
+    spy_settle(NULL);
+    if (timing_now() - settling > 1.5)  /* it gave up (at 2 s): a woken thread has not run yet */
+        return false;
+    timing_sleep_unscaled(hold);
+    for (int i = 0; i < n; i++) {
+        if (threads[i] == NULL)
+            continue;
+        if (spy_doing(threads[i]) != SPY_WAITING)
+            return false;
+        after += spy_calls(threads[i]);
+    }
+    return after == before;
+}

@@ -133,5 +133,20 @@ void *pending_join(pending_t *p);
  * call that returns, sleeps and looks again, or spins, fails it.
  */
 void pending_assert_waits(pending_t *p, const char *what);
+/*
+ * Watch a pending call until it returns (true), or sleeps, polls or spins
+ * (false: pending_assert_waits() tells which), for at most 2 s.
+ */
+bool pending_returns_at_once(pending_t *p);
+/* Whether the pending call returns: false only once it sleeps for good. */
+bool pending_comes_back(pending_t *p);
+
+/*
+ * Whether the threads (NULL: one that has finished) sleep for good: each in
+ * a condition wait, still there after every wake-up already sent has been
+ * taken (spy_settle) and `hold` seconds more, and not one pthread call made
+ * meanwhile.
+ */
+bool harness_asleep_for_good(spy_thread_t *const threads[], int n, double hold);
 
 #endif
