@@ -1,12 +1,19 @@
 /*
- * test_13_fast_queue.c - lesson 13's benchmark runs both queues through
- * every row and reports a figure for each. How fast each queue is belongs
- * to make bench, never to a test: a busy machine must not fail it. That
- * the two queues keep the same promises is tests/test_queue.c's job, run
- * on each (test_fastqueue.c).
+ * test_13_fast_queue.c - lesson 13: its benchmark, and exercise 13.
+ *
+ * The benchmark runs both queues through every row and reports a figure
+ * for each. How fast each queue is belongs to make bench, never to a test:
+ * a busy machine must not fail it. That the two queues keep the same
+ * promises is tests/test_queue.c's job, run on each (test_fastqueue.c).
+ * The exercise tests count signals with the spies, never time them.
  */
 #include "harness.h"
+#include "pt.h"
+#include "timing.h"
+#include "wakeq.h"
 
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,11 +47,385 @@ START_TEST(queue_bench_measures_both_queues_at_every_size)
 }
 END_TEST
 
+/* ---- exercise 13 --------------------------------------------------------- */
+
+static struct wakeq q;
+
+/* Wake-ups sent on one of q's condition variables since spy_start(). */
+static unsigned long wakeups(const pthread_cond_t *cv)
+{
+    return spy_signals(cv) + spy_broadcasts(cv);
+}
+
+START_TEST(items_come_out_in_the_order_they_went_in)
+{
+    /* Rings of 1 to 4 slots, held at every fill level while head goes round twice. */
+    for (size_t capacity = 1; capacity <= 4; capacity++) {
+        for (size_t level = 1; level <= capacity; level++) {
+            int next_in = 100, next_out = 100;
+            wakeq_init(&q, capacity);
+            for (size_t i = 0; i < level; i++)
+                wakeq_put(&q, next_in++);
+            for (size_t i = 0; i < 2 * capacity + 1; i++) {
+                int item = wakeq_get(&q);
+                ck_assert_msg(item == next_out,
+                              "with %zu of %zu slots full, wakeq_get returned %d, expected %d, the "
+                              "oldest item (first in, first out)", level, capacity, item, next_out);
+                next_out++;
+                wakeq_put(&q, next_in++);
+            }
+            while (next_out < next_in)
+                ck_assert_int_eq(wakeq_get(&q), next_out++);
+            wakeq_destroy(&q);
+        }
+    }
+}
+END_TEST
+
+/* A producer that fills the queue, then a consumer that empties it: nobody waits. */
+#define ROUND 64
+
+static void *fill(void *first)
+{
+    for (int i = 0; i < ROUND; i++)
+        wakeq_put(&q, (int)(intptr_t)first + i);
+    return NULL;
+}
+
+static void *empty(void *first)
+{
+    for (int i = 0; i < ROUND; i++)
+        if (wakeq_get(&q) != (int)(intptr_t)first + i)
+            return (void *)(intptr_t)i;
+    return (void *)(intptr_t)ROUND;
+}
+
+START_TEST(no_signal_while_nobody_sleeps)
+{
+    wakeq_init(&q, ROUND);
+    spy_start();
+    for (intptr_t round = 0; round < 3; round++) {
+        void *first = (void *)(round * ROUND), *right;
+        ck_assert_msg(harness_threads(fill, &first, NULL, 1, 5), "%d puts into a queue of %d never "
+                      "returned", ROUND, ROUND);
+        ck_assert_msg(harness_threads(empty, &first, &right, 1, 5), "%d gets from a queue of %d "
+                      "items never returned", ROUND, ROUND);
+        ck_assert_msg((intptr_t)right == ROUND, "round %d: get number %d of %d did not return the "
+                      "item put in that place (first in, first out)", (int)round + 1,
+                      (int)(intptr_t)right + 1, ROUND);
+    }
+    ck_assert_msg(spy_waits(&q.not_empty) + spy_waits(&q.not_full) == 0,
+                  "a put or a get slept though the queue was never full when a put came, nor "
+                  "empty when a get came: wait only while the queue is full (or empty)");
+    unsigned long put_woke = wakeups(&q.not_empty), get_woke = wakeups(&q.not_full);
+    ck_assert_msg(put_woke + get_woke == 0,
+                  "a producer put %d items into a queue of %d, then a consumer took them, three "
+                  "times: no thread ever slept, yet the puts sent %lu wake-ups on not_empty and the "
+                  "gets %lu on not_full. That is the textbook queue, which signals after every "
+                  "change; this one signals only when the other side's count of sleepers "
+                  "(waiting_getters, waiting_putters) is not 0", ROUND, ROUND, put_woke, get_woke);
+    ck_assert_msg(q.waiting_getters == 0 && q.waiting_putters == 0,
+                  "nobody ever slept, yet waiting_getters is %d and waiting_putters %d: count a "
+                  "thread only while it is inside its wait loop", q.waiting_getters,
+                  q.waiting_putters);
+    wakeq_destroy(&q);
+}
+END_TEST
+
+/* What a sleeper count should be: `who` is "getters" or "putters". */
+static void assert_count(const char *who, int want, const char *when)
+{
+    SPY_LOCK(&q.lock);
+    int got = strcmp(who, "getters") == 0 ? q.waiting_getters : q.waiting_putters;
+    SPY_UNLOCK(&q.lock);
+    if (got == want)
+        return;
+    if (got < want)
+        ck_abort_msg("%s, q->waiting_%s is %d, not %d: the count says nobody sleeps, so the "
+                     "thread that could wake the sleeper will not signal, and it sleeps on forever "
+                     "(a lost wake-up). Count yourself with the lock held right before each wait "
+                     "(+1), and take yourself off right after it returns (-1)", when, who, got,
+                     want);
+    ck_abort_msg("%s, q->waiting_%s is %d, not %d. A wait may return with no signal sent (the "
+                 "spies make every other wait do so, as POSIX allows), and only the sleeper "
+                 "knows it woke: take yourself off right after each wait returns, in the "
+                 "sleeper; the thread that signals never changes the count", when, who, got,
+                 want);
+}
+
+/* Assert that `what` (a put on a full queue, a get on an empty one) waits,
+ * asleep, while the queue stays `state`. */
+static void assert_waits(pending_t *p, const char *what, const char *state)
+{
+    if (pending_returns_at_once(p)) {
+        if (spy_wait_sites(&q.not_full) + spy_wait_sites(&q.not_empty) > 0)
+            ck_abort_msg("%s came back from pthread_cond_wait and went on, though the queue was "
+                         "still %s: a wait may return with nothing changed (a spurious wake-up, or "
+                         "another thread got there first). Wait in `while`, which looks again, not "
+                         "in `if`", what, state);
+        ck_abort_msg("%s returned at once, without waiting: it must wait while the queue is %s",
+                     what, state);
+    }
+    pending_assert_waits(p, what);
+}
+
+static void *put_three(void *unused)
+{
+    (void)unused;
+    wakeq_put(&q, 3);
+    return NULL;
+}
+
+static void *get_one(void *unused)
+{
+    (void)unused;
+    return (void *)(intptr_t)wakeq_get(&q);
+}
+
+START_TEST(get_sleeps_while_empty_and_a_put_wakes_it)
+{
+    wakeq_init(&q, 2);
+    spy_start();
+    pending_t *get = pending_start(get_one, NULL);
+    assert_waits(get, "wakeq_get on an empty queue", "empty");
+    assert_count("getters", 1, "while one wakeq_get sleeps in pthread_cond_wait");
+    assert_count("putters", 0, "while one wakeq_get sleeps and no put does");
+    wakeq_put(&q, 9);
+    if (!pending_comes_back(get)) {
+        if (wakeups(&q.not_empty) == 0)
+            ck_abort_msg("wakeq_put stored an item while a get slept, and sent no signal on "
+                         "not_empty: the get sleeps on forever (a lost wake-up). A put signals "
+                         "not_empty when waiting_getters is not 0");
+        ck_abort_msg("wakeq_get sleeps on for good after a put stored an item and signalled "
+                     "not_empty: a get must wait on not_empty");
+    }
+    ck_assert_int_eq((intptr_t)pending_join(get), 9);
+    assert_count("getters", 0, "after the sleeping wakeq_get returned");
+    wakeq_destroy(&q);
+}
+END_TEST
+
+START_TEST(put_sleeps_while_full_and_a_get_wakes_it)
+{
+    wakeq_init(&q, 2);
+    wakeq_put(&q, 1);
+    wakeq_put(&q, 2);
+    spy_start();
+    pending_t *put = pending_start(put_three, NULL);
+    assert_waits(put, "wakeq_put on a full queue", "full (count == capacity)");
+    assert_count("putters", 1, "while one wakeq_put sleeps in pthread_cond_wait");
+    assert_count("getters", 0, "while one wakeq_put sleeps and no get does");
+    int first = wakeq_get(&q);
+    if (!pending_comes_back(put)) {
+        if (wakeups(&q.not_full) == 0)
+            ck_abort_msg("wakeq_get took an item from a full queue while a put slept, and sent no "
+                         "signal on not_full: the put sleeps on forever (a lost wake-up). A get "
+                         "signals not_full when waiting_putters is not 0");
+        ck_abort_msg("wakeq_put sleeps on for good after a get made room and signalled not_full: "
+                     "a put must wait on not_full");
+    }
+    pending_join(put);
+    assert_count("putters", 0, "after the sleeping wakeq_put returned");
+    ck_assert_int_eq(first, 1);
+    ck_assert_int_eq(wakeq_get(&q), 2);
+    ck_assert_int_eq(wakeq_get(&q), 3);
+    wakeq_destroy(&q);
+}
+END_TEST
+
+/*
+ * The moment between a look at the other side's count and the lock: a
+ * thread that falls asleep right then is missed by a look taken before the
+ * lock. The test starts that thread at exactly that moment (the spies run
+ * fall_asleep() when the put or get is about to lock), and lets the call go
+ * on once it sleeps.
+ */
+static pending_t *newcomer;
+enum { A_GET, A_PUT };
+
+static void fall_asleep(void *which)
+{
+    bool get = (intptr_t)which == A_GET;
+    newcomer = pending_start(get ? get_one : put_three, NULL);
+    spy_thread_t *t = pending_thread(newcomer);
+    for (double give_up = timing_now() + 2 * harness_slowdown(); spy_doing(t) != SPY_WAITING;) {
+        ck_assert_msg(timing_now() < give_up && !pending_returned(newcomer, 0),
+                      "a %s on a queue that stays %s did not go to sleep in a condition wait "
+                      "within 2 s", get ? "wakeq_get" : "wakeq_put", get ? "empty" : "full");
+        timing_sleep_unscaled(0.001);
+    }
+}
+
+START_TEST(a_thread_that_falls_asleep_just_before_the_lock_is_woken)
+{
+    wakeq_init(&q, 1);
+    spy_start();
+    spy_interfere(&q.lock, SPY_BEFORE_LOCK, 1, fall_asleep, (void *)(intptr_t)A_GET);
+    wakeq_put(&q, 5);
+    ck_assert_msg(spy_interfered(), "wakeq_put never locked q->lock");
+    if (!pending_comes_back(newcomer))
+        ck_abort_msg("a get went to sleep on the empty queue just before a put took the lock, "
+                     "and the put did not wake it (a lost wake-up): the put must have read "
+                     "waiting_getters before it locked. Read the count with the lock held, after "
+                     "storing the item");
+    ck_assert_int_eq((intptr_t)pending_join(newcomer), 5);
+
+    wakeq_put(&q, 6);
+    spy_interfere(&q.lock, SPY_BEFORE_LOCK, 1, fall_asleep, (void *)(intptr_t)A_PUT);
+    ck_assert_int_eq(wakeq_get(&q), 6);
+    ck_assert_msg(spy_interfered(), "wakeq_get never locked q->lock");
+    if (!pending_comes_back(newcomer))
+        ck_abort_msg("a put went to sleep on the full queue just before a get took the lock, "
+                     "and the get did not wake it (a lost wake-up): the get must have read "
+                     "waiting_putters before it locked. Read the count with the lock held, after "
+                     "taking the item");
+    pending_join(newcomer);
+    ck_assert_int_eq(wakeq_get(&q), 3);
+    wakeq_destroy(&q);
+}
+END_TEST
+
+/*
+ * With one condition variable for both sides, a signal sent for a getter
+ * can wake a sleeping putter instead (and the other way round): the woken
+ * one sleeps again, the right one never hears of it.
+ */
+START_TEST(put_and_get_sleep_on_their_own_condition_variables)
+{
+    wakeq_init(&q, 1);
+    wakeq_put(&q, 1);
+    spy_start();
+    pending_t *put = pending_start(put_three, NULL);
+    assert_waits(put, "wakeq_put on a full queue", "full (count == capacity)");
+    ck_assert_msg(spy_waits(&q.not_full) > 0 && spy_waits(&q.not_empty) == 0,
+                  "wakeq_put on a full queue went to sleep on %s: a put waits on not_full, for a "
+                  "get to make room. One condition variable for both sides lets a signal meant "
+                  "for a getter wake a putter, which sleeps again while the getter sleeps on",
+                  spy_waits(&q.not_empty) > 0 ? "q->not_empty" : "a condition variable not in q");
+    ck_assert_int_eq(wakeq_get(&q), 1);
+    ck_assert_msg(pending_comes_back(put), "wakeq_put sleeps on for good after a get made room");
+    pending_join(put);
+    ck_assert_int_eq(wakeq_get(&q), 3);
+
+    spy_start();
+    pending_t *get = pending_start(get_one, NULL);
+    assert_waits(get, "wakeq_get on an empty queue", "empty");
+    ck_assert_msg(spy_waits(&q.not_empty) > 0 && spy_waits(&q.not_full) == 0,
+                  "wakeq_get on an empty queue went to sleep on %s: a get waits on not_empty, for "
+                  "a put to store an item. One condition variable for both sides lets a signal "
+                  "meant for a putter wake a getter, which sleeps again while the putter sleeps on",
+                  spy_waits(&q.not_full) > 0 ? "q->not_full" : "a condition variable not in q");
+    wakeq_put(&q, 9);
+    ck_assert_msg(pending_comes_back(get), "wakeq_get sleeps on for good after a put stored an item");
+    ck_assert_int_eq((intptr_t)pending_join(get), 9);
+    wakeq_destroy(&q);
+}
+END_TEST
+
+#define SIDES 2
+#define PER_PRODUCER 20000
+
+static atomic_uchar seen[SIDES * PER_PRODUCER];
+static atomic_int duplicates, out_of_order, taken;
+static _Atomic(spy_thread_t *) workers[2 * SIDES];
+static atomic_bool done[2 * SIDES];
+
+/* Workers 0 and 1 put their items in order; 2 and 3 take as many, each
+ * checking that one producer's items reach it in that producer's order. */
+static void *work(void *role)
+{
+    int r = (int)(intptr_t)role, last[SIDES] = { -1, -1 };
+    atomic_store(&workers[r], spy_self());
+    for (int i = 0; i < PER_PRODUCER; i++) {
+        if (r < SIDES) {
+            wakeq_put(&q, r * PER_PRODUCER + i);
+            continue;
+        }
+        int item = wakeq_get(&q);
+        atomic_fetch_add(&taken, 1);
+        if (item < 0 || item >= SIDES * PER_PRODUCER || atomic_exchange(&seen[item], 1)) {
+            atomic_fetch_add(&duplicates, 1);
+            continue;
+        }
+        if (item <= last[item / PER_PRODUCER])
+            atomic_fetch_add(&out_of_order, 1);
+        last[item / PER_PRODUCER] = item;
+    }
+    atomic_store(&done[r], true);
+    return NULL;
+}
+
+/* Whether every worker still at work sleeps for good. */
+static bool stuck(void)
+{
+    spy_thread_t *at_work[2 * SIDES];
+    for (int i = 0; i < 2 * SIDES; i++) {
+        at_work[i] = atomic_load(&done[i]) ? NULL : atomic_load(&workers[i]);
+        if (at_work[i] == NULL && !atomic_load(&done[i]))
+            return false;   /* not started yet */
+    }
+    return harness_asleep_for_good(at_work, 2 * SIDES, 0.5);
+}
+
+START_TEST(two_producers_and_two_consumers_lose_nothing)
+{
+    pthread_t threads[2 * SIDES];
+    int finished = 0, last = -1;
+
+    wakeq_init(&q, 2);
+    for (intptr_t i = 0; i < 2 * SIDES; i++)
+        PT(pthread_create(&threads[i], NULL, work, (void *)i));
+    /* Look closer whenever no item has come out for a while. */
+    for (double moved_at = timing_now(); finished < 2 * SIDES;) {
+        timing_sleep_unscaled(0.01);
+        int now = atomic_load(&taken);
+        if (now != last) {
+            last = now;
+            moved_at = timing_now();
+        } else if (timing_now() - moved_at > 0.2 && stuck()) {
+            char doing[2048];
+            spy_describe_all(doing, sizeof doing);
+            ck_abort_msg("2 producers and 2 consumers stopped after %d of %d items came out: "
+                         "every one still at work sleeps in a condition wait and no wake-up is on "
+                         "its way (a lost wake-up, or items lost):\n%s",
+                         now, SIDES * PER_PRODUCER, doing);
+        }
+        finished = 0;
+        for (int i = 0; i < 2 * SIDES; i++)
+            finished += atomic_load(&done[i]);
+    }
+    for (int i = 0; i < 2 * SIDES; i++)
+        PT(pthread_join(threads[i], NULL));
+    ck_assert_msg(atomic_load(&duplicates) == 0, "%d items came out twice or were never put in",
+                  atomic_load(&duplicates));
+    for (int i = 0; i < SIDES * PER_PRODUCER; i++)
+        ck_assert_msg(atomic_load(&seen[i]), "item %d never came out", i);
+    ck_assert_msg(atomic_load(&out_of_order) == 0,
+                  "%d items overtook an earlier item of the same producer (first in, first out)",
+                  atomic_load(&out_of_order));
+    assert_count("getters", 0, "after every put and get returned");
+    assert_count("putters", 0, "after every put and get returned");
+    wakeq_destroy(&q);
+}
+END_TEST
+
 int main(void)
 {
     Suite *demo = suite_create("demo");
     TCase *tc = harness_tcase("queue_bench", 30);
     tcase_add_test(tc, queue_bench_measures_both_queues_at_every_size);
     suite_add_tcase(demo, tc);
-    return harness_main((Suite *[]){ demo, NULL });
+
+    Suite *exercise = suite_create("exercise");
+    tc = harness_tcase("wakeq", 15);
+    tcase_add_test(tc, items_come_out_in_the_order_they_went_in);
+    tcase_add_test(tc, no_signal_while_nobody_sleeps);
+    tcase_add_test(tc, get_sleeps_while_empty_and_a_put_wakes_it);
+    tcase_add_test(tc, put_sleeps_while_full_and_a_get_wakes_it);
+    tcase_add_test(tc, a_thread_that_falls_asleep_just_before_the_lock_is_woken);
+    tcase_add_test(tc, put_and_get_sleep_on_their_own_condition_variables);
+    tcase_add_test(tc, two_producers_and_two_consumers_lose_nothing);
+    suite_add_tcase(exercise, tc);
+
+    return harness_main((Suite *[]){ demo, exercise, NULL });
 }

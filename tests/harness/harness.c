@@ -605,6 +605,11 @@ void pending_assert_waits(pending_t *p, const char *what)
                      "thread signals it", what, more, now);
 }
 
+spy_thread_t *pending_thread(pending_t *p)
+{
+    return p->spy;
+}
+
 /* A correct wait, watched from its start: SETTLING_CALLS at most before it sleeps. */
 bool pending_returns_at_once(pending_t *p)
 {

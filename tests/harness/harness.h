@@ -138,6 +138,8 @@ void pending_assert_waits(pending_t *p, const char *what);
  * (false: pending_assert_waits() tells which), for at most 2 s.
  */
 bool pending_returns_at_once(pending_t *p);
+/* The pending call's thread, as the spies see it. */
+spy_thread_t *pending_thread(pending_t *p);
 /* Whether the pending call returns: false only once it sleeps for good. */
 bool pending_comes_back(pending_t *p);
 
