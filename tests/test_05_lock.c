@@ -137,7 +137,7 @@ static void other_thread(void *arg)
 }
 
 /* The last round's steps, drawn (spy_timeline): the judges' messages end with it. */
-static char schedule[4096];
+static char schedule[HARNESS_MESSAGE_MAX - 800];
 #define SCHEDULE "\n\nStep by step (a column per thread; the balance as each call left it):\n%s"
 
 /* "just before its 2nd lock of a->lock" */

@@ -41,6 +41,10 @@ void harness_test_end(void);
 #undef tcase_add_test
 #define tcase_add_test(tc, tf) tcase_add_exit_test((tc), (tf), HARNESS_PASSED)
 
+/* The longest failure message Check passes on (CK_MAX_MSG_SIZE, 4 KB by
+ * default; a longer one ends the test's process), with room to spare. */
+#define HARNESS_MESSAGE_MAX 3600
+
 /* CK_TIMEOUT_MULTIPLIER (default 1): slower builds (sanitizers) raise it,
  * and every time limit of the harness grows with it. */
 double harness_slowdown(void);

@@ -335,14 +335,14 @@ static void put(char *buf, size_t size, size_t *len, const char *fmt, ...)
     *len += n < 0 ? 0 : (size_t)n < size - *len ? (size_t)n : size - *len - 1;
 }
 
-void spy_timeline(char *buf, size_t size)
+/* Draw the journal from step `first` on into buf; false if it did not fit.
+ * The caller holds `book`. */
+static bool draw(unsigned long first, char *buf, size_t size)
 {
     int cols[5], ncols = 0;
     size_t len = 0;
 
     buf[0] = '\0';
-    LOCK();
-    unsigned long first = nevents > JOURNAL ? nevents - JOURNAL : 0;
     for (unsigned long e = first; e < nevents; e++) {
         int c = journal[e % JOURNAL].column, k = 0;
         while (k < ncols && cols[k] != c)
@@ -407,6 +407,17 @@ void spy_timeline(char *buf, size_t size)
             put(buf, size, &len, "\n");
         }
     }
+    return len + 1 < size;
+}
+
+/* The latest steps that fit in size (a failure message has room for 4 KB
+ * in all: Check refuses a longer one). */
+void spy_timeline(char *buf, size_t size)
+{
+    LOCK();
+    unsigned long first = nevents > JOURNAL ? nevents - JOURNAL : 0;
+    while (!draw(first, buf, size) && first < nevents)
+        first++;
     UNLOCK();
 }
 
