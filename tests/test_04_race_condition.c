@@ -95,6 +95,84 @@ START_TEST(racecond_timeline_puts_each_line_on_its_thread)
 }
 END_TEST
 
+/*
+ * The older tutorial's twenty threads and theVar. The numbers the threads
+ * speak, counted: spoken[k] is how many said k (1 to 20), and *out_of_range
+ * how many said a number outside 1 to 20. Returns where theVar ended (-1 when
+ * the line is missing).
+ */
+#define THE_VAR_THREADS 20
+
+static long the_var_run(const char *demo, struct run *r, int spoken[THE_VAR_THREADS + 1],
+                        int *out_of_range)
+{
+    long said[64], end[2];
+
+    *r = harness_run(demo, NULL, 1, 10);
+    ck_assert_msg(!r->timed_out && r->exit_code == 0, "%s did not end cleanly:\n%s", demo, r->out);
+    ck_assert_msg(output_count(r->out, "Hello and good bye.") == THE_VAR_THREADS,
+                  "%s: expected %d 'Hello and good bye.' lines:\n%s", demo, THE_VAR_THREADS, r->out);
+    size_t n = output_numbers(r->out, "This is thread ", said, NULL, 64);
+    ck_assert_msg(n == THE_VAR_THREADS, "%s: expected %d 'This is thread N speaking.' lines, got %zu:\n%s",
+                  demo, THE_VAR_THREADS, n, r->out);
+    memset(spoken, 0, (THE_VAR_THREADS + 1) * sizeof *spoken);
+    *out_of_range = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (said[i] >= 1 && said[i] <= THE_VAR_THREADS)
+            spoken[said[i]]++;
+        else
+            ++*out_of_range;
+    }
+    return output_numbers(r->out, "theVar is ", end, NULL, 2) == 1 ? end[0] : -1;
+}
+
+/* Fixed: each thread takes its number and adds one in one step. */
+static void assert_the_var_fixed(const char *demo)
+{
+    struct run r;
+    int spoken[THE_VAR_THREADS + 1], out_of_range;
+    long end = the_var_run(demo, &r, spoken, &out_of_range);
+
+    ck_assert_msg(out_of_range == 0, "%s: a thread spoke a number outside 1 to 20:\n%s", demo, r.out);
+    for (int k = 1; k <= THE_VAR_THREADS; k++)
+        ck_assert_msg(spoken[k] == 1, "%s: %d threads said they were thread %d, expected exactly one:\n%s",
+                      demo, spoken[k], k, r.out);
+    ck_assert_msg(end == THE_VAR_THREADS + 1 &&
+                      output_count(r.out, "theVar is 21 after 20 threads") == 1,
+                  "%s: theVar starts at 1, so 20 increments end at 21:\n%s", demo, r.out);
+    run_free(&r);
+}
+
+START_TEST(the_var_lock_threads_say_1_to_20_and_end_at_21)
+{
+    assert_the_var_fixed("the_var_lock");
+}
+END_TEST
+
+START_TEST(the_var_atomic_threads_say_1_to_20_and_end_at_21)
+{
+    assert_the_var_fixed("the_var_atomic");
+}
+END_TEST
+
+/*
+ * Unlocked: duplicates and lost updates come and go with the timing, so only
+ * the bounds are asserted. A thread reads theVar before its own write, after
+ * at most 19 others: it says 1 to 20. The last write is a read plus one: 2 to 21.
+ */
+START_TEST(the_var_unlocked_stays_within_its_bounds)
+{
+    struct run r;
+    int spoken[THE_VAR_THREADS + 1], out_of_range;
+    long end = the_var_run("the_var", &r, spoken, &out_of_range);
+
+    ck_assert_msg(out_of_range == 0, "the_var: a thread spoke a number outside 1 to 20:\n%s", r.out);
+    ck_assert_msg(end >= 2 && end <= THE_VAR_THREADS + 1, "the_var: theVar ended at %ld, not 2 to 21:\n%s",
+                  end, r.out);
+    run_free(&r);
+}
+END_TEST
+
 /* ---- exercise 4 ---------------------------------------------------------- */
 
 /*
@@ -472,6 +550,11 @@ int main(void)
     tcase_add_test(tc, racecond_ends_at_1);
     tcase_add_test(tc, racecond_logs_each_threads_start_and_finish);
     tcase_add_test(tc, racecond_timeline_puts_each_line_on_its_thread);
+    suite_add_tcase(demo, tc);
+    tc = harness_tcase("the_var", 0);
+    tcase_add_test(tc, the_var_unlocked_stays_within_its_bounds);
+    tcase_add_test(tc, the_var_lock_threads_say_1_to_20_and_end_at_21);
+    tcase_add_test(tc, the_var_atomic_threads_say_1_to_20_and_end_at_21);
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");
