@@ -8,6 +8,10 @@
  * variables wait on CLOCK_REALTIME, each wait's deadline converted from
  * the CLOCK_MONOTONIC one the caller gave (pt.c says what that costs).
  *
+ * HAVE_GETTID: gettid(), the kernel's id of the calling thread (Linux, in
+ * glibc since 2.30; declared with _GNU_SOURCE). Only lesson 1's thread_ids
+ * uses it; without it, that demo shows pthread_self() alone.
+ *
  * `make PORTABLE=1` defines WORKBOOK_PORTABLE, which turns every optional
  * feature off: the Linux build then takes the paths macOS would.
  */
@@ -18,6 +22,11 @@
 
 #if !defined(WORKBOOK_PORTABLE) && defined(_POSIX_CLOCK_SELECTION) && _POSIX_CLOCK_SELECTION > 0
 #define HAVE_CLOCK_SELECTION 1
+#endif
+
+#if !defined(WORKBOOK_PORTABLE) && defined(__linux__) && defined(__GLIBC__) && \
+    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 30))
+#define HAVE_GETTID 1
 #endif
 
 #endif

@@ -1,9 +1,12 @@
 /* test_01_single_thread.c - lesson 1: the demo's outcome and exercise 1. */
 #include "harness.h"
+#include "portable.h"
 #include "squares.h"
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,6 +74,51 @@ START_TEST(thread_kinds_run_each_kind_once)
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
         ck_assert_msg(output_count(r.out, lines[i]) == 1, "expected '%s' once in:\n%s", lines[i], r.out);
     ck_assert_int_lt(output_index(r.out, "I'm a real boy!"), output_index(r.out, "Argument"));
+    run_free(&r);
+}
+END_TEST
+
+/*
+ * thread_ids: main and three threads, all alive together, each show
+ * pthread_self() and (where the build has it) gettid(). Both must differ
+ * between them, and main's gettid() is the process id.
+ */
+START_TEST(thread_ids_differ_between_live_threads)
+{
+    static const char *const who[] = { "Main    ", "Thread 0", "Thread 1", "Thread 2" };
+    enum { N = sizeof who / sizeof *who };
+    uintmax_t self[N];
+    long tid[N], pid;
+    char prefix[64];
+    struct run r = harness_run("thread_ids", NULL, SCALE, 5);
+
+    ck_assert_msg(r.exit_code == 0, "thread_ids ended with status %d:\n%s", r.exit_code, r.out);
+    ck_assert_msg(output_numbers(r.out, "Main    : getpid() is ", &pid, NULL, 1) == 1,
+                  "expected 'Main    : getpid() is N':\n%s", r.out);
+    for (int i = 0; i < N; i++) {
+        snprintf(prefix, sizeof prefix, "%s: pthread_self() is ", who[i]);
+        const char *at = strstr(r.out, prefix);
+        ck_assert_msg(at != NULL, "expected a line '%s0x...':\n%s", prefix, r.out);
+        char *end;
+        self[i] = strtoumax(at + strlen(prefix), &end, 16);
+        ck_assert_msg(end != at + strlen(prefix), "%s: pthread_self() is not a number:\n%s", who[i], r.out);
+#ifdef HAVE_GETTID
+        ck_assert_msg(strncmp(end, ", gettid() is ", 14) == 0, "%s: expected ', gettid() is N':\n%s",
+                      who[i], r.out);
+        tid[i] = strtol(end + 14, NULL, 10);
+#else
+        ck_assert_msg(strncmp(end, " (no gettid() here)", 19) == 0,
+                      "%s: this build has no gettid(): expected ' (no gettid() here)':\n%s", who[i], r.out);
+        tid[i] = -1 - i;
+#endif
+        for (int j = 0; j < i; j++)
+            ck_assert_msg(self[i] != self[j] && tid[i] != tid[j],
+                          "%s and %s, alive together, show the same id:\n%s", who[j], who[i], r.out);
+    }
+#ifdef HAVE_GETTID
+    ck_assert_msg(tid[0] == pid, "main's gettid() %ld should be the process id %ld:\n%s", tid[0], pid,
+                  r.out);
+#endif
     run_free(&r);
 }
 END_TEST
@@ -208,6 +256,7 @@ int main(void)
     tcase_add_test(tc, main_logs_in_program_order);
     tcase_add_test(tc, thread_finishes_after_main_is_all_done);
     tcase_add_test(tc, thread_kinds_run_each_kind_once);
+    tcase_add_test(tc, thread_ids_differ_between_live_threads);
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");
