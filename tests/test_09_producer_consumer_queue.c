@@ -13,35 +13,97 @@
 /* main sleeps 0.1 s * 0.1 before it sets the event. */
 #define SCALE 0.1
 
+/* The lines of out, plus one: room for every number output_numbers() can find. */
+static size_t line_room(const char *out)
+{
+    size_t lines = 1;
+    for (const char *p = out; *p != '\0'; p++)
+        lines += *p == '\n';
+    return lines;
+}
+
+/*
+ * What prodcom_queue and prodcom_pipeline both promise: every message got is
+ * stored, once, in order; the queue never held more than 10 (`size` is the
+ * text before the consumer's size, "(size=" or "(queue size="); the producer
+ * leaves after main sets the event, and the consumer's exit is the last line.
+ * Returns how many messages were got.
+ */
+static size_t assert_every_message_stored(const struct run *r, const char *demo, const char *size,
+                                          const char *producer_exit, const char *consumer_exit)
+{
+    ck_assert_msg(!r->timed_out && r->exit_code == 0, "%s did not end cleanly (%d%s)", demo,
+                  r->exit_code, r->timed_out ? ", hung" : "");
+
+    size_t lines = line_room(r->out);
+    long *got = alloc_zeroed(lines, sizeof *got), *stored = alloc_zeroed(lines, sizeof *stored);
+    size_t ngot = output_numbers(r->out, "Producer got message: ", got, NULL, lines);
+    size_t nstored = output_numbers(r->out, "Consumer storing message: ", stored, NULL, lines);
+    ck_assert_msg(ngot > 0 && nstored == ngot, "%s: %zu messages got, %zu stored: every message must be stored",
+                  demo, ngot, nstored);
+    for (size_t i = 0; i < ngot; i++)
+        ck_assert_msg(stored[i] == got[i], "%s: message %zu was got as %ld but stored as %ld: out of order",
+                      demo, i, got[i], stored[i]);
+
+    /* The queue never held more than its 10. */
+    size_t sizes = 0;
+    for (const char *p = strstr(r->out, size); p != NULL; p = strstr(p + 1, size), sizes++)
+        ck_assert_msg(atoi(p + strlen(size)) <= 10, "%s: the consumer saw a queue of %d", demo,
+                      atoi(p + strlen(size)));
+    ck_assert_msg(sizes == nstored, "%s: %zu of %zu stored messages say '%s...)'", demo, sizes, nstored,
+                  size);
+
+    int set = output_index(r->out, "Main: about to set event");
+    int producer_left = output_index(r->out, producer_exit);
+    ck_assert_msg(set >= 0 && producer_left > set, "%s: the producer must log '%s' after main sets the event",
+                  demo, producer_exit);
+    ck_assert_msg(output_index(r->out, consumer_exit) == (int)lines - 2,
+                  "%s: the consumer's '%s' must be the last line", demo, consumer_exit);
+    free(got);
+    free(stored);
+    return ngot;
+}
+
 START_TEST(every_message_is_stored_once_in_order_and_both_threads_exit)
 {
     struct run r = harness_run("prodcom_queue", NULL, SCALE, 10);
-    ck_assert_msg(!r.timed_out && r.exit_code == 0, "prodcom_queue did not end cleanly (%d%s)",
-                  r.exit_code, r.timed_out ? ", hung" : "");
+    assert_every_message_stored(&r, "prodcom_queue", "(size=", "Producer received event. Exiting",
+                                "Consumer received event. Exiting");
+    run_free(&r);
+}
+END_TEST
 
-    size_t lines = 1;
-    for (const char *p = r.out; *p != '\0'; p++)
-        lines += *p == '\n';
-    long *got = alloc_zeroed(lines, sizeof *got), *stored = alloc_zeroed(lines, sizeof *stored);
-    size_t ngot = output_numbers(r.out, "Producer got message: ", got, NULL, lines);
-    size_t nstored = output_numbers(r.out, "Consumer storing message: ", stored, NULL, lines);
-    ck_assert_msg(ngot > 0 && nstored == ngot, "%zu messages got, %zu stored: every message must be stored",
-                  ngot, nstored);
-    for (size_t i = 0; i < ngot; i++)
-        ck_assert_msg(stored[i] == got[i], "message %zu was got as %ld but stored as %ld: out of order",
-                      i, got[i], stored[i]);
+START_TEST(pipeline_stores_every_message_and_logs_the_exit_event)
+{
+    struct run r = harness_run("prodcom_pipeline", NULL, SCALE, 10);
+    assert_every_message_stored(&r, "prodcom_pipeline", "(queue size=",
+                                "Producer received EXIT event. Exiting",
+                                "Consumer received EXIT event. Exiting");
+    run_free(&r);
+}
+END_TEST
 
-    /* The queue never held more than its 10. */
-    for (const char *p = strstr(r.out, "(size="); p != NULL; p = strstr(p + 1, "(size="))
-        ck_assert_msg(atoi(p + 6) <= 10, "the consumer saw a queue of %d", atoi(p + 6));
+/* LOG_LEVEL=debug: the Pipeline's lines around every put and get. */
+START_TEST(pipeline_logs_each_put_and_get_at_debug_level)
+{
+    struct run r = harness_run_debug("prodcom_pipeline", NULL, SCALE, 10);
+    size_t ngot = assert_every_message_stored(&r, "prodcom_pipeline", "(queue size=",
+                                              "Producer received EXIT event. Exiting",
+                                              "Consumer received EXIT event. Exiting");
+    size_t lines = line_room(r.out);
+    long *values = alloc_zeroed(lines, sizeof *values);
+    static const char *const each[] = { "Producer:about to add ", "Producer:added ", "Consumer:got " };
 
-    int set = output_index(r.out, "Main: about to set event");
-    int producer_exit = output_index(r.out, "Producer received event. Exiting");
-    int consumer_exit = output_index(r.out, "Consumer received event. Exiting");
-    ck_assert_msg(set >= 0 && producer_exit > set, "the producer must exit after main sets the event");
-    ck_assert_msg(consumer_exit == (int)lines - 2, "the consumer's exit must be the last line");
-    free(got);
-    free(stored);
+    for (size_t i = 0; i < sizeof each / sizeof *each; i++) {
+        size_t n = output_numbers(r.out, each[i], values, NULL, lines);
+        ck_assert_msg(n == ngot, "%zu messages, but %zu lines '%sN ...'", ngot, n, each[i]);
+    }
+    /* One more get than messages: the last one finds the pipeline closed and empty. */
+    ck_assert_msg(output_count(r.out, "Consumer:about to get from queue") == (int)ngot + 1,
+                  "%zu messages, so %zu lines 'Consumer:about to get from queue' (the last get finds "
+                  "the pipeline closed), not %d", ngot, ngot + 1,
+                  output_count(r.out, "Consumer:about to get from queue"));
+    free(values);
     run_free(&r);
 }
 END_TEST
@@ -469,6 +531,8 @@ int main(void)
     Suite *demo = suite_create("demo");
     TCase *tc = harness_tcase("prodcom_queue", 15);
     tcase_add_test(tc, every_message_is_stored_once_in_order_and_both_threads_exit);
+    tcase_add_test(tc, pipeline_stores_every_message_and_logs_the_exit_event);
+    tcase_add_test(tc, pipeline_logs_each_put_and_get_at_debug_level);
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");
