@@ -99,10 +99,11 @@ START_TEST(each_way_returns_the_value)
 {
     struct run r = harness_run("return_values", NULL, SCALE, 5);
     ck_assert_int_eq(r.exit_code, 0);
-    ck_assert_int_eq(output_count(r.out, "thread doing work..."), 3);
+    ck_assert_int_eq(output_count(r.out, "thread doing work..."), 4);
     ck_assert_int_eq(output_count(r.out, "42 from pthread_join"), 1);
     ck_assert_int_eq(output_count(r.out, "42 from a struct"), 1);
     ck_assert_int_eq(output_count(r.out, "42 from a future"), 1);
+    ck_assert_int_eq(output_count(r.out, "42 from queue"), 1);
     run_free(&r);
 }
 END_TEST

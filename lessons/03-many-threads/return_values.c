@@ -1,16 +1,18 @@
 /*
  * return_values.c - getting a result back from a thread. Python's Thread
  * drops its target's return value, so the tutorials pass results through a
- * Queue. C has three plainer ways, shown here in turn:
+ * Queue. That works in C too (4, below), and C has three plainer ways,
+ * shown first:
  *   1. the thread returns it, and pthread_join() hands it over;
  *   2. the thread writes it into a struct that outlives the thread;
- *   3. an executor's future (Python's executor.submit(f).result()).
- * (A queue works too: lesson 9 builds one.)
+ *   3. an executor's future (Python's executor.submit(f).result());
+ *   4. the tutorial's way: the thread puts it on a queue, main gets it.
  */
 #include "cli.h"
 #include "executor.h"
 #include "log.h"
 #include "pt.h"
+#include "queue.h"
 #include "timing.h"
 
 #include <stdint.h>
@@ -41,6 +43,13 @@ static void *stores_it(void *arg)
     return NULL;
 }
 
+/* 4. A queue the thread puts its result on (Python: q_out.put(func_result)). */
+static void *puts_it(void *q_out)
+{
+    queue_put(q_out, (void *)(intptr_t)func());
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     pthread_t thread;
@@ -60,5 +69,12 @@ int main(int argc, char **argv)
     future_t *future = executor_submit_future(executor, returns_it, NULL);
     log_info("%d from a future", (int)(intptr_t)future_result(future));
     executor_destroy(executor);
+
+    queue_t *func_result_queue = queue_create(0);      /* Queue(maxsize=0): no bound */
+    PT(pthread_create(&thread, NULL, puts_it, func_result_queue));
+    queue_get(func_result_queue, &value);              /* waits until the thread has put it */
+    log_info("%d from queue", (int)(intptr_t)value);
+    PT(pthread_join(thread, NULL));
+    queue_destroy(func_result_queue);
     return 0;
 }
