@@ -7,7 +7,9 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -104,6 +106,32 @@ START_TEST(each_way_returns_the_value)
     ck_assert_int_eq(output_count(r.out, "42 from a struct"), 1);
     ck_assert_int_eq(output_count(r.out, "42 from a future"), 1);
     ck_assert_int_eq(output_count(r.out, "42 from queue"), 1);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(download_pages_compiles_all_twenty_after_the_joins)
+{
+    struct run r = harness_run("download_pages", NULL, SCALE, 5);
+    const char *prefix = "Pages in the order they arrived:";
+    bool seen[20] = { false };
+
+    ck_assert_msg(r.exit_code == 0, "download_pages ended with status %d:\n%s", r.exit_code, r.out);
+    const char *at = strstr(r.out, prefix);
+    ck_assert_msg(at != NULL, "expected '%s ...':\n%s", prefix, r.out);
+    at += strlen(prefix);
+    for (int i = 0; i < 20; i++) {
+        char *end;
+        long page = strtol(at, &end, 10);
+        ck_assert_msg(end != at && page >= 0 && page < 20 && !seen[page],
+                      "page %d of 20 is missing or not one of 0 to 19 seen once:\n%s", i, r.out);
+        seen[page] = true;
+        at = end;
+    }
+    ck_assert_msg(*at == '\n', "more than 20 pages:\n%s", r.out);
+    ck_assert_msg(output_count(r.out, "Done compiling!") == 1 &&
+                      output_index(r.out, "Done compiling!") == 1,
+                  "expected 'Done compiling!' once, last:\n%s", r.out);
     run_free(&r);
 }
 END_TEST
@@ -573,6 +601,7 @@ int main(void)
     TCase *tc = harness_tcase("many_threads", 0);
     tcase_add_test(tc, multiple_threads_join_in_order);
     tcase_add_test(tc, multiple_threads_takes_a_count_and_refuses_bad_ones);
+    tcase_add_test(tc, download_pages_compiles_all_twenty_after_the_joins);
     tcase_add_test(tc, executor_runs_each_task_once);
     tcase_add_test(tc, threads_say_their_names);
     tcase_add_test(tc, each_way_returns_the_value);
