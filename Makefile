@@ -82,7 +82,8 @@ help:
 	@echo "                                         AddressSanitizer+UBSan (tests/sanitizers.tsv)"
 	@echo "make helgrind                            every demo under valgrind's helgrind"
 	@echo "make list                                the lessons"
-	@echo "make bench                               throughput of the queues (lesson 13) and the executor"
+	@echo "make bench                               throughput of the queues (lesson 13) and the executor,"
+	@echo "                                         a new thread's cost beside a pool's"
 	@echo "make clean                               remove build/"
 
 lesson-%: FORCE
@@ -116,14 +117,19 @@ list: FORCE
 clean:
 	rm -rf $(BUILD)
 
-# Throughput, always at -O2: lesson 13's two queues, and common/executor.
+# Throughput, always at -O2: lesson 13's two queues, common/executor, and
+# lesson 3's cost of a new thread beside a hand-off to a pool thread.
 BENCH_DEPS := $(wildcard common/*.c) $(COMMON_H)
-bench: $(BUILD)/bin-O2/queue_bench $(BUILD)/bin-O2/executor_bench $(BUILD)/bin-O2/primes \
-       $(BUILD)/bin-O2/false_sharing
+bench: $(BUILD)/bin-O2/queue_bench $(BUILD)/bin-O2/executor_bench $(BUILD)/bin-O2/pool_cost \
+       $(BUILD)/bin-O2/primes $(BUILD)/bin-O2/false_sharing
 	@$(BUILD)/bin-O2/queue_bench 5 | grep '^bench: '
 	@$(BUILD)/bin-O2/executor_bench
+	@$(BUILD)/bin-O2/pool_cost | grep '^bench: '
 	@$(BUILD)/bin-O2/primes 2 | grep '^bench: '
 	@$(BUILD)/bin-O2/false_sharing 2 | grep '^bench: '
+$(BUILD)/bin-O2/pool_cost: lessons/03-many-threads/pool_cost.c $(BENCH_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
 $(BUILD)/bin-O2/primes: lessons/12-parallel-speedup/primes.c $(BENCH_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@

@@ -136,6 +136,25 @@ START_TEST(download_pages_compiles_all_twenty_after_the_joins)
 }
 END_TEST
 
+/* Speed belongs to make bench: only that both figures are there and are times. */
+START_TEST(pool_cost_prints_both_figures)
+{
+    static const char *const figures[] = { "bench: thread_create_join ", "bench: pool_handoff " };
+    struct run r = harness_run("pool_cost", (const char *[]){ "200", NULL }, SCALE, 10);
+
+    ck_assert_msg(r.exit_code == 0, "pool_cost ended with status %d:\n%s", r.exit_code, r.out);
+    ck_assert_msg(strstr(r.out, "200 round trips each") != NULL, "ROUNDS=200 should be said:\n%s", r.out);
+    for (size_t i = 0; i < sizeof figures / sizeof *figures; i++) {
+        const char *at = strstr(r.out, figures[i]);
+        char *end = NULL;
+        double us = at != NULL ? strtod(at + strlen(figures[i]), &end) : 0;
+        ck_assert_msg(at != NULL && us > 0 && strncmp(end, " us\n", 4) == 0,
+                      "expected a line '%s<microseconds> us':\n%s", figures[i], r.out);
+    }
+    run_free(&r);
+}
+END_TEST
+
 /* ---- exercise 3 ---------------------------------------------------------- */
 
 /*
@@ -603,6 +622,7 @@ int main(void)
     tcase_add_test(tc, multiple_threads_takes_a_count_and_refuses_bad_ones);
     tcase_add_test(tc, download_pages_compiles_all_twenty_after_the_joins);
     tcase_add_test(tc, executor_runs_each_task_once);
+    tcase_add_test(tc, pool_cost_prints_both_figures);
     tcase_add_test(tc, threads_say_their_names);
     tcase_add_test(tc, each_way_returns_the_value);
     suite_add_tcase(demo, tc);
