@@ -499,13 +499,12 @@ START_TEST(many_producers_and_consumers_lose_nothing)
             last = now;
             moved_at = timing_now();
         } else if (timing_now() - moved_at > 0.2 && stuck()) {
-            static char doing[1600], steps[HARNESS_MESSAGE_MAX];
+            static char doing[1600];
             spy_describe_all(doing, sizeof doing);
-            spy_timeline(steps, HARNESS_MESSAGE_MAX - 300 - strlen(doing));
             ck_abort_msg("%d producers and %d consumers stopped after %d of %d items came out: "
                          "every one still at work sleeps in a condition wait and no wake-up is on "
-                         "its way (a lost wake-up, or items lost):\n%s\nTheir last steps:\n%s",
-                         PRODUCERS, PRODUCERS, now, PRODUCERS * PER_PRODUCER, doing, steps);
+                         "its way (a lost wake-up, or items lost):\n%s",
+                         PRODUCERS, PRODUCERS, now, PRODUCERS * PER_PRODUCER, doing);
         }
         finished = 0;
         for (int i = 0; i < 2 * PRODUCERS; i++)

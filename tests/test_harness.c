@@ -57,7 +57,7 @@ START_TEST(a_crash_and_a_hang_are_errors_and_the_run_goes_on)
     ck_assert_msg(line_has("hangs_after_many_steps", "F"),
                   "a hang after 200 spied steps was not reported as one (a report longer than "
                   "Check passes on ends the process):\n%s", probe.out);
-    ck_assert_ptr_nonnull(strstr(probe.out, "Their last steps, a column per thread"));
+    ck_assert_ptr_nonnull(strstr(probe.out, "The last steps, a column per thread"));
     ck_assert_msg(strstr(probe.out, "Checks: 8, Failures: 5, Errors: 2") != NULL,
                   "the probe's summary is wrong:\n%s", probe.out);
     ck_assert_int_eq(probe.exit_code, 1);

@@ -8,6 +8,7 @@
 #include "timing.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -49,23 +50,45 @@ double harness_slowdown(void)
     return m >= 1 ? m : 1;
 }
 
+static bool hung;       /* the hang report is failing the test */
+
+_Noreturn void harness_assert_failed(const char *file, int line, const char *expr, const char *msg, ...)
+{
+    static char text[HARNESS_MESSAGE_MAX], steps[HARNESS_MESSAGE_MAX];
+    va_list ap;
+
+    if (msg == NULL) {
+        snprintf(text, sizeof text, "%s", expr);
+    } else {
+        va_start(ap, msg);
+        vsnprintf(text, sizeof text, msg, ap);
+        va_end(ap);
+    }
+    static const char head[] = "\n\nThe last steps, a column per thread:\n";
+    size_t used = strlen(text), room = sizeof text - used;
+    if ((hung || spy_timeline_threads() >= 2) && room > 600) {
+        spy_timeline(steps, room - sizeof head);
+        if (steps[0] != '\0' && used + sizeof head + strlen(steps) <= sizeof text) {
+            memcpy(text + used, head, sizeof head - 1);
+            memcpy(text + used + sizeof head - 1, steps, strlen(steps) + 1);
+        }
+    }
+    (_ck_assert_failed)(file, line, expr, "%s", text);
+}
+
 /* Fails the test a little before Check's own timer would, saying who waits where. */
 static void *hang_report(void *arg)
 {
     double seconds = *(double *)arg;
-    static char threads[2400], steps[HARNESS_MESSAGE_MAX];
+    static char threads[2400];
 
     timing_sleep_unscaled(seconds);
     spy_describe_all(threads, sizeof threads);
-    size_t room = HARNESS_MESSAGE_MAX - 200 - strlen(threads);
-    if (room > 400)
-        spy_timeline(steps, room);
-    else
-        steps[0] = '\0';
-    ck_abort_msg("the test did not finish within %g s. %s%s%s%s", seconds,
+    hung = true;
+    ck_abort_msg("the test did not finish within %g s. %s%s", seconds,
                  threads[0] != '\0' ? "What the threads of the code under test were doing:\n"
                                      : "(the code under test made no pthread call that could wait)",
-                 threads, steps[0] != '\0' ? "\nTheir last steps, a column per thread:\n" : "", steps);
+                 threads);
     return NULL;
 }
 

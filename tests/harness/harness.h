@@ -23,6 +23,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * Every failure (ck_assert_msg, ck_abort_msg, the spies' own) passes
+ * through harness_assert_failed(), which ends the message with the spies'
+ * journal drawn a column per thread (spy_timeline) when two or more threads
+ * took part in it, or when the test hung: the schedule that broke the
+ * answer, not only its outcome. It then fails the test as Check does.
+ * (Check's macros call _ck_assert_failed(); this name is Check's, kept.)
+ */
+_Noreturn void harness_assert_failed(const char *file, int line, const char *expr, const char *msg, ...)
+    __attribute__((format(printf, 4, 5)));
+#define _ck_assert_failed(...) harness_assert_failed(__VA_ARGS__)
+
 /* A test case whose tests get `seconds` each (0: the default, 5 s). The
  * environment variable WORKBOOK_TEST_LIMIT, when set, caps every limit;
  * WORKBOOK_STOP_FILE, when set, names a file through which a suite stops at

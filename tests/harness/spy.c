@@ -16,6 +16,7 @@
 #define SPY_NO_REDIRECT
 #include "spy_hook.h"
 #include "spy.h"
+#include "harness.h"
 
 #include <check.h>
 #include <errno.h>
@@ -410,6 +411,22 @@ static bool draw(unsigned long first, char *buf, size_t size)
     return len + 1 < size;
 }
 
+int spy_timeline_threads(void)
+{
+    int cols[8], ncols = 0;
+
+    LOCK();
+    for (unsigned long e = nevents > JOURNAL ? nevents - JOURNAL : 0; e < nevents; e++) {
+        int c = journal[e % JOURNAL].column, k = 0;
+        while (k < ncols && cols[k] != c)
+            k++;
+        if (k == ncols && ncols < 8)
+            cols[ncols++] = c;
+    }
+    UNLOCK();
+    return ncols;
+}
+
 /* The latest steps that fit in size (a failure message has room for 4 KB
  * in all: Check refuses a longer one). */
 void spy_timeline(char *buf, size_t size)
@@ -771,6 +788,8 @@ int spy_pthread_mutex_unlock(pthread_mutex_t *m, SPY_AT)
     LOCK();
     enter(me, file, line);
     struct mrec *r = mutex_rec(m, true);
+    if (r->owner != me)
+        note_locked(me, file, line, "unlocks %s, which it does not hold", name_of(m, "mutex"));
     if (r->owner == NULL)
         FAIL_LOCKED("%s:%d: %s unlocks a mutex that nobody holds: every unlock must match a lock "
                     "this thread made (was it unlocked twice, or its lock's error ignored?)",

@@ -128,6 +128,8 @@ void spy_settle(void *unused);
 void spy_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void spy_name(const void *object, const char *name);
 void spy_timeline(char *buf, size_t size);
+/* How many threads (columns) the journal holds now. */
+int spy_timeline_threads(void);
 
 /* Lock and unlock through the spies, for tests that hold a student's mutex. */
 #define SPY_LOCK(m) spy_test_lock((m), __FILE__, __LINE__)
