@@ -66,7 +66,8 @@ _Noreturn void harness_assert_failed(const char *file, int line, const char *exp
     }
     static const char head[] = "\n\nThe last steps, a column per thread:\n";
     size_t used = strlen(text), room = sizeof text - used;
-    if ((hung || spy_timeline_threads() >= 2) && room > 600) {
+    int threads = spy_timeline_threads();
+    if ((threads >= 2 || (hung && threads >= 1)) && room > 600) {
         spy_timeline(steps, room - sizeof head);
         if (steps[0] != '\0' && used + sizeof head + strlen(steps) <= sizeof text) {
             memcpy(text + used, head, sizeof head - 1);
