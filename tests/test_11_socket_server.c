@@ -10,10 +10,12 @@
  * play the client on the other: every byte arrives exactly when the test
  * sends it.
  */
+#define _GNU_SOURCE             /* gettid(), where portable.h finds it */
 #include "barrier.h"
 #include "handler.h"
 #include "harness.h"
 #include "net.h"
+#include "portable.h"
 #include "pt.h"
 
 #include <dirent.h>
@@ -708,11 +710,15 @@ struct call {
     double timeout;
     struct handler_result r;
     pending_t *p;
+    _Atomic long tid;           /* the handler's thread, for the kernel (0: unknown) */
 };
 
 static void *call_handler(void *arg)
 {
     struct call *k = arg;
+#ifdef HAVE_GETTID
+    atomic_store(&k->tid, (long)gettid());
+#endif
     k->r = handle_client(k->c, k->timeout);
     return NULL;
 }
@@ -722,6 +728,7 @@ static void start_call(struct call *k, struct pair pr, const char *peer, double 
     k->c.fd = pr.server;
     snprintf(k->c.peer, sizeof k->c.peer, "%s", peer);
     k->timeout = timeout;
+    atomic_store(&k->tid, 0);
     k->p = pending_start(call_handler, k);
 }
 
@@ -731,6 +738,34 @@ static void wait_consumed(int server_end)
     int left;
     while (ioctl(server_end, FIONREAD, &left) == 0 && left > 0)
         timing_sleep_unscaled(0.001);
+}
+
+/*
+ * Wait until the handler's thread sleeps. A read that got data returns
+ * rather than sleeps, so the read that took the bytes has returned, and the
+ * next piece comes in a read of its own: without this, a read that has just
+ * emptied the socket could still find the next piece and take both. (Linux,
+ * by /proc; elsewhere 10 ms.)
+ */
+static void wait_read_returned(struct call *k)
+{
+    long tid = atomic_load(&k->tid);
+    char path[64], stat[512];
+    snprintf(path, sizeof path, "/proc/self/task/%ld/stat", tid);
+    for (double give_up = timing_now() + 2 * harness_slowdown(); tid != 0 && timing_now() < give_up;) {
+        FILE *f = fopen(path, "r");
+        if (f == NULL)
+            return;
+        size_t n = fread(stat, 1, sizeof stat - 1, f);
+        fclose(f);
+        stat[n] = '\0';
+        const char *state = strrchr(stat, ')');
+        if (state != NULL && (state[2] == 'S' || state[2] == 'D'))
+            return;
+        timing_sleep_unscaled(0.0005);
+    }
+    if (tid == 0)
+        timing_sleep_unscaled(0.01);
 }
 
 /* A right answer returns at once; a wrong one waits for ever: give it 2 s. */
@@ -827,6 +862,7 @@ START_TEST(messages_split_across_reads_are_put_back_together)
     for (size_t i = 0; i < sizeof pieces / sizeof *pieces; i++) {
         send_text(pr.peer, pieces[i]);
         wait_consumed(pr.server);
+        wait_read_returned(&k);
     }
     close(pr.peer);
     pending_join(k.p);
