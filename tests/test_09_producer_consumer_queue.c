@@ -7,6 +7,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -466,22 +467,10 @@ static void *produce_or_consume(void *role)
     return result;
 }
 
-/* Whether every worker still at work sleeps for good. */
-static bool stuck(void)
-{
-    spy_thread_t *at_work[2 * PRODUCERS];
-    for (int i = 0; i < 2 * PRODUCERS; i++) {
-        at_work[i] = atomic_load(&done[i]) ? NULL : atomic_load(&workers[i]);
-        if (at_work[i] == NULL && !atomic_load(&done[i]))
-            return false;   /* not started yet */
-    }
-    return harness_asleep_for_good(at_work, 2 * PRODUCERS, 0.5);
-}
-
 START_TEST(many_producers_and_consumers_lose_nothing)
 {
     pthread_t threads[2 * PRODUCERS];
-    int finished = 0;
+    char who[64];
 
     bqueue_init(&q, CAPACITY);
     spy_name(&q.lock, "q->lock");
@@ -489,27 +478,8 @@ START_TEST(many_producers_and_consumers_lose_nothing)
     spy_name(&q.not_full, "q->not_full");
     for (intptr_t i = 0; i < 2 * PRODUCERS; i++)
         PT(pthread_create(&threads[i], NULL, produce_or_consume, (void *)i));
-    /* Look closer whenever no item has come out for a while. */
-    int last = -1;
-    double moved_at = timing_now();
-    while (finished < 2 * PRODUCERS) {
-        timing_sleep_unscaled(0.01);
-        int now = atomic_load(&taken);
-        if (now != last) {
-            last = now;
-            moved_at = timing_now();
-        } else if (timing_now() - moved_at > 0.2 && stuck()) {
-            static char doing[1600];
-            spy_describe_all(doing, sizeof doing);
-            ck_abort_msg("%d producers and %d consumers stopped after %d of %d items came out: "
-                         "every one still at work sleeps in a condition wait and no wake-up is on "
-                         "its way (a lost wake-up, or items lost):\n%s",
-                         PRODUCERS, PRODUCERS, now, PRODUCERS * PER_PRODUCER, doing);
-        }
-        finished = 0;
-        for (int i = 0; i < 2 * PRODUCERS; i++)
-            finished += atomic_load(&done[i]);
-    }
+    snprintf(who, sizeof who, "%d producers and %d consumers", PRODUCERS, PRODUCERS);
+    harness_watch_workers(workers, done, 2 * PRODUCERS, &taken, PRODUCERS * PER_PRODUCER, who);
     for (int i = 0; i < 2 * PRODUCERS; i++)
         PT(pthread_join(threads[i], NULL));
     ck_assert_msg(atomic_load(&duplicates) == 0, "%d items came out twice or were never put in",

@@ -357,45 +357,15 @@ static void *work(void *role)
     return NULL;
 }
 
-/* Whether every worker still at work sleeps for good. */
-static bool stuck(void)
-{
-    spy_thread_t *at_work[2 * SIDES];
-    for (int i = 0; i < 2 * SIDES; i++) {
-        at_work[i] = atomic_load(&done[i]) ? NULL : atomic_load(&workers[i]);
-        if (at_work[i] == NULL && !atomic_load(&done[i]))
-            return false;   /* not started yet */
-    }
-    return harness_asleep_for_good(at_work, 2 * SIDES, 0.5);
-}
-
 START_TEST(two_producers_and_two_consumers_lose_nothing)
 {
     pthread_t threads[2 * SIDES];
-    int finished = 0, last = -1;
 
     wakeq_init(&q, 2);
     for (intptr_t i = 0; i < 2 * SIDES; i++)
         PT(pthread_create(&threads[i], NULL, work, (void *)i));
-    /* Look closer whenever no item has come out for a while. */
-    for (double moved_at = timing_now(); finished < 2 * SIDES;) {
-        timing_sleep_unscaled(0.01);
-        int now = atomic_load(&taken);
-        if (now != last) {
-            last = now;
-            moved_at = timing_now();
-        } else if (timing_now() - moved_at > 0.2 && stuck()) {
-            char doing[2048];
-            spy_describe_all(doing, sizeof doing);
-            ck_abort_msg("2 producers and 2 consumers stopped after %d of %d items came out: "
-                         "every one still at work sleeps in a condition wait and no wake-up is on "
-                         "its way (a lost wake-up, or items lost):\n%s",
-                         now, SIDES * PER_PRODUCER, doing);
-        }
-        finished = 0;
-        for (int i = 0; i < 2 * SIDES; i++)
-            finished += atomic_load(&done[i]);
-    }
+    harness_watch_workers(workers, done, 2 * SIDES, &taken, SIDES * PER_PRODUCER,
+                          "2 producers and 2 consumers");
     for (int i = 0; i < 2 * SIDES; i++)
         PT(pthread_join(threads[i], NULL));
     ck_assert_msg(atomic_load(&duplicates) == 0, "%d items came out twice or were never put in",

@@ -691,3 +691,36 @@ bool harness_asleep_for_good(spy_thread_t *const threads[], int n, double hold)
     }
     return after == before;
 }
+
+void harness_watch_workers(_Atomic(spy_thread_t *) workers[], atomic_bool done[], int n,
+                           atomic_int *taken, int total, const char *who)
+{
+    spy_thread_t **at_work = alloc_zeroed((size_t)n, sizeof *at_work);
+    int finished = 0, last = -1;
+
+    for (double moved_at = timing_now(); finished < n;) {
+        timing_sleep_unscaled(0.01);
+        int now = atomic_load(taken);
+        if (now != last) {
+            last = now;
+            moved_at = timing_now();
+        } else if (timing_now() - moved_at > 0.2) {
+            bool started = true;
+            for (int i = 0; i < n; i++) {
+                at_work[i] = atomic_load(&done[i]) ? NULL : atomic_load(&workers[i]);
+                started = started && (at_work[i] != NULL || atomic_load(&done[i]));
+            }
+            if (started && harness_asleep_for_good(at_work, n, 0.5)) {
+                static char doing[1600];
+                spy_describe_all(doing, sizeof doing);
+                ck_abort_msg("%s stopped after %d of %d items came out: every one still at work "
+                             "sleeps in a condition wait and no wake-up is on its way (a lost "
+                             "wake-up, or items lost):\n%s", who, now, total, doing);
+            }
+        }
+        finished = 0;
+        for (int i = 0; i < n; i++)
+            finished += atomic_load(&done[i]);
+    }
+    free(at_work);
+}

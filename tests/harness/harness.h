@@ -20,6 +20,7 @@
 #include "spy.h"
 
 #include <check.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -166,5 +167,15 @@ bool pending_comes_back(pending_t *p);
  * meanwhile.
  */
 bool harness_asleep_for_good(spy_thread_t *const threads[], int n, double hold);
+
+/*
+ * Wait until n workers have finished (each sets done[i] last, and
+ * workers[i] to spy_self() first). Whenever *taken (items out so far) has
+ * not moved for 0.2 s and every worker still at work sleeps for good, fail:
+ * "<who> stopped after <taken> of <total> items came out", then what each
+ * thread was doing. For the many-producers, many-consumers tests.
+ */
+void harness_watch_workers(_Atomic(spy_thread_t *) workers[], atomic_bool done[], int n,
+                           atomic_int *taken, int total, const char *who);
 
 #endif
