@@ -182,13 +182,22 @@ static void *get_one(void *unused)
     return (void *)(intptr_t)wakeq_get(&q);
 }
 
-START_TEST(get_sleeps_while_empty_and_a_put_wakes_it)
+/*
+ * A get on an empty queue sleeps, counted, until a put wakes it; a put on a
+ * full one likewise. Each runs twice: with the sleeper's first wait one the
+ * spies make return at once, then with its first wait real, so a count kept
+ * on some waits of a call and not others is caught either way.
+ */
+static void get_sleeps_and_a_put_wakes_it(bool first_wait_real)
 {
+    const char *sleeps = first_wait_real ? "while one wakeq_get sleeps in its first pthread_cond_wait"
+                                         : "while one wakeq_get sleeps in pthread_cond_wait";
     wakeq_init(&q, 2);
     spy_start();
+    spy_first_wait_real(first_wait_real);
     pending_t *get = pending_start(get_one, NULL);
     assert_waits(get, "wakeq_get on an empty queue", "empty");
-    assert_count("getters", 1, "while one wakeq_get sleeps in pthread_cond_wait");
+    assert_count("getters", 1, sleeps);
     assert_count("putters", 0, "while one wakeq_get sleeps and no put does");
     wakeq_put(&q, 9);
     if (!pending_comes_back(get)) {
@@ -203,17 +212,26 @@ START_TEST(get_sleeps_while_empty_and_a_put_wakes_it)
     assert_count("getters", 0, "after the sleeping wakeq_get returned");
     wakeq_destroy(&q);
 }
+
+START_TEST(get_sleeps_while_empty_and_a_put_wakes_it)
+{
+    get_sleeps_and_a_put_wakes_it(false);
+    get_sleeps_and_a_put_wakes_it(true);
+}
 END_TEST
 
-START_TEST(put_sleeps_while_full_and_a_get_wakes_it)
+static void put_sleeps_and_a_get_wakes_it(bool first_wait_real)
 {
+    const char *sleeps = first_wait_real ? "while one wakeq_put sleeps in its first pthread_cond_wait"
+                                         : "while one wakeq_put sleeps in pthread_cond_wait";
     wakeq_init(&q, 2);
     wakeq_put(&q, 1);
     wakeq_put(&q, 2);
     spy_start();
+    spy_first_wait_real(first_wait_real);
     pending_t *put = pending_start(put_three, NULL);
     assert_waits(put, "wakeq_put on a full queue", "full (count == capacity)");
-    assert_count("putters", 1, "while one wakeq_put sleeps in pthread_cond_wait");
+    assert_count("putters", 1, sleeps);
     assert_count("getters", 0, "while one wakeq_put sleeps and no get does");
     int first = wakeq_get(&q);
     if (!pending_comes_back(put)) {
@@ -230,6 +248,82 @@ START_TEST(put_sleeps_while_full_and_a_get_wakes_it)
     ck_assert_int_eq(wakeq_get(&q), 2);
     ck_assert_int_eq(wakeq_get(&q), 3);
     wakeq_destroy(&q);
+}
+
+START_TEST(put_sleeps_while_full_and_a_get_wakes_it)
+{
+    put_sleeps_and_a_get_wakes_it(false);
+    put_sleeps_and_a_get_wakes_it(true);
+}
+END_TEST
+
+/*
+ * Two sleepers on the same side: each put (each get) that finds one asleep
+ * must wake one, whatever the count says beyond 1. The test waits for each
+ * woken sleeper to come back before its next call, so it never blocks in
+ * the queue itself.
+ */
+static int came_back(pending_t *a, pending_t *b, int want)
+{
+    double give_up = timing_now() + 2 * harness_slowdown();
+    int n;
+    while ((n = pending_returned(a, 0) + pending_returned(b, 0)) < want && timing_now() < give_up)
+        timing_sleep_unscaled(0.001);
+    return n;
+}
+
+static void two_sleep_and_both_are_woken(bool gets)
+{
+    const char *what = gets ? "wakeq_get on an empty queue" : "wakeq_put on a full queue";
+    const char *calls = gets ? "wakeq_get calls" : "wakeq_put calls";
+    const char *who = gets ? "getters" : "putters";
+    pthread_cond_t *cv = gets ? &q.not_empty : &q.not_full;
+    pthread_cond_t *other = gets ? &q.not_full : &q.not_empty;
+
+    wakeq_init(&q, 1);
+    if (!gets)
+        wakeq_put(&q, 1);
+    spy_start();
+    pending_t *a = pending_start(gets ? get_one : put_three, NULL);
+    assert_waits(a, what, gets ? "empty" : "full");
+    pending_t *b = pending_start(gets ? get_one : put_three, NULL);
+    assert_waits(b, what, gets ? "empty" : "full");
+    assert_count(who, 2, gets ? "while two wakeq_get calls sleep" : "while two wakeq_put calls sleep");
+    for (int i = 0; i < 2; i++) {
+        unsigned long before = wakeups(cv), before_other = wakeups(other);
+        if (gets)
+            wakeq_put(&q, 5);
+        else
+            ck_assert_int_eq(wakeq_get(&q), i == 0 ? 1 : 3);
+        if (wakeups(cv) == before && wakeups(other) > before_other)
+            ck_abort_msg("%s while %s slept on %s, and signalled %s instead: a signal must go to "
+                         "the condition variable the other side sleeps on",
+                         gets ? "wakeq_put stored an item" : "wakeq_get made room",
+                         i == 0 ? "two" : "a second", gets ? "not_empty" : "not_full",
+                         gets ? "not_full" : "not_empty");
+        ck_assert_msg(wakeups(cv) > before,
+                      "%s while %s %s slept, and sent no signal on %s: a sleeper is left asleep "
+                      "with work waiting for it (a lost wake-up). Signal whenever waiting_%s is "
+                      "not 0, not only when it is 1",
+                      gets ? "wakeq_put stored an item" : "wakeq_get made room",
+                      i == 0 ? "two" : "one of two", calls, gets ? "not_empty" : "not_full", who);
+        ck_assert_msg(came_back(a, b, i + 1) >= i + 1,
+                      "%s slept, %d wake-up%s went to %s, yet only %d of them came back within "
+                      "%g s", calls, i + 1, i == 0 ? "" : "s", gets ? "not_empty" : "not_full",
+                      came_back(a, b, 0), 2 * harness_slowdown());
+    }
+    pending_join(a);
+    pending_join(b);
+    if (!gets)
+        ck_assert_int_eq(wakeq_get(&q), 3);
+    assert_count(who, 0, "after both sleepers returned");
+    wakeq_destroy(&q);
+}
+
+START_TEST(two_sleepers_are_both_woken)
+{
+    two_sleep_and_both_are_woken(true);
+    two_sleep_and_both_are_woken(false);
 }
 END_TEST
 
@@ -396,6 +490,7 @@ int main(void)
     tcase_add_test(tc, put_sleeps_while_full_and_a_get_wakes_it);
     tcase_add_test(tc, a_thread_that_falls_asleep_just_before_the_lock_is_woken);
     tcase_add_test(tc, put_and_get_sleep_on_their_own_condition_variables);
+    tcase_add_test(tc, two_sleepers_are_both_woken);
     tcase_add_test(tc, two_producers_and_two_consumers_lose_nothing);
     suite_add_tcase(exercise, tc);
 

@@ -77,6 +77,7 @@ static int nthreads;
 static struct mrec mutexes[SLOTS];
 static struct crec conds[SLOTS];
 static size_t created, joined, joined_for_result, live, live_max;
+static bool first_wait_real;      /* spy_first_wait_real() */
 static void *create_args[THREADS];
 static spy_thread_t *started[THREADS];     /* by creation order, as create_args */
 static _Thread_local spy_thread_t *me_tls;
@@ -164,7 +165,8 @@ static spy_thread_t *new_thread(const char *origin, int line)
     if (nthreads == THREADS)
         FAIL_LOCKED("the spies can follow at most %d threads", THREADS);
     spy_thread_t *t = &threads[nthreads];
-    *t = (spy_thread_t){ .number = nthreads, .origin = origin, .origin_line = line };
+    *t = (spy_thread_t){ .number = nthreads, .origin = origin, .origin_line = line,
+                         .calm = first_wait_real };
     nthreads++;
     return t;
 }
@@ -1064,6 +1066,7 @@ void spy_start(void)
     self();
     LOCK();
     created = joined = joined_for_result = live = live_max = 0;
+    first_wait_real = false;
     plan.armed = plan.fired = false;
     nevents = 0;
     for (size_t i = 0; i < SLOTS; i++) {
@@ -1081,6 +1084,13 @@ void spy_start(void)
         UNLOCK();                   \
         return v_;                  \
     } while (0)
+
+void spy_first_wait_real(bool real)
+{
+    LOCK();
+    first_wait_real = real;
+    UNLOCK();
+}
 
 size_t spy_created(void) { READ(size_t, created); }
 size_t spy_joined(void) { READ(size_t, joined); }

@@ -97,6 +97,16 @@ bool spy_interfered(void);
 /* A plan that has not fired stays armed until this, spy_start() or the next spy_interfere(). */
 void spy_interfere_cancel(void);
 
+/*
+ * Which of a thread's condition waits return at once. By default its 1st,
+ * 3rd, 5th ... wait is spurious and the 2nd, 4th ... real. After
+ * spy_first_wait_real(true) a thread the spies meet from then on has its
+ * first wait real (then spurious, real ...): code that treats the first
+ * wait of a call apart from the rest cannot hide behind the spies' choice.
+ * spy_start() puts the default back.
+ */
+void spy_first_wait_real(bool real);
+
 /* The mutex t is blocked on in pthread_mutex_lock, or NULL. */
 const pthread_mutex_t *spy_waits_for(spy_thread_t *t);
 
