@@ -353,6 +353,37 @@ START_TEST(pool_server_drops_its_two_silent_clients_then_serves_five)
 }
 END_TEST
 
+/*
+ * make bench's figures. How fast is the bench's business, never a test's;
+ * but the pool's ceiling is arithmetic: two workers, each held at least
+ * 10 ms by a client that thinks 10 ms, finish at most 2 * (ms / 10 + 1)
+ * connections in a window of ms, however idle the machine.
+ */
+START_TEST(conn_bench_measures_both_servers_and_the_pool_s_ceiling)
+{
+    enum { MS = 30 };
+    struct run r = harness_run("conn_bench", (const char *[]){ "30", NULL }, 1, 25);
+    const char *servers[] = { "server", "pool_server" }, *kinds[] = { "clients", "thinking" };
+    const int counts[] = { 1, 10, 50, 200 };
+    char line[96];
+
+    ck_assert_msg(r.exit_code == 0, "conn_bench ended with status %d:\n%s", r.exit_code, r.out);
+    for (int s = 0; s < 2; s++)
+        for (int k = 0; k < 2; k++)
+            for (int c = 0; c < 4; c++) {
+                snprintf(line, sizeof line, "bench: %s_%s%d ", servers[s], kinds[k], counts[c]);
+                const char *at = strstr(r.out, line);
+                ck_assert_msg(at != NULL, "conn_bench printed no '%s...' line:\n%s", line, r.out);
+                double rate = strtod(at + strlen(line), NULL);
+                double ceiling = 2.0 * (MS / 10 + 1) * 1000 / MS;
+                ck_assert_msg(s == 0 || k == 0 || rate <= ceiling,
+                              "%s%g conn/s: a pool of two whose clients think 10 ms can serve at "
+                              "most %g in %d ms", line, rate, ceiling, MS);
+            }
+    run_free(&r);
+}
+END_TEST
+
 /* ---- many clients, stalled clients, a clean stop --------------------------------- */
 
 START_TEST(server_greets_200_clients_at_once_and_logs_every_line)
@@ -1086,6 +1117,7 @@ int main(void)
     tcase_add_test(tc, client_starts_a_server_of_its_own_and_stops_it);
     tcase_add_test(tc, threaded_client_starts_a_server_of_its_own_and_stops_it);
     tcase_add_test(tc, pool_server_drops_its_two_silent_clients_then_serves_five);
+    tcase_add_test(tc, conn_bench_measures_both_servers_and_the_pool_s_ceiling);
     suite_add_tcase(demo, tc);
     tc = harness_tcase("loopback", 30);
     tcase_add_test(tc, server_greets_200_clients_at_once_and_logs_every_line);

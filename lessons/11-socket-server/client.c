@@ -13,8 +13,8 @@
 int main(int argc, char **argv)
 {
     long port = cli_number(argc, argv, "PORT", 2727, 1, 65535);
-    pid_t server = argc < 2 ? own_server(&port) : 0;
-    bool ok = seed_client(port, 1);
+    pid_t server = argc < 2 ? own_server("server", &port) : 0;
+    bool ok = seed_client(port, 1, 0);
 
     if (server > 0 && !own_server_stop(server)) {
         fprintf(stderr, "error: the server did not stop cleanly\n");

@@ -484,10 +484,12 @@ static inline void list_text(const long items[], size_t n, char *buf, size_t siz
 
 /*
  * Connect to SERVER_ADDRESS:port, receive and print the pickled list, send
- * "Hey. 0" ... "Hey. 9", each on its own line, and close. Returns false
- * (after an "error: " line on stderr) when any step fails.
+ * "Hey. 0" ... "Hey. 9", each on its own line, and close. A client that
+ * thinks (`pause` seconds, unscaled) waits that long after the list before
+ * it sends. Returns false (after an "error: " line on stderr) when any step
+ * fails.
  */
-static inline bool seed_client(long port, int id)
+static inline bool seed_client(long port, int id, double pause)
 {
     struct sockaddr_in a = net_address(port);
     unsigned char got[1024];
@@ -520,6 +522,8 @@ static inline bool seed_client(long port, int id)
     }
     list_text(items, count, text, sizeof text);
     log_info("Client %d: %s", id, text);
+    if (pause > 0)
+        timing_sleep_unscaled(pause);
     for (int x = 0; x < 10; x++) {
         snprintf(text, sizeof text, "Hey. %d\n", x);
         if (!send_all(fd, text, strlen(text))) {
@@ -532,13 +536,13 @@ static inline bool seed_client(long port, int id)
     return true;
 }
 
-/* A server of our own for the client demos: `server`, handed a listener on a free port. */
-static inline pid_t own_server(long *port)
+/* A server of our own (the program `name`, as "server"), handed a listener on a free port. */
+static inline pid_t own_server(const char *name, long *port)
 {
     char path[4200];
     int listener = net_listen(0);
     *port = ntohs(net_local(listener).sin_port);
-    sibling("server", path, sizeof path);
+    sibling(name, path, sizeof path);
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)

@@ -20,13 +20,13 @@ static long port;
 static void *connection_thread(void *arg)
 {
     int id = (int)(intptr_t)arg;
-    return (void *)(intptr_t)seed_client(port, id);
+    return (void *)(intptr_t)seed_client(port, id, 0);
 }
 
 int main(int argc, char **argv)
 {
     port = cli_number(argc, argv, "PORT", 2727, 1, 65535);
-    pid_t server = argc < 2 ? own_server(&port) : 0;
+    pid_t server = argc < 2 ? own_server("server", &port) : 0;
     pthread_t threads[CLIENTS];
     bool ok = true;
 
