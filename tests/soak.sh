@@ -5,7 +5,10 @@
 #
 #   tests/soak.sh [WRONG_RUNS [SOLUTION_RUNS [MODES [LESSONS]]]]
 #       WRONG_RUNS (20), SOLUTION_RUNS (200), MODES ("idle busy pinned"),
-#       LESSONS (every lesson with an exercise, as 05-lock ...)
+#       LESSONS (every lesson with an exercise, as 05-lock ...; - for none)
+#   SOAK_MODULES="queue fastqueue ..." also runs those tests of common/
+#   (build/tests/test_<name>, every suite) SOLUTION_RUNS times each; like a
+#   reference answer, each must pass every run.
 #
 # It runs the test programs `make test` built (run that first), the wrong
 # answers up to their first failure as make test does, two at a time. One
@@ -16,6 +19,8 @@ cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}
 WRONG_RUNS=${1:-20} SOLUTION_RUNS=${2:-200} MODES=${3:-idle busy pinned}
 LESSONS=${4:-$(cd solutions && ls -d [0-9][0-9]-*)}
+[ "$LESSONS" != - ] || LESSONS=
+SOAK_MODULES=${SOAK_MODULES:-}
 [[ $WRONG_RUNS =~ ^[0-9]+$ && $SOLUTION_RUNS =~ ^[0-9]+$ ]] || { echo "soak: runs must be whole numbers" >&2; exit 2; }
 
 # The lessons the grader also runs under ThreadSanitizer: there a wrong
@@ -38,7 +43,9 @@ one() {
     case $bin in */tsan/*) env=(TSAN_OPTIONS='report_thread_leaks=0 atexit_sleep_ms=0' CK_TIMEOUT_MULTIPLIER=4) ;; esac
     for ((i = 0; i < runs; i++)); do
         stop=$(mktemp)
-        if [ "$kind" = wrong ]; then
+        if [ "$kind" = module ]; then
+            CK_VERBOSITY=silent "$bin" >/dev/null 2>&1 || bad=$((bad + 1))
+        elif [ "$kind" = wrong ]; then
             env "${env[@]}" CK_RUN_SUITE=exercise CK_VERBOSITY=silent WORKBOOK_STOP_FILE="$stop" "$bin" >/dev/null 2>&1
             rc=$?
             [ "$rc" -ne 0 ] || bad=$((bad + 1))
@@ -67,6 +74,11 @@ jobs_for() {
             echo "$b wrong $WRONG_RUNS"
         done
     done
+    for m in $SOAK_MODULES; do
+        b=$BUILD/tests/test_$m
+        [ -x "$b" ] || { echo "soak: $b is missing: run make test first" >&2; exit 2; }
+        echo "$b module $SOLUTION_RUNS"
+    done
 }
 
 status=0
@@ -82,9 +94,11 @@ for mode in $MODES; do
     out=$(jobs_for | "${pin[@]}" xargs -P 2 -L 1 bash -c 'one "$@"' _)
     [ "${#spinners[@]}" -eq 0 ] || kill "${spinners[@]}" 2>/dev/null
     wrong=$(grep -c '^wrong ' <<<"$out") solutions=$(grep -c '^solution ' <<<"$out")
+    modules=$(grep -c '^module ' <<<"$out")
     against=$(awk '$3 > 0' <<<"$out")
-    printf '%-6s %d wrong answers x %d runs, %d reference answers x %d runs, %d s: %s\n' "$mode" \
-        "$wrong" "$WRONG_RUNS" "$solutions" "$SOLUTION_RUNS" "$((SECONDS - start))" \
+    printf '%-6s %d wrong answers x %d runs, %d reference answers%s x %d runs, %d s: %s\n' "$mode" \
+        "$wrong" "$WRONG_RUNS" "$solutions" "$([ "$modules" -eq 0 ] || echo " and $modules tests of common/")" \
+        "$SOLUTION_RUNS" "$((SECONDS - start))" \
         "$([ -z "$against" ] && echo 'every wrong answer failed every run, every reference answer passed every run' || echo "$(wc -l <<<"$against") against the rule")"
     if [ -n "$against" ]; then
         status=1
