@@ -117,16 +117,19 @@ list: FORCE
 clean:
 	rm -rf $(BUILD)
 
-# Throughput, always at -O2: lesson 13's two queues, common/executor, and
-# lesson 3's cost of a new thread beside a hand-off to a pool thread.
+# Throughput, always at -O2: lesson 13's two queues, common/executor,
+# lesson 3's cost of a new thread beside a hand-off to a pool thread,
+# lesson 12's speed-up, and lesson 11's two servers (the demos, built with
+# CFLAGS: -O2 unless it is set).
 BENCH_DEPS := $(wildcard common/*.c) $(COMMON_H)
 bench: $(BUILD)/bin-O2/queue_bench $(BUILD)/bin-O2/executor_bench $(BUILD)/bin-O2/pool_cost \
-       $(BUILD)/bin-O2/primes $(BUILD)/bin-O2/false_sharing
+       $(BUILD)/bin-O2/primes $(BUILD)/bin-O2/false_sharing $(DEMOS)
 	@$(BUILD)/bin-O2/queue_bench 5 | grep '^bench: '
 	@$(BUILD)/bin-O2/executor_bench
 	@$(BUILD)/bin-O2/pool_cost | grep '^bench: '
 	@$(BUILD)/bin-O2/primes 2 | grep '^bench: '
 	@$(BUILD)/bin-O2/false_sharing 2 | grep '^bench: '
+	@$(BUILD)/bin/conn_bench | grep '^bench: '
 $(BUILD)/bin-O2/pool_cost: lessons/03-many-threads/pool_cost.c $(BENCH_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
@@ -138,7 +141,7 @@ $(BUILD)/bin-O2/false_sharing: lessons/12-parallel-speedup/false_sharing.c $(BEN
 	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
 $(BUILD)/bin-O2/queue_bench: lessons/13-fast-queue/queue_bench.c $(BENCH_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
+	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm $(LIBS_queue_bench) -o $@
 $(BUILD)/bin-O2/executor_bench: tests/bench.c $(BENCH_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
@@ -153,9 +156,11 @@ $(LIBCOMMON): $(COMMON_OBJ)
 
 # Demos: every lessons/NN-slug/name.c that is not an exercise is build/bin/name.
 vpath %.c $(addprefix lessons/,$(LESSONS))
+# LIBS_<demo>: what one demo links besides (queue_bench's dlopen: -ldl, empty on new glibc).
+LIBS_queue_bench := -ldl
 $(BUILD)/bin/%: %.c $(NO_DEPS_YET) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(COMPILE) $(DEPS) $< $(LIBCOMMON) -lm -o $@
+	$(COMPILE) $(DEPS) $< $(LIBCOMMON) -lm $(LIBS_$*) -o $@
 
 # The harness, and test files: a lesson's test file sees its lesson's headers.
 $(BUILD)/obj/tests/harness/%.o: tests/harness/%.c $(NO_DEPS_YET)

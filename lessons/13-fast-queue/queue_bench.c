@@ -6,6 +6,11 @@
  * the context switches per thousand items (a thread that blocks and is
  * woken again switches twice), and a bar per queue.
  *
+ * When GLib is installed, its GAsyncQueue runs too, as a yardstick from
+ * outside the workbook: loaded with dlopen (no GLib headers needed to
+ * build), and unbounded, since GAsyncQueue has no maxsize. Without GLib
+ * one line says it was skipped.
+ *
  * The numbers of items are scaled by WORKBOOK_TIME_SCALE (the tests run a
  * short version); ARGS sets the runs per figure (the median is shown).
  * The last lines are "bench: <name> <value> <unit>", for make bench.
@@ -16,14 +21,43 @@
 #include "queue.h"
 #include "timing.h"
 
+#include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 
+/* GLib's GAsyncQueue, found at run time: the four calls the bench makes. */
+static struct {
+    void *(*create)(void);              /* g_async_queue_new */
+    void (*push)(void *q, void *item);  /* g_async_queue_push (item not NULL) */
+    void *(*pop)(void *q);              /* g_async_queue_pop */
+    void (*unref)(void *q);             /* g_async_queue_unref */
+} glib;
+
+static bool glib_load(void)
+{
+    static const char *const names[] = { "libglib-2.0.so.0", "libglib-2.0.0.dylib", "libglib-2.0.so" };
+    void *lib = NULL;
+    for (size_t i = 0; lib == NULL && i < sizeof names / sizeof *names; i++)
+        lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    if (lib == NULL)
+        return false;
+    /* POSIX lets a data pointer from dlsym become a function pointer this way. */
+    *(void **)&glib.create = dlsym(lib, "g_async_queue_new");
+    *(void **)&glib.push = dlsym(lib, "g_async_queue_push");
+    *(void **)&glib.pop = dlsym(lib, "g_async_queue_pop");
+    *(void **)&glib.unref = dlsym(lib, "g_async_queue_unref");
+    return glib.create != NULL && glib.push != NULL && glib.pop != NULL && glib.unref != NULL;
+}
+
+enum kind { SLOW, FAST, GLIB };
+
 struct run {
-    queue_t *slow;          /* one of these two */
+    enum kind kind;
+    queue_t *slow;          /* one of these three */
     fastqueue_t *fast;
+    void *glib;
     long items;             /* per producer, and per consumer */
 };
 
@@ -31,8 +65,10 @@ static void *produce(void *arg)
 {
     struct run *r = arg;
     for (long i = 1; i <= r->items; i++) {
-        if (r->fast != NULL)
+        if (r->kind == FAST)
             fastqueue_put(r->fast, (void *)(intptr_t)i);
+        else if (r->kind == GLIB)
+            glib.push(r->glib, (void *)(intptr_t)i);
         else
             queue_put(r->slow, (void *)(intptr_t)i);
     }
@@ -44,11 +80,14 @@ static void *consume(void *arg)
     struct run *r = arg;
     void *item;
     for (long i = 0; i < r->items; i++) {
-        if (r->fast != NULL)
+        if (r->kind == FAST)
             fastqueue_get(r->fast, &item);
+        else if (r->kind == GLIB)
+            item = glib.pop(r->glib);
         else
             queue_get(r->slow, &item);
     }
+    (void)item;
     return NULL;
 }
 
@@ -66,13 +105,15 @@ struct result {
 };
 
 /* Move pairs * items through one queue with `pairs` producers and `pairs` consumers. */
-static struct result measure(bool fast, size_t maxsize, int pairs, long items)
+static struct result measure(enum kind kind, size_t maxsize, int pairs, long items)
 {
-    struct run r = { .items = items };
+    struct run r = { .kind = kind, .items = items };
     pthread_t prod[2], cons[2];
 
-    if (fast)
+    if (kind == FAST)
         r.fast = fastqueue_create(maxsize);
+    else if (kind == GLIB)
+        r.glib = glib.create();
     else
         r.slow = queue_create(maxsize);
     long before = switches();
@@ -87,8 +128,10 @@ static struct result measure(bool fast, size_t maxsize, int pairs, long items)
     }
     double seconds = timing_now() - start;
     long after = switches();
-    if (fast)
+    if (kind == FAST)
         fastqueue_destroy(r.fast);
+    else if (kind == GLIB)
+        glib.unref(r.glib);
     else
         queue_destroy(r.slow);
     double moved = (double)pairs * (double)items;
@@ -102,11 +145,11 @@ static int by_speed(const void *a, const void *b)
 }
 
 /* The run with the median speed of `runs`. */
-static struct result median(bool fast, size_t maxsize, int pairs, long items, int runs)
+static struct result median(enum kind kind, size_t maxsize, int pairs, long items, int runs)
 {
     struct result r[9];
     for (int i = 0; i < runs; i++)
-        r[i] = measure(fast, maxsize, pairs, items);
+        r[i] = measure(kind, maxsize, pairs, items);
     qsort(r, (size_t)runs, sizeof *r, by_speed);
     return r[runs / 2];
 }
@@ -133,39 +176,58 @@ int main(int argc, char **argv)
         { 1024, 2, 1000000 },
     };
     enum { ROWS = sizeof rows / sizeof *rows };
-    struct result slow[ROWS], fast[ROWS];
+    struct result slow[ROWS], fast[ROWS], yard[2];
     double scale = timing_scale() < 1 ? timing_scale() : 1, top = 0;
+    bool have_glib = glib_load();
 
     for (int i = 0; i < ROWS; i++) {
         long items = (long)((double)rows[i].items * scale);
         if (items < 100)
             items = 100;
-        slow[i] = median(false, rows[i].maxsize, rows[i].pairs, items, runs);
-        fast[i] = median(true, rows[i].maxsize, rows[i].pairs, items, runs);
+        slow[i] = median(SLOW, rows[i].maxsize, rows[i].pairs, items, runs);
+        fast[i] = median(FAST, rows[i].maxsize, rows[i].pairs, items, runs);
         if (fast[i].per_second > top)
             top = fast[i].per_second;
         if (slow[i].per_second > top)
             top = slow[i].per_second;
     }
+    for (int p = 0; have_glib && p < 2; p++) {
+        long items = (long)((p == 0 ? 2000000 : 1000000) * scale);
+        yard[p] = median(GLIB, 0, p + 1, items < 100 ? 100 : items, runs);
+        if (yard[p].per_second > top)
+            top = yard[p].per_second;
+    }
 
-    printf("%-7s %7s  %-9s %10s %9s\n", "threads", "maxsize", "", "items/s", "switches");
+    printf("%-7s %7s  %-11s %10s %9s\n", "threads", "maxsize", "", "items/s", "switches");
     for (int i = 0; i < ROWS; i++) {
         char who[16];
         snprintf(who, sizeof who, "%dP%dC", rows[i].pairs, rows[i].pairs);
-        printf("%-7s %7zu  %-9s %10.0f %9.1f  ", who, rows[i].maxsize, "queue", slow[i].per_second,
+        printf("%-7s %7zu  %-11s %10.0f %9.1f  ", who, rows[i].maxsize, "queue", slow[i].per_second,
                slow[i].switches);
         bar(slow[i].per_second, top);
-        printf("\n%-7s %7s  %-9s %10.0f %9.1f  ", "", "", "fastqueue", fast[i].per_second,
+        printf("\n%-7s %7s  %-11s %10.0f %9.1f  ", "", "", "fastqueue", fast[i].per_second,
                fast[i].switches);
         bar(fast[i].per_second, top);
         printf("%.1fx\n", fast[i].per_second / slow[i].per_second);
     }
+    for (int p = 0; have_glib && p < 2; p++) {
+        printf("%-7s %7s  %-11s %10.0f %9.1f  ", p == 0 ? "1P1C" : "2P2C", "-", "GAsyncQueue", yard[p].per_second,
+               yard[p].switches);
+        bar(yard[p].per_second, top);
+        printf("\n");
+    }
     printf("(switches: context switches per 1000 items; bars: items/s; last column: fastqueue/queue)\n");
+    if (have_glib)
+        printf("(GAsyncQueue: GLib's, unbounded: it has no maxsize, so a producer never waits)\n");
+    else
+        printf("(GAsyncQueue: skipped, GLib is not installed: apt-get install libglib2.0-0 adds it)\n");
     for (int i = 0; i < ROWS; i++) {
         printf("bench: fastqueue_%dp%dc_maxsize%zu %.0f items/s\n", rows[i].pairs, rows[i].pairs,
                rows[i].maxsize, fast[i].per_second);
         printf("bench: queue_%dp%dc_maxsize%zu %.0f items/s\n", rows[i].pairs, rows[i].pairs,
                rows[i].maxsize, slow[i].per_second);
     }
+    for (int p = 0; have_glib && p < 2; p++)
+        printf("bench: gasyncqueue_%dp%dc_unbounded %.0f items/s\n", p + 1, p + 1, yard[p].per_second);
     return 0;
 }
