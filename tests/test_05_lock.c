@@ -79,6 +79,19 @@ END_TEST
 
 static struct account account;
 
+/* A failure's timeline shows the balance beside each step under a->lock. */
+static void describe(const pthread_mutex_t *m, char *buf, size_t size)
+{
+    if (m == &account.lock)
+        snprintf(buf, size, "balance %ld", account.balance);
+}
+
+static void show_state(void)
+{
+    spy_name(&account.lock, "a->lock");
+    spy_watch(describe);
+}
+
 enum op { DEPOSIT, WITHDRAW, BALANCE };
 
 static const char *const op_name[] = { "account_deposit", "account_withdraw", "account_balance" };
@@ -426,6 +439,7 @@ int main(void)
 
     Suite *exercise = suite_create("exercise");
     tc = harness_tcase("account", 10);
+    tcase_add_checked_fixture(tc, show_state, NULL);
     tcase_add_test(tc, one_thread_deposits_and_withdraws);
     tcase_add_test(tc, every_operation_locks_the_accounts_own_lock);
     tcase_add_test(tc, a_deposit_reads_and_writes_under_one_hold_of_the_lock);

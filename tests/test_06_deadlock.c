@@ -7,6 +7,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The watchdogs wait 2 s * 0.1. */
@@ -80,6 +81,24 @@ END_TEST
 #define START_BALANCE 1000
 
 static struct account accounts[ACCOUNTS];   /* accounts[i] has id i + 1 */
+
+/* A failure's timeline shows an account's balance beside each step under its lock. */
+static void describe(const pthread_mutex_t *m, char *buf, size_t size)
+{
+    for (int i = 0; i < ACCOUNTS; i++)
+        if (m == &accounts[i].lock)
+            snprintf(buf, size, "account %d has %ld", accounts[i].id, accounts[i].balance);
+}
+
+static void show_state(void)
+{
+    static char names[ACCOUNTS][32];
+    for (int i = 0; i < ACCOUNTS; i++) {
+        snprintf(names[i], sizeof names[i], "account %d's lock", i + 1);
+        spy_name(&accounts[i].lock, names[i]);
+    }
+    spy_watch(describe);
+}
 
 static void open_accounts(void)
 {
@@ -386,6 +405,7 @@ int main(void)
 
     Suite *exercise = suite_create("exercise");
     tc = harness_tcase("transfer", 10);
+    tcase_add_checked_fixture(tc, show_state, NULL);
     tcase_add_test(tc, a_transfer_moves_the_amount);
     tcase_add_test(tc, a_transfer_locks_both_accounts_and_nothing_else);
     tcase_add_test(tc, the_lower_id_is_locked_first_both_ways);

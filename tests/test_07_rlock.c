@@ -74,6 +74,23 @@ END_TEST
 
 static struct inventory inv;
 
+/* A failure's timeline shows the counts beside each step under inv->lock. */
+static void describe(const pthread_mutex_t *m, char *buf, size_t size)
+{
+    size_t used = 0;
+    if (m != &inv.lock)
+        return;
+    used += (size_t)snprintf(buf, size, "counts");
+    for (int i = 0; i < INVENTORY_ITEMS && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, " %ld", inv.counts[i]);
+}
+
+static void show_state(void)
+{
+    spy_name(&inv.lock, "inv->lock");
+    spy_watch(describe);
+}
+
 static void *try_lock(void *unused)
 {
     (void)unused;
@@ -317,6 +334,7 @@ int main(void)
 
     Suite *exercise = suite_create("exercise");
     tc = harness_tcase("inventory", 10);
+    tcase_add_checked_fixture(tc, show_state, NULL);
     tcase_add_test(tc, add_counts_each_item);
     tcase_add_test(tc, add_many_returns_and_adds_everything);
     tcase_add_test(tc, no_thread_sees_half_a_delivery);

@@ -65,6 +65,20 @@ END_TEST
 #define MESSAGES 300
 
 static struct pipeline pipeline;
+
+/* A failure's timeline shows the slot beside each step under p->lock. */
+static void describe(const pthread_mutex_t *m, char *buf, size_t size)
+{
+    if (m == &pipeline.lock)
+        snprintf(buf, size, pipeline.full ? "full, holds %d" : "empty", pipeline.message);
+}
+
+static void show_state(void)
+{
+    spy_name(&pipeline.lock, "p->lock");
+    spy_name(&pipeline.changed, "p->changed");
+    spy_watch(describe);
+}
 /* The thread of the latest call_get/call_set, as the spies know it. */
 static _Atomic(spy_thread_t *) caller;
 
@@ -412,6 +426,7 @@ int main(void)
 
     Suite *exercise = suite_create("exercise");
     tc = harness_tcase("pipeline", 10);
+    tcase_add_checked_fixture(tc, show_state, NULL);
     tcase_add_test(tc, one_message_goes_through);
     tcase_add_test(tc, get_copies_the_message_before_it_unlocks);
     tcase_add_test(tc, set_stores_the_message_before_it_unlocks);

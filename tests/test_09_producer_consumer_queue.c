@@ -113,6 +113,21 @@ END_TEST
 
 static struct bqueue q;
 
+/* A failure's timeline shows the fill beside each step under q->lock. */
+static void describe(const pthread_mutex_t *m, char *buf, size_t size)
+{
+    if (m == &q.lock)
+        snprintf(buf, size, "%zu of %zu slots full", q.count, q.capacity);
+}
+
+static void show_state(void)
+{
+    spy_name(&q.lock, "q->lock");
+    spy_name(&q.not_empty, "q->not_empty");
+    spy_name(&q.not_full, "q->not_full");
+    spy_watch(describe);
+}
+
 /* Wake-ups sent on either of q's condition variables since spy_start(). */
 static unsigned long wakeups(void)
 {
@@ -506,6 +521,7 @@ int main(void)
 
     Suite *exercise = suite_create("exercise");
     tc = harness_tcase("bqueue", 15);
+    tcase_add_checked_fixture(tc, show_state, NULL);
     tcase_add_test(tc, items_come_out_in_the_order_they_went_in);
     tcase_add_test(tc, bqueue_size_reads_count_under_the_lock);
     tcase_add_test(tc, put_signals_only_after_the_item_is_in);

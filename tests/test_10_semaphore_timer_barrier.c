@@ -507,6 +507,24 @@ END_TEST
 
 static struct cbarrier bar;
 
+/* A failure's timeline shows the permits, or the round, beside each step under the lock. */
+static void describe(const pthread_mutex_t *m, char *buf, size_t size)
+{
+    if (m == &sem.lock)
+        snprintf(buf, size, "value %u", sem.value);
+    else if (m == &bar.lock)
+        snprintf(buf, size, "%u of %u arrived, round %lu", bar.waiting, bar.parties, bar.generation);
+}
+
+static void show_state(void)
+{
+    spy_name(&sem.lock, "s->lock");
+    spy_name(&sem.available, "s->available");
+    spy_name(&bar.lock, "b->lock");
+    spy_name(&bar.all_arrived, "b->all_arrived");
+    spy_watch(describe);
+}
+
 static void *run_wait(void *arg)
 {
     struct call *c = arg;
@@ -795,6 +813,7 @@ int main(void)
 
     Suite *exercise = suite_create("exercise");
     tc = harness_tcase("csem", 5);
+    tcase_add_checked_fixture(tc, show_state, NULL);
     tcase_add_test(tc, try_acquire_counts_the_permits);
     tcase_add_test(tc, acquire_waits_until_a_release);
     tcase_add_test(tc, permits_change_hands_under_the_lock);
@@ -805,6 +824,7 @@ int main(void)
     tcase_add_test(tc, all_permits_can_be_held_at_once);
     suite_add_tcase(exercise, tc);
     tc = harness_tcase("cbarrier", 5);
+    tcase_add_checked_fixture(tc, show_state, NULL);
     tcase_add_test(tc, nobody_leaves_before_all_parties_arrive);
     tcase_add_test(tc, one_party_never_waits);
     tcase_add_test(tc, a_fast_thread_cannot_trap_a_slow_one);

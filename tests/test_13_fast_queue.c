@@ -43,6 +43,10 @@ START_TEST(queue_bench_measures_both_queues_at_every_size)
         snprintf(name, sizeof name, "fastqueue_%s", figures[i]);
         ck_assert_msg(figure(r.out, name) > 0, "no figure for %s in:\n%s", name, r.out);
     }
+    bool glib = figure(r.out, "gasyncqueue_1p1c_unbounded") > 0 &&
+                figure(r.out, "gasyncqueue_2p2c_unbounded") > 0;
+    ck_assert_msg(glib || strstr(r.out, "(GAsyncQueue: skipped, GLib is not installed") != NULL,
+                  "queue_bench neither ran GLib's GAsyncQueue nor said it skipped it:\n%s", r.out);
     run_free(&r);
 }
 END_TEST
@@ -50,6 +54,22 @@ END_TEST
 /* ---- exercise 13 --------------------------------------------------------- */
 
 static struct wakeq q;
+
+/* A failure's timeline shows the fill and the sleeper counts under q->lock. */
+static void describe(const pthread_mutex_t *m, char *buf, size_t size)
+{
+    if (m == &q.lock)
+        snprintf(buf, size, "%zu of %zu full, getters %d, putters %d", q.count, q.capacity,
+                 q.waiting_getters, q.waiting_putters);
+}
+
+static void show_state(void)
+{
+    spy_name(&q.lock, "q->lock");
+    spy_name(&q.not_empty, "q->not_empty");
+    spy_name(&q.not_full, "q->not_full");
+    spy_watch(describe);
+}
 
 /* Wake-ups sent on one of q's condition variables since spy_start(). */
 static unsigned long wakeups(const pthread_cond_t *cv)
@@ -484,6 +504,7 @@ int main(void)
 
     Suite *exercise = suite_create("exercise");
     tc = harness_tcase("wakeq", 15);
+    tcase_add_checked_fixture(tc, show_state, NULL);
     tcase_add_test(tc, items_come_out_in_the_order_they_went_in);
     tcase_add_test(tc, no_signal_while_nobody_sleeps);
     tcase_add_test(tc, get_sleeps_while_empty_and_a_put_wakes_it);

@@ -58,9 +58,29 @@ START_TEST(a_crash_and_a_hang_are_errors_and_the_run_goes_on)
                   "a hang after 200 spied steps was not reported as one (a report longer than "
                   "Check passes on ends the process):\n%s", probe.out);
     ck_assert_ptr_nonnull(strstr(probe.out, "The last steps, a column per thread"));
-    ck_assert_msg(strstr(probe.out, "Checks: 8, Failures: 5, Errors: 2") != NULL,
+    ck_assert_msg(strstr(probe.out, "Checks: 9, Failures: 6, Errors: 2") != NULL,
                   "the probe's summary is wrong:\n%s", probe.out);
     ck_assert_int_eq(probe.exit_code, 1);
+}
+END_TEST
+
+START_TEST(a_timeline_shows_the_watched_state_where_it_changed)
+{
+    run_probe();
+    ck_assert_msg(line_has("hangs_showing_the_state", "F"), "the hang was not a failure:\n%s", probe.out);
+    const char *at = strstr(probe.out, "hangs_showing_the_state");
+    const char *want[] = { "locks the counter's lock: counter 0", "unlocks the counter's lock: counter 1",
+                           "unlocks the counter's lock: counter 2" };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const char *found = strstr(at, want[i]);
+        ck_assert_msg(found != NULL, "no step '%s' in the hang's timeline:\n%s", want[i], at);
+        at = found;
+    }
+    ck_assert_msg(strstr(probe.out, "counter 3") == NULL,
+                  "the timeline shows a state the counter never had:\n%s", probe.out);
+    /* Steps 3 to 5 (lock, unlock, lock) changed nothing: they show no state. */
+    ck_assert_msg(strstr(probe.out, "locks the counter's lock (harness_probe.c") != NULL,
+                  "a step that changed nothing repeats the state:\n%s", probe.out);
 }
 END_TEST
 
@@ -72,6 +92,7 @@ int main(void)
     tcase_add_test(tc, an_early__exit_or_quick_exit_fails_too);
     tcase_add_test(tc, pthread_exit_in_the_test_is_a_failure);
     tcase_add_test(tc, a_crash_and_a_hang_are_errors_and_the_run_goes_on);
+    tcase_add_test(tc, a_timeline_shows_the_watched_state_where_it_changed);
     suite_add_tcase(s, tc);
     return harness_main((Suite *[]){ s, NULL });
 }

@@ -259,13 +259,17 @@ static void let_go(spy_thread_t *me, struct mrec *r)
 
 struct event {
     int column;                 /* the thread's number; -1: a test stepping in */
-    char what[64];
+    char what[96];
     const char *file;           /* NULL for a test's note */
     int line;
 };
 static struct event journal[JOURNAL];
 static unsigned long nevents;   /* since spy_start(); the last JOURNAL are kept */
 static struct { const void *addr; char name[24]; } names[NAMES];
+static struct {
+    void (*describe)(const pthread_mutex_t *m, char *buf, size_t size);
+    char last[48];
+} watch;                        /* spy_watch() */
 
 void spy_name(const void *object, const char *name)
 {
@@ -310,6 +314,31 @@ static void note_locked(const spy_thread_t *me, const char *file, int line, cons
     va_end(ap);
     journal[at].file = file;
     journal[at].line = line;
+}
+
+/* After a step on m by a thread that holds it: the watched state, beside
+ * that step, when it changed. The caller holds `book`. */
+static void note_state(const pthread_mutex_t *m)
+{
+    char now[sizeof watch.last];
+    if (watch.describe == NULL || nevents == 0)
+        return;
+    now[0] = '\0';
+    watch.describe(m, now, sizeof now);
+    if (now[0] == '\0' || strcmp(now, watch.last) == 0)
+        return;
+    snprintf(watch.last, sizeof watch.last, "%s", now);
+    struct event *j = &journal[(nevents - 1) % JOURNAL];
+    size_t used = strlen(j->what);
+    snprintf(j->what + used, sizeof j->what - used, ": %s", now);
+}
+
+void spy_watch(void (*describe)(const pthread_mutex_t *m, char *buf, size_t size))
+{
+    LOCK();
+    watch.describe = describe;
+    watch.last[0] = '\0';
+    UNLOCK();
 }
 
 void spy_note(const char *fmt, ...)
@@ -371,7 +400,7 @@ static bool draw(unsigned long first, char *buf, size_t size)
         put(buf, size, &len, "\n");
         for (unsigned long e = first; e < nevents; e++) {
             const struct event *j = &journal[e % JOURNAL];
-            char cell[96];
+            char cell[160];
             if (j->file != NULL)
                 snprintf(cell, sizeof cell, "%s (%s:%d)", j->what, base(j->file), j->line);
             else
@@ -762,6 +791,7 @@ static int lock_common(pthread_mutex_t *m, const struct timespec *deadline, bool
         took(me, r, file, line);
         r->locks++;
         note_locked(me, file, line, "locks %s", name_of(m, "mutex"));
+        note_state(m);
     }
     UNLOCK();
     return rc;
@@ -803,6 +833,7 @@ int spy_pthread_mutex_unlock(pthread_mutex_t *m, SPY_AT)
                     base(r->file), r->line);
     let_go(me, r);
     note_locked(me, file, line, "unlocks %s", name_of(m, "mutex"));
+    note_state(m);
     UNLOCK();
     int rc = pthread_mutex_unlock(m);
     maybe_interfere(me, m, SPY_AFTER_UNLOCK);
@@ -922,9 +953,11 @@ static int wait_common(pthread_cond_t *cv, pthread_mutex_t *m, const struct time
     bool spurious = !me->calm;
     me->calm = !me->calm;
     let_go(me, r);
-    if (!spurious)
+    if (!spurious) {
         note_locked(me, file, line, "waits on %s, unlocking %s", name_of(cv, "condition"),
                     name_of(m, "mutex"));
+        note_state(m);
+    }
     if (!spurious) {
         me->doing = SPY_WAITING;
         me->object = cv;
@@ -956,6 +989,7 @@ static int wait_common(pthread_cond_t *cv, pthread_mutex_t *m, const struct time
     took(me, r, file, line);
     note_locked(me, file, line, spurious ? "wakes early (the spies' doing), locks %s"
                                          : "wakes up, locks %s again", name_of(m, "mutex"));
+    note_state(m);
     UNLOCK();
     return rc;
 }
@@ -1069,6 +1103,7 @@ void spy_start(void)
     first_wait_real = false;
     plan.armed = plan.fired = false;
     nevents = 0;
+    watch.last[0] = '\0';
     for (size_t i = 0; i < SLOTS; i++) {
         mutexes[i].locks = mutexes[i].releases = 0;
         conds[i].waits = conds[i].signals = conds[i].broadcasts = 0;

@@ -137,6 +137,17 @@ void spy_settle(void *unused);
  */
 void spy_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void spy_name(const void *object, const char *name);
+/*
+ * The state the timeline shows: after spy_watch(describe), each time a
+ * thread of the code under test has locked a mutex m, or is about to unlock
+ * it or wait with it, the spies call describe(m, buf, size); what it writes
+ * (nothing: m guards nothing the test shows) goes beside that step when it
+ * changed ("locks s->lock: value 1"). It runs while that thread holds m, so
+ * it may read the state m guards, and only that; and it runs inside the
+ * spies: no pthread call, no lock. A test sets it once (in a fixture); it
+ * lasts as long as the test's process.
+ */
+void spy_watch(void (*describe)(const pthread_mutex_t *m, char *buf, size_t size));
 void spy_timeline(char *buf, size_t size);
 /* How many threads (columns) the journal holds now. */
 int spy_timeline_threads(void);
