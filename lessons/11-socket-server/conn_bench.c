@@ -15,6 +15,7 @@
  */
 #include "net.h"
 
+#include "barrier.h"
 #include "cli.h"
 #include "pt.h"
 
@@ -31,13 +32,13 @@ static long port;
 static double think;
 static atomic_bool stop;
 static atomic_long served, failed;
-static pthread_barrier_t ready;
+static barrier_t *ready;         /* the clients start together */
 
 static void *client_loop(void *arg)
 {
     int id = (int)(intptr_t)arg;
 
-    pthread_barrier_wait(&ready);
+    barrier_wait(ready);
     while (!atomic_load(&stop)) {
         if (!seed_client(port, id, think))
             atomic_fetch_add(&failed, 1);
@@ -54,16 +55,16 @@ static double figure(int n, long ms)
 
     atomic_store(&stop, false);
     atomic_store(&served, 0);
-    PT(pthread_barrier_init(&ready, NULL, (unsigned)n + 1));
+    ready = barrier_create((unsigned)n + 1);
     for (int i = 0; i < n; i++)
         PT(pthread_create(&t[i], NULL, client_loop, (void *)(intptr_t)(i + 1)));
-    pthread_barrier_wait(&ready);
+    barrier_wait(ready);
     timing_sleep_unscaled((double)ms / 1000);
     atomic_store(&stop, true);
     long done = atomic_load(&served);
     for (int i = 0; i < n; i++)
         PT(pthread_join(t[i], NULL));   /* each finishes the connection it is in */
-    PT(pthread_barrier_destroy(&ready));
+    barrier_destroy(ready);
     return (double)done * 1000 / (double)ms;
 }
 
