@@ -198,6 +198,13 @@ START_TEST(items_come_out_in_the_order_they_went_in)
 }
 END_TEST
 
+/* A put that another thread makes, run by the spies at a chosen point. */
+static void put_six(void *unused)
+{
+    (void)unused;
+    bqueue_put(&q, 6);
+}
+
 START_TEST(bqueue_size_reads_count_under_the_lock)
 {
     bqueue_init(&q, 4);
@@ -209,6 +216,14 @@ START_TEST(bqueue_size_reads_count_under_the_lock)
                   "bqueue_size read count without taking q->lock: a put or a get on another thread "
                   "may be changing it at that very moment (a data race); read it under the lock");
     ck_assert_msg(size == 2, "after 2 puts bqueue_size is %zu", size);
+    spy_start();
+    spy_interfere(&q.lock, SPY_AFTER_UNLOCK, 1, put_six, NULL);
+    size = bqueue_size(&q);
+    spy_start();
+    ck_assert_msg(size == 2,
+                  "bqueue_size returned %zu, where the queue held 2 while it held the lock: it "
+                  "read count after letting go of it, and a put in between had made it 3. Copy "
+                  "count while you hold the lock, then unlock and return the copy", size);
     bqueue_destroy(&q);
 }
 END_TEST
@@ -225,12 +240,12 @@ static const char *const point_names[] = { "before it locked", "after it unlocke
 static struct {
     bool early;         /* a wake-up was sent while the queue was unchanged */
     bool stale;         /* an item was counted but not stored */
+    bool uncounted;     /* the put had let go of the lock with its item not counted */
     int front;          /* the item at head then */
 } seen_then;
 
-static void look_during_put(void *unused)
+static void look_during_put(void *point)
 {
-    (void)unused;
     unsigned long woke = wakeups();
     SPY_LOCK(&q.lock);
     size_t count = q.count;
@@ -238,6 +253,8 @@ static void look_during_put(void *unused)
     SPY_UNLOCK(&q.lock);
     if (woke > 0 && count == 0)
         seen_then.early = true;
+    if ((enum spy_point)(intptr_t)point == SPY_AFTER_UNLOCK && count == 0)
+        seen_then.uncounted = true;
     if (count == 1 && front != 7) {
         seen_then.stale = true;
         seen_then.front = front;
@@ -249,11 +266,16 @@ START_TEST(put_signals_only_after_the_item_is_in)
     for (int at = 0; at < 2; at++) {
         for (int nth = 1; nth <= 3; nth++) {
             bqueue_init(&q, 2);
-            seen_then.early = seen_then.stale = false;
+            seen_then.early = seen_then.stale = seen_then.uncounted = false;
             spy_start();
-            spy_interfere(&q.lock, points[at], nth, look_during_put, NULL);
+            spy_interfere(&q.lock, points[at], nth, look_during_put, (void *)(intptr_t)points[at]);
             bqueue_put(&q, 7);
             spy_start();    /* no more looks */
+            ck_assert_msg(!seen_then.uncounted,
+                          "bqueue_put let go of the lock before it counted its item (count was "
+                          "still 0 right after its unlock): a get or bqueue_size right then finds "
+                          "the queue empty, and a count++ after the unlock races with every other "
+                          "thread's. Store and count under one hold of the lock");
             ck_assert_msg(!seen_then.early,
                           "bqueue_put sent a wake-up while the queue was still empty (seen %s the "
                           "%s time): the get it wakes looks, finds nothing and sleeps again, and no "
@@ -381,8 +403,71 @@ START_TEST(get_waits_while_empty_and_a_put_wakes_it)
                      "not_empty: a get must wait on not_empty");
     }
     intptr_t item = (intptr_t)pending_join(get);
-    ck_assert_int_eq(item, 9);
+    ck_assert_msg(item == 9,
+                  "bqueue_get returned %d, not 9, the item a put stored while it waited: it read "
+                  "its item before it waited. Take the item after the wait loop, under the lock",
+                  (int)item);
     bqueue_destroy(&q);
+}
+END_TEST
+
+/*
+ * Two gets asleep on an empty queue, then two puts back to back while the
+ * spies hold back the gets they wake (spy_hold_wakers): each put must wake
+ * a get, the second as much as the first, though the queue was not empty
+ * before it. The same for two puts asleep on a full queue and two gets.
+ */
+static void two_wait_and_both_are_woken(bool gets)
+{
+    pthread_cond_t *cv = gets ? &q.not_empty : &q.not_full;
+    const char *call = gets ? "bqueue_put" : "bqueue_get";
+
+    spy_start();
+    bqueue_init(&q, 2);
+    if (!gets) {
+        bqueue_put(&q, 1);
+        bqueue_put(&q, 2);
+    }
+    pending_t *a = pending_start(gets ? get_one : put_three, NULL);
+    assert_waits(a, gets ? "bqueue_get on an empty queue" : "bqueue_put on a full queue",
+                 gets ? "empty" : "full (count == capacity)");
+    pending_t *b = pending_start(gets ? get_one : put_three, NULL);
+    assert_waits(b, gets ? "bqueue_get on an empty queue" : "bqueue_put on a full queue",
+                 gets ? "empty" : "full (count == capacity)");
+    spy_hold_wakers(true);
+    for (int i = 0; i < 2; i++) {
+        unsigned long before = spy_signals(cv) + spy_broadcasts(cv);
+        if (gets)
+            bqueue_put(&q, 5);
+        else
+            ck_assert_int_eq(bqueue_get(&q), i + 1);
+        if (spy_signals(cv) + spy_broadcasts(cv) == before) {
+            spy_hold_wakers(false);
+            ck_abort_msg("%s number %d in a row sent no wake-up on %s, with two %s waiting (the "
+                         "queue now holds %zu of 2): a waiting thread sleeps on with work there "
+                         "for it (a lost wake-up). Signal after every %s, not only when the "
+                         "queue was %s before", call, i + 1, gets ? "not_empty" : "not_full",
+                         gets ? "gets" : "puts", q.count, gets ? "put" : "get",
+                         gets ? "empty" : "full");
+        }
+    }
+    spy_hold_wakers(false);
+    ck_assert_msg(pending_comes_back(a) && pending_comes_back(b),
+                  "two %s waited and two wake-ups were sent, yet one sleeps on",
+                  gets ? "gets" : "puts");
+    pending_join(a);
+    pending_join(b);
+    if (!gets) {
+        ck_assert_int_eq(bqueue_get(&q), 3);
+        ck_assert_int_eq(bqueue_get(&q), 3);
+    }
+    bqueue_destroy(&q);
+}
+
+START_TEST(every_put_wakes_a_get_while_two_wait)
+{
+    two_wait_and_both_are_woken(true);
+    two_wait_and_both_are_woken(false);
 }
 END_TEST
 
@@ -529,6 +614,7 @@ int main(void)
     tcase_add_test(tc, put_waits_while_full_and_a_get_wakes_it);
     tcase_add_test(tc, get_waits_while_empty_and_a_put_wakes_it);
     tcase_add_test(tc, put_and_get_wait_on_their_own_condition_variables);
+    tcase_add_test(tc, every_put_wakes_a_get_while_two_wait);
     tcase_add_test(tc, many_producers_and_consumers_lose_nothing);
     suite_add_tcase(exercise, tc);
 

@@ -286,6 +286,41 @@ START_TEST(try_acquire_counts_the_permits)
 }
 END_TEST
 
+static void *run_try_acquire(void *unused)
+{
+    (void)unused;
+    return (void *)(intptr_t)csem_try_acquire(&sem);
+}
+
+/* "Free now" is about permits, not about the lock: a lock another thread
+ * holds for a moment is waited for, and then the permit taken. */
+START_TEST(try_acquire_waits_out_a_busy_lock)
+{
+    csem_init(&sem, 1);
+    SPY_LOCK(&sem.lock);
+    pending_t *p = pending_start(run_try_acquire, NULL);
+    for (double give_up = timing_now() + 2 * harness_slowdown();
+         spy_doing(pending_thread(p)) != SPY_LOCKING && !pending_returned(p, 0);) {
+        if (timing_now() > give_up) {
+            SPY_UNLOCK(&sem.lock);
+            ck_abort_msg("csem_try_acquire neither returned nor waited for s->lock within %g s",
+                         2 * harness_slowdown());
+        }
+        timing_sleep_unscaled(0.001);
+    }
+    bool early = pending_returned(p, 0);
+    SPY_UNLOCK(&sem.lock);
+    bool took = (intptr_t)pending_join(p) != 0;
+    ck_assert_msg(!early || took,
+                  "csem_try_acquire returned false with a permit free, only because another "
+                  "thread held s->lock at that moment: pthread_mutex_trylock fails on a busy "
+                  "lock, not on a missing permit. Lock s->lock (nobody holds it for long), then "
+                  "look at value");
+    ck_assert_msg(took, "csem_try_acquire refused the one free permit");
+    csem_destroy(&sem);
+}
+END_TEST
+
 START_TEST(acquire_waits_until_a_release)
 {
     csem_init(&sem, 0);
@@ -439,6 +474,10 @@ START_TEST(each_release_wakes_a_waiter)
     for (int i = 0; i < WAITERS; i++)
         csem_release(&sem);
     thaw(WAITERS);
+    ck_assert_msg(spy_broadcasts(&sem.available) == 0,
+                  "csem_release broadcast available: that wakes every waiter for one permit, and "
+                  "all but one go back to sleep. A release gives back one permit: signal, to wake "
+                  "one waiter");
     ck_assert_msg(quiesce(w, WAITERS, &sem.available, &sem.lock, "csem_acquire") == 0,
                   "%d waiters asleep, %d releases, and a waiter sleeps on with a permit free: the "
                   "releases sent %lu wake-up(s). Each release must wake a waiter (did it signal "
@@ -680,7 +719,7 @@ START_TEST(a_fast_thread_cannot_trap_a_slow_one)
 END_TEST
 
 /* Many rounds in a row: each thread notes the round it has arrived in. */
-#define STEPS 200
+#define STEPS 300     /* past 255: a round number kept in a byte wraps */
 #define MOST_PARTIES 8
 
 static struct {
@@ -815,6 +854,7 @@ int main(void)
     tc = harness_tcase("csem", 5);
     tcase_add_checked_fixture(tc, show_state, NULL);
     tcase_add_test(tc, try_acquire_counts_the_permits);
+    tcase_add_test(tc, try_acquire_waits_out_a_busy_lock);
     tcase_add_test(tc, acquire_waits_until_a_release);
     tcase_add_test(tc, permits_change_hands_under_the_lock);
     tcase_add_test(tc, the_wake_up_comes_after_the_permit);

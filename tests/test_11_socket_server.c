@@ -992,6 +992,122 @@ START_TEST(a_line_longer_than_the_buffer_drops_the_client)
 }
 END_TEST
 
+/* Empty lines, NUL bytes and a '\r' that is not right before the '\n' are
+ * message bytes like any other. */
+START_TEST(empty_lines_nul_bytes_and_inner_carriage_returns_are_kept)
+{
+    static const char bytes[] = "\na\0b\nx\ry\r\n";
+    struct pair pr = make_pair();
+    struct call k;
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0);
+    assert_list_received(&k, pr.peer);
+    ck_assert_int_eq(send(pr.peer, bytes, sizeof bytes - 1, 0), (ssize_t)(sizeof bytes - 1));
+    close(pr.peer);
+    pending_join(k.p);
+    assert_messages("p", (const char *const[]){ "", "a\\x00b", "x\\x0dy" }, 3);
+    ck_assert_msg(k.r.messages == 3, "three lines (one empty, one with a NUL byte, one with a "
+                  "'\\r' inside) are three messages; the result says %d", k.r.messages);
+    log_capture_stop();
+}
+END_TEST
+
+/* A line too long is too long however it arrives: here in two reads, none full. */
+START_TEST(a_long_line_in_pieces_drops_the_client)
+{
+    char piece[41];
+    struct pair pr = make_pair();
+    struct call k;
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0);
+    assert_list_received(&k, pr.peer);
+    memset(piece, 'a', 40);
+    piece[40] = '\0';
+    send_text(pr.peer, piece);
+    wait_consumed(pr.server);
+    wait_read_returned(&k);
+    send_text(pr.peer, piece);              /* 80 bytes so far, and no '\n' */
+    bool back = pending_returned(k.p, 2.0 * harness_slowdown());
+    if (!back)
+        close(pr.peer);
+    pending_join(k.p);
+    ck_assert_msg(back, "handle_client still waited after 80 bytes with no '\\n' came in two "
+                  "pieces: a line longer than %d bytes must drop the client, whether it came in "
+                  "one read or many", HANDLER_LINE_MAX);
+    ck_assert_msg(k.r.end == HANDLER_TOO_LONG,
+                  "80 bytes with no '\\n', in two pieces of 40, must end with HANDLER_TOO_LONG "
+                  "(%d), not %d: once the unfinished line fills the buffer, it is too long (a "
+                  "recv() into no room returns 0, which is not a close)", HANDLER_TOO_LONG,
+                  k.r.end);
+    if (back)
+        close(pr.peer);
+    log_capture_stop();
+}
+END_TEST
+
+/* The receive timeout is set as given: 1.5 s is 1 s and 500000 us, and 0
+ * is no limit ({0, 0}), read back from the socket while the handler waits. */
+static void assert_timeout_set(double timeout, long sec, long usec)
+{
+    struct pair pr = make_pair();
+    struct call k;
+    struct timeval tv = { -1, -1 };
+    socklen_t len = sizeof tv;
+    start_call(&k, pr, "p", timeout);
+    assert_list_received(&k, pr.peer);
+    wait_read_returned(&k);
+    int rc = getsockopt(pr.server, SOL_SOCKET, SO_RCVTIMEO, &tv, &len);
+    for (int i = 0; i < HANDLER_MAX_MESSAGES; i++)
+        send_text(pr.peer, "Hey\n");
+    pending_join(k.p);
+    close(pr.peer);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_msg(tv.tv_sec == sec && tv.tv_usec == usec,
+                  "with a timeout of %g s, the socket's SO_RCVTIMEO was %ld s and %ld us, not %ld "
+                  "and %ld: seconds go in tv_sec, only the fraction in tv_usec (setsockopt refuses "
+                  "a tv_usec of a million or more, and then there is no timeout at all), and 0 "
+                  "means no limit, {0, 0}", timeout, (long)tv.tv_sec, (long)tv.tv_usec, sec, usec);
+}
+
+START_TEST(the_timeout_is_set_as_given)
+{
+    log_capture_start(1);
+    assert_timeout_set(1.5, 1, 500000);
+    assert_timeout_set(0, 0, 0);
+    log_capture_stop();
+}
+END_TEST
+
+/* A connection the client resets is an error, logged with its reason. */
+START_TEST(a_reset_connection_is_an_error_not_a_close)
+{
+    int listener = net_listen(0);
+    struct sockaddr_in a = net_local(listener);
+    int client = net_connect_to(a);
+    ck_assert_int_ge(client, 0);
+    struct pair pr = { accept(listener, NULL, NULL), client };
+    close(listener);
+    ck_assert_int_ge(pr.server, 0);
+    struct call k;
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0);
+    assert_list_received(&k, pr.peer);
+    wait_read_returned(&k);
+    struct linger now = { .l_onoff = 1, .l_linger = 0 };
+    setsockopt(client, SOL_SOCKET, SO_LINGER, &now, sizeof now);
+    close(client);                          /* a reset, not a clean close */
+    pending_join(k.p);
+    ck_assert_msg(k.r.end == HANDLER_ERROR,
+                  "the client reset the connection (recv failed with ECONNRESET): the result must "
+                  "say HANDLER_ERROR (%d), it says %d. Only a recv that returns 0 is a close",
+                  HANDLER_ERROR, k.r.end);
+    char want[96];
+    snprintf(want, sizeof want, "p: %s", strerror(ECONNRESET));
+    ck_assert_msg(lines_with(want) == 1, "a reset must be logged as '%s'", want);
+    log_capture_stop();
+}
+END_TEST
+
 START_TEST(garbage_bytes_are_logged_escaped)
 {
     struct pair pr = make_pair();
@@ -1142,6 +1258,10 @@ int main(void)
     tcase_add_test(tc, a_silent_client_is_dropped_after_the_timeout);
     tcase_add_test(tc, a_line_longer_than_the_buffer_drops_the_client);
     tcase_add_test(tc, garbage_bytes_are_logged_escaped);
+    tcase_add_test(tc, empty_lines_nul_bytes_and_inner_carriage_returns_are_kept);
+    tcase_add_test(tc, a_long_line_in_pieces_drops_the_client);
+    tcase_add_test(tc, the_timeout_is_set_as_given);
+    tcase_add_test(tc, a_reset_connection_is_an_error_not_a_close);
     tcase_add_test(tc, a_client_gone_before_the_list_does_not_kill_the_server);
     tcase_add_test(tc, two_handlers_at_once_keep_their_own_unfinished_lines);
     tcase_add_test(tc, no_descriptor_is_left_open);

@@ -120,6 +120,16 @@ static void *empty(void *first)
     return (void *)(intptr_t)ROUND;
 }
 
+static int counts_then;
+
+static void look_at_counts(void *unused)
+{
+    (void)unused;
+    SPY_LOCK(&q.lock);
+    counts_then = q.waiting_getters + q.waiting_putters;
+    SPY_UNLOCK(&q.lock);
+}
+
 START_TEST(no_signal_while_nobody_sleeps)
 {
     wakeq_init(&q, ROUND);
@@ -148,6 +158,23 @@ START_TEST(no_signal_while_nobody_sleeps)
                   "nobody ever slept, yet waiting_getters is %d and waiting_putters %d: count a "
                   "thread only while it is inside its wait loop", q.waiting_getters,
                   q.waiting_putters);
+    /* A look at the counts just before a put and a get that need not wait take the lock. */
+    for (int get = 0; get < 2; get++) {
+        counts_then = -1;
+        spy_start();
+        spy_interfere(&q.lock, SPY_BEFORE_LOCK, 1, look_at_counts, NULL);
+        if (get)
+            wakeq_get(&q);
+        else
+            wakeq_put(&q, 1);
+        spy_start();
+        ck_assert_msg(counts_then == 0,
+                      "just before a %s on a queue that %s locked q->lock, waiting_getters + "
+                      "waiting_putters was %d, not 0: it counted itself before it had the lock and "
+                      "before it knew it would wait. Count yourself with the lock held, right "
+                      "before each wait, never outside it", get ? "wakeq_get" : "wakeq_put",
+                      get ? "holds an item" : "has room", counts_then);
+    }
     wakeq_destroy(&q);
 }
 END_TEST
@@ -278,64 +305,92 @@ START_TEST(put_sleeps_while_full_and_a_get_wakes_it)
 END_TEST
 
 /*
- * Two sleepers on the same side: each put (each get) that finds one asleep
- * must wake one, whatever the count says beyond 1. The test waits for each
- * woken sleeper to come back before its next call, so it never blocks in
- * the queue itself.
+ * Two sleepers on the same side, then two puts (or gets) back to back,
+ * with the sleepers the first one wakes held back by the spies
+ * (spy_hold_wakers): each call finds a sleeper counted and must send one
+ * signal, never a broadcast, whatever the fill of the queue.
  */
-static int came_back(pending_t *a, pending_t *b, int want)
-{
-    double give_up = timing_now() + 2 * harness_slowdown();
-    int n;
-    while ((n = pending_returned(a, 0) + pending_returned(b, 0)) < want && timing_now() < give_up)
-        timing_sleep_unscaled(0.001);
-    return n;
-}
-
 static void two_sleep_and_both_are_woken(bool gets)
 {
     const char *what = gets ? "wakeq_get on an empty queue" : "wakeq_put on a full queue";
-    const char *calls = gets ? "wakeq_get calls" : "wakeq_put calls";
+    const char *call = gets ? "wakeq_put" : "wakeq_get";
+    const char *sleepers = gets ? "two wakeq_get calls" : "two wakeq_put calls";
     const char *who = gets ? "getters" : "putters";
     pthread_cond_t *cv = gets ? &q.not_empty : &q.not_full;
     pthread_cond_t *other = gets ? &q.not_full : &q.not_empty;
 
-    wakeq_init(&q, 1);
-    if (!gets)
+    wakeq_init(&q, 2);
+    if (!gets) {
         wakeq_put(&q, 1);
+        wakeq_put(&q, 2);
+    }
     spy_start();
     pending_t *a = pending_start(gets ? get_one : put_three, NULL);
     assert_waits(a, what, gets ? "empty" : "full");
     pending_t *b = pending_start(gets ? get_one : put_three, NULL);
     assert_waits(b, what, gets ? "empty" : "full");
     assert_count(who, 2, gets ? "while two wakeq_get calls sleep" : "while two wakeq_put calls sleep");
+    spy_hold_wakers(true);
     for (int i = 0; i < 2; i++) {
-        unsigned long before = wakeups(cv), before_other = wakeups(other);
+        unsigned long signals = spy_signals(cv), broadcasts = spy_broadcasts(cv);
+        unsigned long others = wakeups(other);
         if (gets)
             wakeq_put(&q, 5);
         else
-            ck_assert_int_eq(wakeq_get(&q), i == 0 ? 1 : 3);
-        if (wakeups(cv) == before && wakeups(other) > before_other)
-            ck_abort_msg("%s while %s slept on %s, and signalled %s instead: a signal must go to "
-                         "the condition variable the other side sleeps on",
-                         gets ? "wakeq_put stored an item" : "wakeq_get made room",
-                         i == 0 ? "two" : "a second", gets ? "not_empty" : "not_full",
-                         gets ? "not_full" : "not_empty");
-        ck_assert_msg(wakeups(cv) > before,
-                      "%s while %s %s slept, and sent no signal on %s: a sleeper is left asleep "
-                      "with work waiting for it (a lost wake-up). Signal whenever waiting_%s is "
-                      "not 0, not only when it is 1",
-                      gets ? "wakeq_put stored an item" : "wakeq_get made room",
-                      i == 0 ? "two" : "one of two", calls, gets ? "not_empty" : "not_full", who);
-        ck_assert_msg(came_back(a, b, i + 1) >= i + 1,
-                      "%s slept, %d wake-up%s went to %s, yet only %d of them came back within "
-                      "%g s", calls, i + 1, i == 0 ? "" : "s", gets ? "not_empty" : "not_full",
-                      came_back(a, b, 0), 2 * harness_slowdown());
+            ck_assert_int_eq(wakeq_get(&q), i + 1);
+        unsigned long sent = spy_signals(cv) - signals;
+        if (spy_broadcasts(cv) > broadcasts) {
+            spy_hold_wakers(false);
+            ck_abort_msg("%s broadcast %s while %s slept: that wakes every sleeper for one %s. "
+                         "Signal, once", call, gets ? "not_empty" : "not_full", sleepers,
+                         gets ? "item" : "free slot");
+        }
+        if (sent == 0) {
+            spy_hold_wakers(false);
+            if (wakeups(other) > others)
+                ck_abort_msg("%s signalled %s, but the sleepers wait on %s: a signal must go to "
+                             "the condition variable the other side sleeps on", call,
+                             gets ? "not_full" : "not_empty", gets ? "not_empty" : "not_full");
+            ck_abort_msg("%s number %d in a row sent no signal on %s, while %s slept (the queue "
+                         "now holds %zu of 2): a sleeper is left asleep with work waiting for it "
+                         "(a lost wake-up). Signal whenever waiting_%s is not 0, whatever the "
+                         "queue held before", call, i + 1, gets ? "not_empty" : "not_full",
+                         i == 0 ? sleepers : "the other of the two", q.count, who);
+        }
+        if (sent > 1) {
+            spy_hold_wakers(false);
+            ck_abort_msg("%s sent %lu signals on %s for one %s, while %s slept: one change makes "
+                         "room for one sleeper. Signal once", call, sent,
+                         gets ? "not_empty" : "not_full", gets ? "item" : "free slot", sleepers);
+        }
     }
+    /* A call of the sleepers' own kind, while they are still counted: */
+    unsigned long others = wakeups(other);
+    if (gets)
+        ck_assert_int_eq(wakeq_get(&q), 5);
+    else
+        wakeq_put(&q, 7);
+    if (wakeups(other) > others) {
+        spy_hold_wakers(false);
+        ck_abort_msg("%s sent a wake-up on %s though no %s slept (waiting_%s is 0; it was the "
+                     "%s that slept): a get looks at waiting_putters only, a put at "
+                     "waiting_getters only", gets ? "wakeq_get" : "wakeq_put",
+                     gets ? "not_full" : "not_empty", gets ? "put" : "get",
+                     gets ? "putters" : "getters", gets ? "gets" : "puts");
+    }
+    spy_hold_wakers(false);
+    if (gets)
+        wakeq_put(&q, 5);       /* for the sleeper that finds the queue empty again */
+    else
+        ck_assert_int_eq(wakeq_get(&q), 7);
+    ck_assert_msg(pending_comes_back(a) && pending_comes_back(b),
+                  "%s slept and the wake-ups were sent, yet one sleeps on", sleepers);
     pending_join(a);
     pending_join(b);
-    if (!gets)
+    if (!gets) {
         ck_assert_int_eq(wakeq_get(&q), 3);
+        ck_assert_int_eq(wakeq_get(&q), 3);
+    }
     assert_count(who, 0, "after both sleepers returned");
     wakeq_destroy(&q);
 }

@@ -78,6 +78,9 @@ static struct mrec mutexes[SLOTS];
 static struct crec conds[SLOTS];
 static size_t created, joined, joined_for_result, live, live_max;
 static bool first_wait_real;      /* spy_first_wait_real() */
+static bool holding;              /* spy_hold_wakers() */
+static int held;                  /* threads parked by it now */
+static pthread_cond_t unheld = PTHREAD_COND_INITIALIZER;
 static void *create_args[THREADS];
 static spy_thread_t *started[THREADS];     /* by creation order, as create_args */
 static _Thread_local spy_thread_t *me_tls;
@@ -930,6 +933,42 @@ static void add_site(struct crec *c, SPY_AT)
  */
 /* pt is true for pt_cond_wait_until: its deadline is on CLOCK_MONOTONIC, and
  * pt.c, not pthread_cond_timedwait, knows how this system waits for one. */
+/* A woken thread, while a test holds wakers: let go of m and wait until
+ * the test lets it go on, then lock m again (as a thread no core runs). */
+static void park_while_held(pthread_mutex_t *m)
+{
+    LOCK();
+    bool park = holding;
+    UNLOCK();
+    if (!park)
+        return;
+    pthread_mutex_unlock(m);
+    LOCK();
+    held++;
+    while (holding)
+        pthread_cond_wait(&unheld, &book);
+    held--;
+    UNLOCK();
+    pthread_mutex_lock(m);
+}
+
+void spy_hold_wakers(bool hold)
+{
+    LOCK();
+    holding = hold;
+    if (!hold)
+        pthread_cond_broadcast(&unheld);
+    UNLOCK();
+}
+
+int spy_held(void)
+{
+    LOCK();
+    int n = held;
+    UNLOCK();
+    return n;
+}
+
 static int wait_common(pthread_cond_t *cv, pthread_mutex_t *m, const struct timespec *deadline,
                        bool pt, SPY_AT)
 {
@@ -978,6 +1017,8 @@ static int wait_common(pthread_cond_t *cv, pthread_mutex_t *m, const struct time
     } else {
         rc = pthread_cond_wait(cv, m);
     }
+    if (!spurious)
+        park_while_held(m);
 
     LOCK();
     if (!spurious) {

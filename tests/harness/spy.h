@@ -107,6 +107,18 @@ void spy_interfere_cancel(void);
  */
 void spy_first_wait_real(bool real);
 
+/*
+ * While a test holds wakers (spy_hold_wakers(true)), a thread woken from a
+ * real condition wait does not return from it yet: it lets go of the mutex
+ * and waits, as a woken thread no core runs would, until
+ * spy_hold_wakers(false); then it locks the mutex again and returns. So a
+ * test can make two puts run back to back before the get the first one
+ * woke has looked: the schedule that loses a wake-up when a put signals
+ * only when the queue was empty. spy_held() counts the threads parked now.
+ */
+void spy_hold_wakers(bool hold);
+int spy_held(void);
+
 /* The mutex t is blocked on in pthread_mutex_lock, or NULL. */
 const pthread_mutex_t *spy_waits_for(spy_thread_t *t);
 

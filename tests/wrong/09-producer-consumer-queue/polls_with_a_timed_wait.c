@@ -1,0 +1,74 @@
+/* bqueue.c, wrong: waits with a 1 ms pthread_cond_timedwait as a safety net, so a waiting call wakes and looks again a thousand times a second */
+#include "bqueue.h"
+
+#include "alloc.h"
+#include "pt.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+static void wait_a_little(pthread_cond_t *cv, pthread_mutex_t *m)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_nsec += 1000000;
+    if (t.tv_nsec >= 1000000000) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000;
+    }
+    int rc = pthread_cond_timedwait(cv, m, &t);
+    if (rc != 0 && rc != ETIMEDOUT)
+        PT(rc);
+}
+
+void bqueue_init(struct bqueue *q, size_t capacity)
+{
+    PT(pthread_mutex_init(&q->lock, NULL));
+    PT(pthread_cond_init(&q->not_empty, NULL));
+    PT(pthread_cond_init(&q->not_full, NULL));
+    q->items = alloc_zeroed(capacity, sizeof *q->items);
+    q->capacity = capacity;
+    q->head = 0;
+    q->count = 0;
+}
+
+void bqueue_destroy(struct bqueue *q)
+{
+    free(q->items);
+    PT(pthread_cond_destroy(&q->not_full));
+    PT(pthread_cond_destroy(&q->not_empty));
+    PT(pthread_mutex_destroy(&q->lock));
+}
+
+void bqueue_put(struct bqueue *q, int item)
+{
+    PT(pthread_mutex_lock(&q->lock));
+    while (q->count == q->capacity)
+        wait_a_little(&q->not_full, &q->lock);
+    q->items[(q->head + q->count) % q->capacity] = item;
+    q->count++;
+    PT(pthread_cond_signal(&q->not_empty));
+    PT(pthread_mutex_unlock(&q->lock));
+}
+
+int bqueue_get(struct bqueue *q)
+{
+    PT(pthread_mutex_lock(&q->lock));
+    while (q->count == 0)
+        wait_a_little(&q->not_empty, &q->lock);
+    int item = q->items[q->head];
+    q->head = (q->head + 1) % q->capacity;
+    q->count--;
+    PT(pthread_cond_signal(&q->not_full));
+    PT(pthread_mutex_unlock(&q->lock));
+    return item;
+}
+
+size_t bqueue_size(struct bqueue *q)
+{
+    PT(pthread_mutex_lock(&q->lock));
+    size_t n = q->count;
+    PT(pthread_mutex_unlock(&q->lock));
+    return n;
+}

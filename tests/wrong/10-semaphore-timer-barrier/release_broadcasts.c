@@ -1,0 +1,44 @@
+/* csem.c, wrong: csem_release broadcasts, waking every waiter for one permit (the rest find none and sleep again) */
+#include "csem.h"
+
+#include "pt.h"
+
+void csem_init(struct csem *s, unsigned value)
+{
+    PT(pthread_mutex_init(&s->lock, NULL));
+    PT(pthread_cond_init(&s->available, NULL));
+    s->value = value;
+}
+
+void csem_destroy(struct csem *s)
+{
+    PT(pthread_cond_destroy(&s->available));
+    PT(pthread_mutex_destroy(&s->lock));
+}
+
+void csem_acquire(struct csem *s)
+{
+    PT(pthread_mutex_lock(&s->lock));
+    while (s->value == 0)
+        PT(pthread_cond_wait(&s->available, &s->lock));
+    s->value--;
+    PT(pthread_mutex_unlock(&s->lock));
+}
+
+bool csem_try_acquire(struct csem *s)
+{
+    PT(pthread_mutex_lock(&s->lock));
+    bool took = s->value > 0;
+    if (took)
+        s->value--;
+    PT(pthread_mutex_unlock(&s->lock));
+    return took;
+}
+
+void csem_release(struct csem *s)
+{
+    PT(pthread_mutex_lock(&s->lock));
+    s->value++;
+    PT(pthread_cond_broadcast(&s->available));
+    PT(pthread_mutex_unlock(&s->lock));
+}
