@@ -244,6 +244,11 @@ check "timeline keeps the lines' time order" \
     test "$(grep -oE '^ +[0-9]+ \|' <<<"$tl" | tr -dc '0-9\n' | paste -sd' ')" = "0 5 6 9 12"
 check "timeline prints any other line as it is, after the table" has "$(tail -n 1 <<<"$tl")" '^not a timeline line$'
 check "timeline fits 80 columns" test "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' <<<"$tl")" -le 80
+tl=$(printf '@T 0 0\tMain    : before\n@T 1 1\tThread 1: starting\n@T 2 2\tThread 0: starting\n' | scripts/timeline)
+check "timeline keeps Thread 0 left of Thread 1 when Thread 1 logs first" \
+    has "$tl" '^ +ms \| Main +\| Thread 0 +\| Thread 1 +\|$'
+check "timeline puts Thread 1's early line under Thread 1 all the same" \
+    has "$tl" '^ +1 \| +\| +\| starting +\|$'
 tl=$(for t in 0 1 2 3 4; do printf '@T %d %d\tworker %d says hello\n' "$t" "$t" "$t"; done | scripts/timeline)
 check "timeline lists five threads one line each, the thread named in front" \
     has "$(sed -n 5p <<<"$tl")" '^ +4 ms +thread 4 +worker 4 says hello$'
