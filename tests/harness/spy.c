@@ -1134,6 +1134,104 @@ _Noreturn void spy_exit(const char *how, int status, SPY_AT)
          "thread too: return from the function instead", base(file), line, how, status);
 }
 
+/* ---- memory --------------------------------------------------------------- */
+
+/* The blocks the code under test holds, from spy_start() on: a short list,
+ * searched from the end (a block is most often freed soon after). */
+#define BLOCKS 4096
+static struct block {
+    void *p;
+    size_t size;
+    const char *file;
+    int line;
+} blocks[BLOCKS];
+static size_t nblocks, blocks_lost;     /* lost: held, but beyond the list */
+
+static void block_add(void *p, size_t size, const char *file, int line)
+{
+    if (nblocks < BLOCKS)
+        blocks[nblocks++] = (struct block){ p, size, file, line };
+    else
+        blocks_lost++;
+}
+
+static struct block *block_find(const void *p)
+{
+    for (size_t i = nblocks; i-- > 0;)
+        if (blocks[i].p == p)
+            return &blocks[i];
+    return NULL;
+}
+
+void *spy_malloc(size_t size, SPY_AT)
+{
+    void *p = malloc(size);
+    if (p != NULL) {
+        LOCK();
+        block_add(p, size, file, line);
+        UNLOCK();
+    }
+    return p;
+}
+
+void *spy_calloc(size_t n, size_t size, SPY_AT)
+{
+    void *p = calloc(n, size);
+    if (p != NULL) {
+        LOCK();
+        block_add(p, n * size, file, line);
+        UNLOCK();
+    }
+    return p;
+}
+
+void *spy_realloc(void *old, size_t size, SPY_AT)
+{
+    void *p = realloc(old, size);
+    LOCK();
+    struct block *b = old != NULL ? block_find(old) : NULL;
+    if (p != NULL && b != NULL)
+        *b = (struct block){ p, size, file, line };
+    else if (p != NULL)
+        block_add(p, size, file, line);
+    else if (size == 0 && b != NULL)
+        *b = blocks[--nblocks];         /* realloc(old, 0) freed it */
+    UNLOCK();
+    return p;
+}
+
+void spy_free(void *p, SPY_AT)
+{
+    (void)file, (void)line;
+    if (p != NULL) {
+        LOCK();
+        struct block *b = block_find(p);
+        if (b != NULL)
+            *b = blocks[--nblocks];
+        UNLOCK();
+    }
+    free(p);
+}
+
+size_t spy_blocks_held(void)
+{
+    LOCK();
+    size_t n = nblocks + blocks_lost;
+    UNLOCK();
+    return n;
+}
+
+void spy_describe_blocks(char *buf, size_t size)
+{
+    LOCK();
+    if (nblocks == 0)
+        snprintf(buf, size, "%zu block(s)", blocks_lost);
+    else
+        snprintf(buf, size, "%zu block(s), the first %zu bytes from %s:%d", nblocks + blocks_lost,
+                 blocks[0].size, base(blocks[0].file), blocks[0].line);
+    UNLOCK();
+}
+
 /* ---- what the tests ask ----------------------------------------------------- */
 
 void spy_start(void)
@@ -1144,6 +1242,7 @@ void spy_start(void)
     first_wait_real = false;
     plan.armed = plan.fired = false;
     nevents = 0;
+    nblocks = blocks_lost = 0;
     watch.last[0] = '\0';
     for (size_t i = 0; i < SLOTS; i++) {
         mutexes[i].locks = mutexes[i].releases = 0;

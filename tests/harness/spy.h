@@ -15,9 +15,9 @@
  *   allows (a spurious wake-up), so a wait written with `if` instead of
  *   `while` goes wrong on every run, not on an unlucky one;
  * - count what happened (threads started and joined, locks taken and let
- *   go, waits, signals) and know what each thread is doing now, so a test
- *   can tell waiting from polling and a hang can be reported as "who waits
- *   for what, where";
+ *   go, waits, signals, heap blocks not freed) and know what each thread
+ *   is doing now, so a test can tell waiting from polling and a hang can
+ *   be reported as "who waits for what, where";
  * - run a test's function at a chosen point of the code under test
  *   (before its n-th lock, after its n-th unlock): the interleaving that
  *   breaks a half-locked update, forced instead of hoped for.
@@ -118,6 +118,15 @@ void spy_first_wait_real(bool real);
  */
 void spy_hold_wakers(bool hold);
 int spy_held(void);
+
+/*
+ * Heap blocks the code under test took with malloc, calloc or realloc from
+ * spy_start() on and has not given back with free (or realloc), and the
+ * first of them, for a message ("2 block(s), the first 48 bytes from
+ * parallel_sum.c:37"). Blocks from elsewhere (strdup, a library) are not seen.
+ */
+size_t spy_blocks_held(void);
+void spy_describe_blocks(char *buf, size_t size);
 
 /* The mutex t is blocked on in pthread_mutex_lock, or NULL. */
 const pthread_mutex_t *spy_waits_for(spy_thread_t *t);

@@ -2,9 +2,10 @@
  * spy_hook.h - how the spies hook in: forced in front of every exercise
  * source by the build (cc -include spy_hook.h), never included by hand.
  *
- * It routes the exercise's own pthread calls, sleeps and ways of ending
- * the process to spy.c, which checks each call, remembers it for the tests
- * (spy.h) and then makes the real call. Only code compiled with this file
+ * It routes the exercise's own pthread calls, sleeps, ways of ending the
+ * process and heap blocks (malloc, calloc, realloc, free) to spy.c, which
+ * checks each call, remembers it for the tests (spy.h) and then makes the
+ * real call. Only code compiled with this file
  * is watched: common/, the harness and Check are not. The macros carry
  * __FILE__ and __LINE__, so a failure names the student's line.
  *
@@ -63,6 +64,11 @@ void spy_timing_sleep_unscaled(double seconds, SPY_AT);
 
 _Noreturn void spy_exit(const char *how, int status, SPY_AT);
 
+void *spy_malloc(size_t size, SPY_AT);
+void *spy_calloc(size_t n, size_t size, SPY_AT);
+void *spy_realloc(void *p, size_t size, SPY_AT);
+void spy_free(void *p, SPY_AT);
+
 #ifndef SPY_NO_REDIRECT
 #define pthread_create(t, a, f, x) spy_pthread_create((t), (a), (f), (x), __FILE__, __LINE__)
 #define pthread_join(t, r) spy_pthread_join((t), (r), __FILE__, __LINE__)
@@ -95,6 +101,10 @@ _Noreturn void spy_exit(const char *how, int status, SPY_AT);
 #define _Exit(s) spy_exit("_Exit", (s), __FILE__, __LINE__)
 #define quick_exit(s) spy_exit("quick_exit", (s), __FILE__, __LINE__)
 #define abort() spy_exit("abort", 0, __FILE__, __LINE__)
+#define malloc(n) spy_malloc((n), __FILE__, __LINE__)
+#define calloc(n, s) spy_calloc((n), (s), __FILE__, __LINE__)
+#define realloc(p, n) spy_realloc((p), (n), __FILE__, __LINE__)
+#define free(p) spy_free((p), __FILE__, __LINE__)
 #endif
 
 #endif
