@@ -9,6 +9,7 @@
  */
 #include "harness.h"
 #include "parallel_sum.h"
+#include "timing.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
@@ -199,6 +200,11 @@ static void check_sum(size_t n, int threads)
                   "(one per chunk, min(threads, n))", n, threads, spy_created(), k);
     ck_assert_msg(spy_joined() == k, "%zu items on %d threads: %zu of the %zu threads were joined",
                   n, threads, spy_joined(), k);
+    char blocks[160];
+    spy_describe_blocks(blocks, sizeof blocks);
+    ck_assert_msg(spy_blocks_held() == 0,
+                  "%zu items on %d threads: parallel_sum returned without freeing %s: free what "
+                  "it allocates before it returns", n, threads, blocks);
     if (n == 0)
         return;
 
@@ -302,6 +308,48 @@ START_TEST(no_lock_on_the_hot_path)
 }
 END_TEST
 
+/*
+ * Two calls at once: the first call's thread for items 1 and 2 waits, in f,
+ * until its other thread has returned, then makes a whole second call
+ * (from inside f, so it overlaps the first by construction) and goes on.
+ * A threads array, a partial sum or a total kept in static or global
+ * storage is overwritten by the second call before the first reads it back.
+ */
+static const long first_items[] = { 1, 2, 3, 4 };          /* sum 10 */
+static const long second_items[] = { 1000, 2000, 3000, 4000 }; /* sum 10000 */
+static long long second_got;
+static atomic_int second_calls;
+
+static long g(long x)
+{
+    if (x == 1 && atomic_fetch_add(&second_calls, 1) == 0) {
+        for (int i = 0; i < 1000; i++) {
+            if (spy_created() >= 2 && (spy_returned(0, NULL) || spy_returned(1, NULL)))
+                break;
+            timing_sleep_unscaled(0.001);
+        }
+        second_got = parallel_sum(second_items, 4, 2, g);
+    }
+    return x;
+}
+
+START_TEST(two_calls_at_once_keep_apart)
+{
+    spy_start();
+    spy_hint("two calls of parallel_sum were running at once: keep the threads and partial sums "
+             "of a call in memory of its own (a local array, or one it allocates), never in "
+             "static or global variables");
+    atomic_store(&second_calls, 0);
+    long long first_got = parallel_sum(first_items, 4, 2, g);
+    ck_assert_msg(atomic_load(&second_calls) == 1, "f was never given item 1 of the first call");
+    ck_assert_msg(first_got == 10 && second_got == 10000,
+                  "two calls at once returned %lld and %lld, expected 10 and 10000: the second "
+                  "call overwrote what the first kept in static or global variables (threads, "
+                  "partial sums or a total); keep them in memory of the call's own",
+                  first_got, second_got);
+}
+END_TEST
+
 int main(void)
 {
     Suite *demo = suite_create("demo");
@@ -322,6 +370,7 @@ int main(void)
     tcase_add_test(tc, no_items_start_no_thread);
     tcase_add_test(tc, chunks_run_at_the_same_time);
     tcase_add_test(tc, no_lock_on_the_hot_path);
+    tcase_add_test(tc, two_calls_at_once_keep_apart);
     suite_add_tcase(exercise, tc);
     return harness_main((Suite *[]){ demo, exercise, NULL });
 }

@@ -18,6 +18,10 @@
  *   every thread adds to without a lock is a data race (updates get lost),
  *   and with a lock per item the threads take turns at the lock.
  *
+ * - It keeps nothing in static or global variables, so calls from two
+ *   threads may run at once, and it frees what it allocates before it
+ *   returns.
+ *
  * threads >= 1. f may be called from any of the threads, and from several
  * at once.
  */
