@@ -1232,6 +1232,69 @@ void spy_describe_blocks(char *buf, size_t size)
     UNLOCK();
 }
 
+/* ---- descriptors ---------------------------------------------------------- */
+
+#define FDS 1024
+static unsigned closes[FDS];    /* close() calls per descriptor, from spy_start() on */
+static size_t short_sends;      /* 0, or the most bytes one send or write passes on */
+
+int spy_close(int fd, SPY_AT)
+{
+    spy_thread_t *me = self();
+    char a[96];
+    int rc = close(fd);
+    int e = errno;
+
+    LOCK();
+    enter(me, file, line);
+    if (fd >= 0 && fd < FDS)
+        closes[fd]++;
+    if (rc < 0 && e == EBADF)
+        FAIL_LOCKED("%s:%d: %s closes descriptor %d, which is not open: it was closed already? "
+                    "Close each descriptor once, on one path; a second close can close another "
+                    "client's socket, opened meanwhile under the same number",
+                    base(file), line, who(me, a, sizeof a), fd);
+    UNLOCK();
+    errno = e;
+    return rc;
+}
+
+static size_t send_size(size_t size)
+{
+    LOCK();
+    if (short_sends > 0 && size > short_sends)
+        size = short_sends;
+    UNLOCK();
+    return size;
+}
+
+ssize_t spy_send(int fd, const void *buf, size_t size, int flags, SPY_AT)
+{
+    (void)file, (void)line;
+    return send(fd, buf, send_size(size), flags);
+}
+
+ssize_t spy_write(int fd, const void *buf, size_t size, SPY_AT)
+{
+    (void)file, (void)line;
+    return write(fd, buf, send_size(size));
+}
+
+unsigned spy_closes(int fd)
+{
+    LOCK();
+    unsigned n = fd >= 0 && fd < FDS ? closes[fd] : 0;
+    UNLOCK();
+    return n;
+}
+
+void spy_short_sends(size_t most)
+{
+    LOCK();
+    short_sends = most;
+    UNLOCK();
+}
+
 /* ---- what the tests ask ----------------------------------------------------- */
 
 void spy_start(void)
@@ -1243,6 +1306,8 @@ void spy_start(void)
     plan.armed = plan.fired = false;
     nevents = 0;
     nblocks = blocks_lost = 0;
+    memset(closes, 0, sizeof closes);
+    short_sends = 0;
     watch.last[0] = '\0';
     for (size_t i = 0; i < SLOTS; i++) {
         mutexes[i].locks = mutexes[i].releases = 0;

@@ -128,6 +128,16 @@ int spy_held(void);
 size_t spy_blocks_held(void);
 void spy_describe_blocks(char *buf, size_t size);
 
+/*
+ * Descriptors. spy_closes(fd): close() calls on fd from spy_start() on (a
+ * close of a descriptor that is not open fails the test at once). After
+ * spy_short_sends(n), each send() or write() passes on at most n bytes and
+ * returns that, as a stream socket may: code that does not loop sends only
+ * part of its data. spy_start() puts it back to 0, no limit.
+ */
+unsigned spy_closes(int fd);
+void spy_short_sends(size_t most);
+
 /* The mutex t is blocked on in pthread_mutex_lock, or NULL. */
 const pthread_mutex_t *spy_waits_for(spy_thread_t *t);
 

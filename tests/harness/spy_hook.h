@@ -3,9 +3,9 @@
  * source by the build (cc -include spy_hook.h), never included by hand.
  *
  * It routes the exercise's own pthread calls, sleeps, ways of ending the
- * process and heap blocks (malloc, calloc, realloc, free) to spy.c, which
- * checks each call, remembers it for the tests (spy.h) and then makes the
- * real call. Only code compiled with this file
+ * process, heap blocks (malloc, calloc, realloc, free) and descriptors
+ * (close, send, write) to spy.c, which checks each call, remembers it for
+ * the tests (spy.h) and then makes the real call. Only code compiled with this file
  * is watched: common/, the harness and Check are not. The macros carry
  * __FILE__ and __LINE__, so a failure names the student's line.
  *
@@ -20,6 +20,7 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -69,6 +70,10 @@ void *spy_calloc(size_t n, size_t size, SPY_AT);
 void *spy_realloc(void *p, size_t size, SPY_AT);
 void spy_free(void *p, SPY_AT);
 
+int spy_close(int fd, SPY_AT);
+ssize_t spy_send(int fd, const void *buf, size_t size, int flags, SPY_AT);
+ssize_t spy_write(int fd, const void *buf, size_t size, SPY_AT);
+
 #ifndef SPY_NO_REDIRECT
 #define pthread_create(t, a, f, x) spy_pthread_create((t), (a), (f), (x), __FILE__, __LINE__)
 #define pthread_join(t, r) spy_pthread_join((t), (r), __FILE__, __LINE__)
@@ -105,6 +110,9 @@ void spy_free(void *p, SPY_AT);
 #define calloc(n, s) spy_calloc((n), (s), __FILE__, __LINE__)
 #define realloc(p, n) spy_realloc((p), (n), __FILE__, __LINE__)
 #define free(p) spy_free((p), __FILE__, __LINE__)
+#define close(fd) spy_close((fd), __FILE__, __LINE__)
+#define send(fd, b, n, f) spy_send((fd), (b), (n), (f), __FILE__, __LINE__)
+#define write(fd, b, n) spy_write((fd), (b), (n), __FILE__, __LINE__)
 #endif
 
 #endif
