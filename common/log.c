@@ -125,14 +125,17 @@ static void write_all(const char *buf, size_t len)
     }
 }
 
-static void keep(const char *message)
+/* A captured line is its level, one byte, then its text. */
+static void keep(enum log_level l, const char *message)
 {
     if (ncaptured == capacity) {
         capacity = capacity ? 2 * capacity : 64;
         captured = alloc_resize(captured, capacity, sizeof *captured);
     }
     size_t len = strlen(message) + 1;
-    captured[ncaptured] = memcpy(alloc_zeroed(len, 1), message, len);
+    captured[ncaptured] = alloc_zeroed(len + 1, 1);
+    captured[ncaptured][0] = (char)l;
+    memcpy(captured[ncaptured] + 1, message, len);
     ncaptured++;
 }
 
@@ -166,7 +169,7 @@ static void emit(enum log_level l, const char *fmt, va_list ap)
         write_all(text - slen, slen + len);
     if (capturing) {
         text[len - 1] = '\0';
-        keep(text);
+        keep(l, text);
     }
     PT(pthread_mutex_unlock(&lock));
 }
@@ -202,9 +205,17 @@ size_t log_capture_count(void)
 const char *log_capture_line(size_t i)
 {
     PT(pthread_mutex_lock(&lock));
-    const char *line = i < ncaptured ? captured[i] : NULL;
+    const char *line = i < ncaptured ? captured[i] + 1 : NULL;
     PT(pthread_mutex_unlock(&lock));
     return line;
+}
+
+enum log_level log_capture_level(size_t i)
+{
+    PT(pthread_mutex_lock(&lock));
+    enum log_level l = i < ncaptured ? (enum log_level)captured[i][0] : 0;
+    PT(pthread_mutex_unlock(&lock));
+    return l;
 }
 
 void log_capture_stop(void)

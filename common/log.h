@@ -32,11 +32,14 @@ void log_warning(const char *fmt, ...) LOG_PRINTF(1, 2);
  * For tests: from log_capture_start() on, every message that passes the
  * level is also kept in memory (its text, without the time), in the order
  * the lines were written; quiet stops printing meanwhile. Read the lines
- * after joining the threads that log. log_capture_stop() frees them.
+ * after joining the threads that log; log_capture_level() says which of
+ * log_debug, log_info and log_warning wrote line i (0 past the last).
+ * log_capture_stop() frees them.
  */
 void log_capture_start(int quiet);
 size_t log_capture_count(void);
 const char *log_capture_line(size_t i);
+enum log_level log_capture_level(size_t i);
 void log_capture_stop(void);
 
 #endif

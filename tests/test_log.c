@@ -49,6 +49,9 @@ START_TEST(info_is_the_default_level)
     ck_assert_uint_eq(log_capture_count(), 2);
     ck_assert_str_eq(log_capture_line(0), "shown");
     ck_assert_str_eq(log_capture_line(1), "also shown");
+    ck_assert_int_eq(log_capture_level(0), LOG_INFO);
+    ck_assert_int_eq(log_capture_level(1), LOG_WARNING);
+    ck_assert_int_eq(log_capture_level(2), 0);
     log_capture_stop();
 }
 END_TEST
