@@ -1187,15 +1187,23 @@ void *spy_calloc(size_t n, size_t size, SPY_AT)
 
 void *spy_realloc(void *old, size_t size, SPY_AT)
 {
+    /* The record of old goes first: old may not be looked at after realloc. */
+    struct block was = { NULL, 0, NULL, 0 };
+    if (old != NULL) {
+        LOCK();
+        struct block *b = block_find(old);
+        if (b != NULL) {
+            was = *b;
+            *b = blocks[--nblocks];
+        }
+        UNLOCK();
+    }
     void *p = realloc(old, size);
     LOCK();
-    struct block *b = old != NULL ? block_find(old) : NULL;
-    if (p != NULL && b != NULL)
-        *b = (struct block){ p, size, file, line };
-    else if (p != NULL)
+    if (p != NULL)
         block_add(p, size, file, line);
-    else if (size == 0 && b != NULL)
-        *b = blocks[--nblocks];         /* realloc(old, 0) freed it */
+    else if (size != 0 && was.p != NULL)
+        block_add(was.p, was.size, was.file, was.line);  /* it failed: old is still held */
     UNLOCK();
     return p;
 }
