@@ -1240,6 +1240,35 @@ void spy_describe_blocks(char *buf, size_t size)
     UNLOCK();
 }
 
+/* ---- other locks: counted only -------------------------------------------- */
+
+static unsigned long other_locks;       /* spin and read-write locks taken, from spy_start() on */
+
+static int count_lock(int rc, const char *file, int line)
+{
+    spy_thread_t *me = self();
+    LOCK();
+    enter(me, file, line);
+    if (rc == 0)
+        other_locks++;
+    UNLOCK();
+    return rc;
+}
+
+#define COUNTED(name, type)                                 \
+    int spy_##name(type *l, SPY_AT)                         \
+    {                                                       \
+        return count_lock(name(l), file, line);             \
+    }
+#ifdef SPY_SPIN_LOCKS
+COUNTED(pthread_spin_lock, pthread_spinlock_t)
+COUNTED(pthread_spin_trylock, pthread_spinlock_t)
+#endif
+COUNTED(pthread_rwlock_rdlock, pthread_rwlock_t)
+COUNTED(pthread_rwlock_wrlock, pthread_rwlock_t)
+COUNTED(pthread_rwlock_tryrdlock, pthread_rwlock_t)
+COUNTED(pthread_rwlock_trywrlock, pthread_rwlock_t)
+
 /* ---- descriptors ---------------------------------------------------------- */
 
 #define FDS 1024
@@ -1257,6 +1286,10 @@ int spy_close(int fd, SPY_AT)
     enter(me, file, line);
     if (fd >= 0 && fd < FDS)
         closes[fd]++;
+    if (rc < 0 && e == EBADF && (fd < 0 || fd >= FDS))
+        FAIL_LOCKED("%s:%d: %s closes descriptor %d, which was never open: was the variable that "
+                    "held the descriptor overwritten (a buffer written past its end)?",
+                    base(file), line, who(me, a, sizeof a), fd);
     if (rc < 0 && e == EBADF)
         FAIL_LOCKED("%s:%d: %s closes descriptor %d, which is not open: it was closed already? "
                     "Close each descriptor once, on one path; a second close can close another "
@@ -1315,6 +1348,7 @@ void spy_start(void)
     nevents = 0;
     nblocks = blocks_lost = 0;
     memset(closes, 0, sizeof closes);
+    other_locks = 0;
     short_sends = 0;
     watch.last[0] = '\0';
     for (size_t i = 0; i < SLOTS; i++) {
@@ -1386,6 +1420,7 @@ unsigned long spy_locks_total(void)
 {
     unsigned long n = 0;
     LOCK();
+    n = other_locks;
     for (size_t i = 0; i < SLOTS; i++)
         n += mutexes[i].locks;
     UNLOCK();

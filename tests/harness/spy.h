@@ -67,7 +67,7 @@ void spy_describe_all(char *buf, size_t size);
 /* Per mutex, from spy_start() on. */
 unsigned long spy_locks(const pthread_mutex_t *m);     /* lock/trylock/timedlock that took it */
 unsigned long spy_releases(const pthread_mutex_t *m);  /* times it became free (unlock, wait) */
-unsigned long spy_locks_total(void);                   /* the same, over every mutex */
+unsigned long spy_locks_total(void);    /* the same, over every mutex, spin lock and rwlock */
 /* The thread that holds m now, as far as the spies saw it taken; NULL: none. */
 spy_thread_t *spy_owner(const pthread_mutex_t *m);
 /* Destroyed since it was last initialised (a mutex or condition variable). */

@@ -70,6 +70,18 @@ void *spy_calloc(size_t n, size_t size, SPY_AT);
 void *spy_realloc(void *p, size_t size, SPY_AT);
 void spy_free(void *p, SPY_AT);
 
+/* Locks that are not mutexes: only counted (spy_locks_total). Spin locks are
+ * optional in POSIX (macOS has none). */
+#if defined(_POSIX_SPIN_LOCKS) && _POSIX_SPIN_LOCKS > 0
+#define SPY_SPIN_LOCKS 1
+int spy_pthread_spin_lock(pthread_spinlock_t *l, SPY_AT);
+int spy_pthread_spin_trylock(pthread_spinlock_t *l, SPY_AT);
+#endif
+int spy_pthread_rwlock_rdlock(pthread_rwlock_t *l, SPY_AT);
+int spy_pthread_rwlock_wrlock(pthread_rwlock_t *l, SPY_AT);
+int spy_pthread_rwlock_tryrdlock(pthread_rwlock_t *l, SPY_AT);
+int spy_pthread_rwlock_trywrlock(pthread_rwlock_t *l, SPY_AT);
+
 int spy_close(int fd, SPY_AT);
 ssize_t spy_send(int fd, const void *buf, size_t size, int flags, SPY_AT);
 ssize_t spy_write(int fd, const void *buf, size_t size, SPY_AT);
@@ -110,6 +122,14 @@ ssize_t spy_write(int fd, const void *buf, size_t size, SPY_AT);
 #define calloc(n, s) spy_calloc((n), (s), __FILE__, __LINE__)
 #define realloc(p, n) spy_realloc((p), (n), __FILE__, __LINE__)
 #define free(p) spy_free((p), __FILE__, __LINE__)
+#ifdef SPY_SPIN_LOCKS
+#define pthread_spin_lock(l) spy_pthread_spin_lock((l), __FILE__, __LINE__)
+#define pthread_spin_trylock(l) spy_pthread_spin_trylock((l), __FILE__, __LINE__)
+#endif
+#define pthread_rwlock_rdlock(l) spy_pthread_rwlock_rdlock((l), __FILE__, __LINE__)
+#define pthread_rwlock_wrlock(l) spy_pthread_rwlock_wrlock((l), __FILE__, __LINE__)
+#define pthread_rwlock_tryrdlock(l) spy_pthread_rwlock_tryrdlock((l), __FILE__, __LINE__)
+#define pthread_rwlock_trywrlock(l) spy_pthread_rwlock_trywrlock((l), __FILE__, __LINE__)
 #define close(fd) spy_close((fd), __FILE__, __LINE__)
 #define send(fd, b, n, f) spy_send((fd), (b), (n), (f), __FILE__, __LINE__)
 #define write(fd, b, n) spy_write((fd), (b), (n), __FILE__, __LINE__)
