@@ -667,6 +667,9 @@ START_TEST(one_party_never_waits)
         pending_join(c.p);
         ck_assert_msg(c.result, "with parties = 1, cbarrier_wait returned false in round %d: each "
                       "call is a whole round, and its caller the one that gets true", round);
+        ck_assert_msg(bar.generation == (unsigned long)round,
+                      "with parties = 1, generation is %lu after %d calls: each call completes a "
+                      "round, so each counts one, as with more parties", bar.generation, round);
     }
     ck_assert_msg(spy_waits(&bar.all_arrived) == 0,
                   "with parties = 1, cbarrier_wait slept in a condition wait: its caller is the "
