@@ -741,11 +741,15 @@ struct call {
     struct handler_result r;
     pending_t *p;
     _Atomic long tid;           /* the handler's thread, for the kernel (0: unknown) */
+    pthread_t thread;           /* the same, for pthread_kill, once thread_known */
+    atomic_bool thread_known;
 };
 
 static void *call_handler(void *arg)
 {
     struct call *k = arg;
+    k->thread = pthread_self();
+    atomic_store(&k->thread_known, true);
 #ifdef HAVE_GETTID
     atomic_store(&k->tid, (long)gettid());
 #endif
@@ -759,6 +763,7 @@ static void start_call(struct call *k, struct pair pr, const char *peer, double 
     snprintf(k->c.peer, sizeof k->c.peer, "%s", peer);
     k->timeout = timeout;
     atomic_store(&k->tid, 0);
+    atomic_store(&k->thread_known, false);
     k->p = pending_start(call_handler, k);
 }
 
@@ -922,10 +927,14 @@ START_TEST(the_list_goes_out_whole_when_send_takes_five_bytes_at_a_time)
     }
     close(pr.peer);
     pending_join(k.p);
-    ck_assert_msg(n == LIST_PICKLE_SIZE && memcmp(got, LIST_PICKLE, n) == 0,
+    ck_assert_msg(n == LIST_PICKLE_SIZE,
                   "the client got %zu of the %zu bytes of LIST_PICKLE when send() took five at a "
                   "time: send() may send fewer bytes than asked and return how many; loop until "
                   "all are sent", n, LIST_PICKLE_SIZE);
+    ck_assert_msg(memcmp(got, LIST_PICKLE, n) == 0,
+                  "the client got %zu bytes when send() took five at a time, but not LIST_PICKLE: "
+                  "after a send that took part of the data, send the rest, from where it stopped",
+                  n);
     log_capture_stop();
 }
 END_TEST
@@ -950,6 +959,11 @@ START_TEST(messages_split_across_reads_are_put_back_together)
                   "six pieces, five messages, then the client closed: the result says end %d, %d messages, "
                   "%d reads (expected HANDLER_CLOSED, 5, 6)", k.r.end, k.r.messages, k.r.reads);
     ck_assert_int_eq(lines_with("Closed connection: p (5 messages in 6 reads)"), 1);
+    for (size_t i = 0; i < log_capture_count(); i++)
+        ck_assert_msg(log_capture_level(i) != LOG_WARNING,
+                      "the client closed after whole lines, a clean close, and the handler logged "
+                      "the warning '%s': a clean close logs nothing but 'Closed connection'",
+                      log_capture_line(i));
     assert_closed_once(pr.server);
     log_capture_stop();
 }
@@ -1044,11 +1058,68 @@ START_TEST(a_line_longer_than_the_buffer_drops_the_client)
 }
 END_TEST
 
+/* 65 bytes and their '\n', in one piece: too long, though the '\n' came. */
+START_TEST(a_line_of_65_bytes_and_its_newline_drops_the_client)
+{
+    char line[HANDLER_LINE_MAX + 3];
+    struct pair pr = make_pair();
+    struct call k;
+    memset(line, 'a', HANDLER_LINE_MAX + 1);
+    strcpy(line + HANDLER_LINE_MAX + 1, "\n");
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0);
+    assert_list_received(&k, pr.peer);
+    send_text(pr.peer, line);
+    bool back = pending_returned(k.p, 2.0 * harness_slowdown());
+    close(pr.peer);
+    pending_join(k.p);
+    ck_assert_msg(back && k.r.end == HANDLER_TOO_LONG && k.r.messages == 0,
+                  "a line of %d bytes and its '\\n' must drop the client (HANDLER_TOO_LONG, %d, "
+                  "and 0 messages); the result says end %d and %d messages: the buffer holds %d "
+                  "bytes and the '\\n', not one byte more", HANDLER_LINE_MAX + 1, HANDLER_TOO_LONG,
+                  k.r.end, k.r.messages, HANDLER_LINE_MAX);
+    log_capture_stop();
+}
+END_TEST
+
+/* A signal may interrupt a recv (EINTR, with no SA_RESTART): nothing went
+ * wrong with the client, so the handler reads again. */
+static void ignore_signal(int sig)
+{
+    (void)sig;
+}
+
+START_TEST(a_signal_during_recv_is_not_an_error)
+{
+    struct pair pr = make_pair();
+    struct call k;
+    struct sigaction sa = { .sa_handler = ignore_signal };     /* no SA_RESTART */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0);
+    assert_list_received(&k, pr.peer);
+    wait_read_returned(&k);                 /* asleep in its recv */
+    ck_assert(atomic_load(&k.thread_known));
+    pthread_kill(k.thread, SIGUSR1);
+    send_text(pr.peer, "Hey. 0\nHey. 1\nHey. 2\nHey. 3\nHey. 4\nHey. 5\nHey. 6\nHey. 7\nHey. 8\nHey. 9\n");
+    bool back = pending_returned(k.p, 2.0 * harness_slowdown());
+    close(pr.peer);
+    pending_join(k.p);
+    ck_assert_msg(back && k.r.end == HANDLER_DONE && k.r.messages == 10,
+                  "a signal came while handle_client waited in recv (which then fails with EINTR), "
+                  "then ten lines: the result says end %d and %d messages, not HANDLER_DONE (%d) "
+                  "and 10. EINTR is no error of the client's: call recv again",
+                  k.r.end, k.r.messages, HANDLER_DONE);
+    log_capture_stop();
+}
+END_TEST
+
 /* Empty lines, NUL bytes and a '\r' that is not right before the '\n' are
  * message bytes like any other. */
 START_TEST(empty_lines_nul_bytes_and_inner_carriage_returns_are_kept)
 {
-    static const char bytes[] = "\na\0b\nx\ry\r\n";
+    static const char bytes[] = "\na\0b\nx\ry\r\nz\r\r\n";
     struct pair pr = make_pair();
     struct call k;
     log_capture_start(1);
@@ -1057,9 +1128,10 @@ START_TEST(empty_lines_nul_bytes_and_inner_carriage_returns_are_kept)
     ck_assert_int_eq(send(pr.peer, bytes, sizeof bytes - 1, 0), (ssize_t)(sizeof bytes - 1));
     close(pr.peer);
     pending_join(k.p);
-    assert_messages("p", (const char *const[]){ "", "a\\x00b", "x\\x0dy" }, 3);
-    ck_assert_msg(k.r.messages == 3, "three lines (one empty, one with a NUL byte, one with a "
-                  "'\\r' inside) are three messages; the result says %d", k.r.messages);
+    assert_messages("p", (const char *const[]){ "", "a\\x00b", "x\\x0dy", "z\\x0d" }, 4);
+    ck_assert_msg(k.r.messages == 4, "four lines (one empty, one with a NUL byte, one with a "
+                  "'\\r' inside, one ending in two: only the one right before the '\\n' goes) are "
+                  "four messages; the result says %d", k.r.messages);
     log_capture_stop();
 }
 END_TEST
@@ -1169,10 +1241,17 @@ START_TEST(garbage_bytes_are_logged_escaped)
     log_capture_start(1);
     start_call(&k, pr, "p", 0);
     assert_list_received(&k, pr.peer);
+    char ones[HANDLER_LINE_MAX + 2], shown[4 * HANDLER_LINE_MAX + 1];
+    memset(ones, '\x01', HANDLER_LINE_MAX);           /* the longest line, every byte escaped */
+    strcpy(ones + HANDLER_LINE_MAX, "\n");
+    for (int i = 0; i < HANDLER_LINE_MAX; i++)
+        memcpy(shown + 4 * i, "\\x01", 5);
     send_text(pr.peer, "a\x01\x7f\xff\tz\n");
+    send_text(pr.peer, "50%% off, %d%s\n");             /* text, never a format */
+    send_text(pr.peer, ones);
     close(pr.peer);
     pending_join(k.p);
-    assert_messages("p", (const char *const[]){ "a\\x01\\x7f\\xff\\x09z" }, 1);
+    assert_messages("p", (const char *const[]){ "a\\x01\\x7f\\xff\\x09z", "50%% off, %d%s", shown }, 3);
     log_capture_stop();
 }
 END_TEST
@@ -1218,14 +1297,19 @@ START_TEST(two_handlers_at_once_keep_their_own_unfinished_lines)
     assert_list_received(&kb, b.peer);
     send_text(a.peer, "aaa");           /* A holds an unfinished line... */
     wait_consumed(a.server);
-    send_text(b.peer, "bbbb\n");        /* ...while B reads a whole one */
+    wait_read_returned(&ka);
+    send_text(b.peer, "bbbb\nbb");      /* ...while B reads a whole one and part of the next */
     wait_consumed(b.server);
+    wait_read_returned(&kb);
+    send_text(a.peer, "a");             /* A's line grows in two more reads */
+    wait_consumed(a.server);
+    wait_read_returned(&ka);
     send_text(a.peer, "a\n");
     close(a.peer);
     close(b.peer);
     pending_join(ka.p);
     pending_join(kb.p);
-    assert_messages("A", (const char *const[]){ "aaaa" }, 1);
+    assert_messages("A", (const char *const[]){ "aaaaa" }, 1);
     assert_messages("B", (const char *const[]){ "bbbb" }, 1);
     log_capture_stop();
 }
@@ -1313,6 +1397,8 @@ int main(void)
     tcase_add_test(tc, a_line_longer_than_the_buffer_drops_the_client);
     tcase_add_test(tc, garbage_bytes_are_logged_escaped);
     tcase_add_test(tc, empty_lines_nul_bytes_and_inner_carriage_returns_are_kept);
+    tcase_add_test(tc, a_line_of_65_bytes_and_its_newline_drops_the_client);
+    tcase_add_test(tc, a_signal_during_recv_is_not_an_error);
     tcase_add_test(tc, a_long_line_in_pieces_drops_the_client);
     tcase_add_test(tc, the_timeout_is_set_as_given);
     tcase_add_test(tc, a_reset_connection_is_an_error_not_a_close);

@@ -23,7 +23,8 @@
  *        two, two silent clients would otherwise block everyone.)
  *      - sends a line longer than HANDLER_LINE_MAX bytes (the '\n' not
  *        counted): "<peer> sent a line longer than 64 bytes: dropping it"
- *      - or makes recv()/send() fail: "<peer>: <strerror>";
+ *      - or makes recv()/send() fail: "<peer>: <strerror>" (a call that a
+ *        signal interrupted, EINTR, is no failure: make it again);
  *   5. close the socket, always, and log
  *      "Closed connection: <peer> (<m> messages in <r> reads)".
  *
