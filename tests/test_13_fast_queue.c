@@ -457,6 +457,55 @@ START_TEST(a_thread_that_falls_asleep_just_before_the_lock_is_woken)
 END_TEST
 
 /*
+ * A call that slept must look at the other side's count after it woke, not
+ * before it slept: meanwhile a thread of the other side may have gone to
+ * sleep. The spies hold the woken put (get) back until a get (put) sleeps.
+ */
+static void a_sleeper_looks_again(bool put)
+{
+    const char *call = put ? "wakeq_put" : "wakeq_get";
+    wakeq_init(&q, 1);
+    if (put)
+        wakeq_put(&q, 1);                       /* full: the put must sleep */
+    spy_start();
+    pending_t *first = pending_start(put ? put_three : get_one, NULL);
+    assert_waits(first, put ? "wakeq_put on a full queue" : "wakeq_get on an empty queue",
+                 put ? "full (count == capacity)" : "empty");
+    spy_hold_wakers(true);                      /* the woken one waits, without the lock */
+    if (put)
+        ck_assert_int_eq(wakeq_get(&q), 1);     /* room: wakes the put */
+    else
+        wakeq_put(&q, 5);                       /* an item: wakes the get */
+    pending_t *other = pending_start(put ? get_one : put_three, NULL);
+    if (!put)
+        assert_waits(other, "wakeq_put on a full queue", "full (count == capacity)");
+    else
+        assert_waits(other, "wakeq_get on an empty queue", "empty");
+    spy_hold_wakers(false);
+    if (!pending_comes_back(other))
+        ck_abort_msg("a %s slept, was woken, and while it had not yet run on, a %s went to sleep; "
+                     "the %s then finished without waking it (a lost wake-up): it used "
+                     "waiting_%s as it was before it slept, 0. Look at the other side's count "
+                     "after your change to the ring, right before you signal", call,
+                     put ? "wakeq_get" : "wakeq_put", call, put ? "getters" : "putters");
+    pending_join(first);
+    if (put)
+        ck_assert_int_eq((intptr_t)pending_join(other), 3);
+    else {
+        pending_join(other);
+        ck_assert_int_eq(wakeq_get(&q), 3);
+    }
+    wakeq_destroy(&q);
+}
+
+START_TEST(a_sleeper_looks_at_the_count_after_it_wakes)
+{
+    a_sleeper_looks_again(true);
+    a_sleeper_looks_again(false);
+}
+END_TEST
+
+/*
  * With one condition variable for both sides, a signal sent for a getter
  * can wake a sleeping putter instead (and the other way round): the woken
  * one sleeps again, the right one never hears of it.
@@ -565,6 +614,7 @@ int main(void)
     tcase_add_test(tc, get_sleeps_while_empty_and_a_put_wakes_it);
     tcase_add_test(tc, put_sleeps_while_full_and_a_get_wakes_it);
     tcase_add_test(tc, a_thread_that_falls_asleep_just_before_the_lock_is_woken);
+    tcase_add_test(tc, a_sleeper_looks_at_the_count_after_it_wakes);
     tcase_add_test(tc, put_and_get_sleep_on_their_own_condition_variables);
     tcase_add_test(tc, two_sleepers_are_both_woken);
     tcase_add_test(tc, two_producers_and_two_consumers_lose_nothing);
