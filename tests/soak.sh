@@ -6,12 +6,13 @@
 #   tests/soak.sh [WRONG_RUNS [SOLUTION_RUNS [MODES [LESSONS]]]]
 #       WRONG_RUNS (20), SOLUTION_RUNS (200), MODES ("idle busy pinned"),
 #       LESSONS (every lesson with an exercise, as 05-lock ...; - for none)
+#   SOAK_JOBS (2): test programs run at once (in busy mode more only add load)
 #   SOAK_MODULES="queue fastqueue ..." also runs those tests of common/
 #   (build/tests/test_<name>, every suite) SOLUTION_RUNS times each; like a
 #   reference answer, each must pass every run.
 #
 # It runs the test programs `make test` built (run that first), the wrong
-# answers up to their first failure as make test does, two at a time. One
+# answers up to their first failure as make test does, SOAK_JOBS at a time. One
 # line per mode: runs, and what went against the rule (a wrong answer that
 # passed, a reference answer that failed), each named; exit status 1 if any.
 set -u
@@ -20,8 +21,9 @@ BUILD=${BUILD:-build}
 WRONG_RUNS=${1:-20} SOLUTION_RUNS=${2:-200} MODES=${3:-idle busy pinned}
 LESSONS=${4:-$(cd solutions && ls -d [0-9][0-9]-*)}
 [ "$LESSONS" != - ] || LESSONS=
-SOAK_MODULES=${SOAK_MODULES:-}
-[[ $WRONG_RUNS =~ ^[0-9]+$ && $SOLUTION_RUNS =~ ^[0-9]+$ ]] || { echo "soak: runs must be whole numbers" >&2; exit 2; }
+SOAK_MODULES=${SOAK_MODULES:-} SOAK_JOBS=${SOAK_JOBS:-2}
+[[ $WRONG_RUNS =~ ^[0-9]+$ && $SOLUTION_RUNS =~ ^[0-9]+$ && $SOAK_JOBS =~ ^[1-9][0-9]*$ ]] ||
+    { echo "soak: runs and SOAK_JOBS must be whole numbers" >&2; exit 2; }
 
 # The lessons the grader also runs under ThreadSanitizer: there a wrong
 # answer and the reference answer run from the ThreadSanitizer build (spies
@@ -91,12 +93,12 @@ for mode in $MODES; do
         *) echo "soak: modes are idle, busy and pinned" >&2; exit 2 ;;
     esac
     start=$SECONDS
-    out=$(jobs_for | "${pin[@]}" xargs -P 2 -L 1 bash -c 'one "$@"' _)
+    out=$(jobs_for | "${pin[@]}" xargs -P "$SOAK_JOBS" -L 1 bash -c 'one "$@"' _)
     [ "${#spinners[@]}" -eq 0 ] || kill "${spinners[@]}" 2>/dev/null
     wrong=$(grep -c '^wrong ' <<<"$out") solutions=$(grep -c '^solution ' <<<"$out")
     modules=$(grep -c '^module ' <<<"$out")
     against=$(awk '$3 > 0' <<<"$out")
-    printf '%-6s %d wrong answers x %d runs, %d reference answers%s x %d runs, %d s: %s\n' "$mode" \
+    printf '%-6s %d at a time, %d wrong answers x %d runs, %d reference answers%s x %d runs, %d s: %s\n' "$mode" "$SOAK_JOBS" \
         "$wrong" "$WRONG_RUNS" "$solutions" "$([ "$modules" -eq 0 ] || echo " and $modules tests of common/")" \
         "$SOLUTION_RUNS" "$((SECONDS - start))" \
         "$([ -z "$against" ] && echo 'every wrong answer failed every run, every reference answer passed every run' || echo "$(wc -l <<<"$against") against the rule")"
