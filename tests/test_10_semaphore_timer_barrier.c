@@ -678,6 +678,33 @@ START_TEST(one_party_never_waits)
 }
 END_TEST
 
+static unsigned waiting_then;
+
+static void note_waiting(void *unused)
+{
+    (void)unused;
+    waiting_then = bar.waiting;
+}
+
+/* The count as the spies see it just before the call's first lock. */
+START_TEST(parties_count_in_under_the_lock)
+{
+    cbarrier_init(&bar, 1);
+    spy_interfere(&bar.lock, SPY_BEFORE_LOCK, 1, note_waiting, NULL);
+    ck_assert_msg(cbarrier_wait(&bar), "with parties = 1, cbarrier_wait returned false");
+    ck_assert_msg(spy_interfered(), "cbarrier_wait never took b->lock: count in, and look at the "
+                  "round, under it");
+    ck_assert_msg(waiting_then == 0,
+                  "cbarrier_wait counted itself in before it took b->lock (waiting was already %u): "
+                  "that count races with the last party, which sets waiting back to 0 under the "
+                  "lock, and a party that counts in as one round ends and reads the generation "
+                  "after it falls into the next round. Count in under the lock",
+                  waiting_then);
+    disarm();
+    cbarrier_destroy(&bar);
+}
+END_TEST
+
 START_TEST(a_fast_thread_cannot_trap_a_slow_one)
 {
     /* Round 1: slow, then last. Round 2: fast, then other. */
@@ -693,6 +720,7 @@ START_TEST(a_fast_thread_cannot_trap_a_slow_one)
     ck_assert_msg(!sleeps(last, "cbarrier_wait"),
                   "the last of 2 parties to arrive in round 1 waited: it completes the round, and "
                   "must wake the other and return");
+    unsigned long wake_ups = spy_broadcasts(&bar.all_arrived) + spy_signals(&bar.all_arrived);
     call_start(fast, run_wait);
     bool fast_waits = sleeps(fast, "cbarrier_wait");
     thaw(1);
@@ -701,6 +729,24 @@ START_TEST(a_fast_thread_cannot_trap_a_slow_one)
                   "and cbarrier_wait let it straight through, alone: the new round must start "
                   "with the count back at 0, and wait for its own 2 parties");
     unsigned asleep = quiesce(c, 2, &bar.all_arrived, &bar.lock, "cbarrier_wait");
+    if (asleep & 1) {
+        SPY_LOCK(&bar.lock);        /* every call is asleep: the lock is free */
+        unsigned long generation = bar.generation;
+        SPY_UNLOCK(&bar.lock);
+        ck_assert_msg(wake_ups > 0,
+                      "the last of 2 parties arrived in round 1 and returned without waking the "
+                      "other (no broadcast on all_arrived), which now sleeps for good. The last "
+                      "party must broadcast all_arrived, whatever the number of parties");
+        ck_assert_msg(generation == 0,
+                      "a fast thread lapped a slow one: round 1 was over (generation went to %lu) "
+                      "and its slow party woken, but before it looked, a fast thread came back for "
+                      "round 2. The slow party went back to sleep though generation had moved on, "
+                      "so it did not compare generation with the round it arrived in: it waited "
+                      "on the count, or kept its round where the fast thread's call overwrote it "
+                      "(a static variable, a field of the barrier). Keep the round you arrived in "
+                      "in a local variable, read under the lock, and wait while generation still "
+                      "equals it", generation);
+    }
     ck_assert_msg(!(asleep & 1),
                   "a fast thread lapped a slow one: round 1 was over and its slow party woken, but "
                   "before it looked, a fast thread came back for round 2 and counted itself in. "
@@ -870,6 +916,7 @@ int main(void)
     tcase_add_checked_fixture(tc, show_state, NULL);
     tcase_add_test(tc, nobody_leaves_before_all_parties_arrive);
     tcase_add_test(tc, one_party_never_waits);
+    tcase_add_test(tc, parties_count_in_under_the_lock);
     tcase_add_test(tc, a_fast_thread_cannot_trap_a_slow_one);
     tcase_add_test(tc, rounds_go_in_lock_step);
     suite_add_tcase(exercise, tc);
