@@ -3,8 +3,9 @@
  * has an id of its own, "usually neither short nor easily readable". C has
  * two:
  *   pthread_self()  the pthread_t that pthread_create() filled in: get_ident().
- *                   Opaque (an unsigned long on Linux, a pointer on macOS):
- *                   pthread_equal() compares two, and it prints only as a cast.
+ *                   Opaque (an unsigned long with glibc, a pointer with musl
+ *                   and on macOS): pthread_equal() compares two, and it
+ *                   prints only as a cast.
  *   gettid()        Linux's kernel id of the thread, the LWP that ps -L and
  *                   top -H show: get_native_id(). The main thread's is the
  *                   process id. Where the C library lacks it (and with make

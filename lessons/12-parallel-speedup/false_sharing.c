@@ -6,8 +6,9 @@
  * shared, so there is no race and no lock. But the CPU's caches move memory
  * in lines (64 bytes on x86 and most ARM cores), and a core must own a
  * line to write to it. Counters side by side in one array share a line,
- * so the line travels from core to core on every write: "false sharing".
- * Padded, each counter owns its line and each core keeps it.
+ * so the line travels from core to core, a burst of writes at each stop:
+ * "false sharing". Padded, each counter owns its line and each core keeps
+ * it.
  *
  * The counters are volatile so that every addition goes to memory, as a
  * counter that other code reads would; without it the compiler keeps the
