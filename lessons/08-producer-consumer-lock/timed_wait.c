@@ -51,7 +51,7 @@ static void bare(void)
     }
     PT(pthread_mutex_lock(&lock));
     log_info("Waiter: pthread_cond_timedwait for ready, deadline in 300 ms");
-    while (!ready && rc == 0)           /* a wake-up before the deadline waits again, to the same deadline */
+    while (!ready && rc == 0)           /* an early wake-up waits again, to the same deadline */
         rc = pthread_cond_timedwait(&cv, &lock, &deadline);
     if (rc != 0 && rc != ETIMEDOUT)
         pt_fail(__FILE__, __LINE__, "pthread_cond_timedwait(&cv, &lock, &deadline)", rc);
