@@ -80,17 +80,17 @@ static void round_with(bool recheck)
         *events[i] = event_create();
     PT(pthread_create(&w, NULL, waiter, (void *)(intptr_t)recheck));
     PT(pthread_create(&t, NULL, thief, NULL));
-    event_wait(waiting);
+    event_wait(waiting);                /* set with the mutex held: our lock waits for its wait */
     event_clear(waiting);
     put_item("an item");
     event_set(item_put);
     event_wait(thief_in);
-    PT(pthread_cond_signal(&not_empty)); /* after the unlock, as POSIX allows */
+    PT(pthread_cond_signal(&not_empty)); /* without the mutex (the thief has it), as POSIX allows */
     log_info("Producer: signalled");
     event_set(signalled);
     PT(pthread_join(t, NULL));
     if (recheck) {
-        event_wait(waiting);            /* asleep again, not holding the mutex */
+        event_wait(waiting);            /* it waits again: our lock gets the mutex once it sleeps */
         put_item("another item");
         PT(pthread_cond_signal(&not_empty));
     }
