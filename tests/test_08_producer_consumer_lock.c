@@ -3,10 +3,12 @@
 #include "pipeline.h"
 #include "pt.h"
 #include "timing.h"
+#include "watchdog.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SCALE 0.1
@@ -56,6 +58,143 @@ START_TEST(a_thread_may_not_unlock_anothers_mutex)
     ck_assert_msg(strstr(r.out, ": Consumer: release refused: ") && strstr(r.out, "(EPERM)\n"),
                   "expected the consumer's unlock to fail with EPERM:\n%s", r.out);
     ck_assert_int_lt(output_index(r.out, "Producer: has the lock"), output_index(r.out, "Producer: released the lock"));
+    run_free(&r);
+}
+END_TEST
+
+/* ---- condition variables ------------------------------------------------- */
+
+/* The lines of out from line `from` up to (not including) line `to` (-1: the end)
+ * whose message starts with `start` and contains `part`. */
+static int lines_with(const char *out, const char *start, const char *part, int from, int to)
+{
+    int index = 0, count = 0;
+
+    for (const char *line = out; *line != '\0' && (to < 0 || index < to); index++) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        char text[256];
+        snprintf(text, sizeof text, "%.*s", (int)len, line);
+        const char *m = strlen(text) >= 10 && text[8] == ':' ? text + 10 : text;
+        if (index >= from && strncmp(m, start, strlen(start)) == 0 && strstr(m, part) != NULL)
+            count++;
+        line += len + (end != NULL);
+    }
+    return count;
+}
+
+/* The number after `line` in out (a message's start), or -1 when there is none. */
+static double figure(const char *out, const char *line)
+{
+    const char *at = strstr(out, line);
+    return at != NULL ? strtod(at + strlen(line), NULL) : -1;
+}
+
+START_TEST(a_woken_waiter_holds_the_mutex_again)
+{
+    struct run r = harness_run("cond_wait", NULL, SCALE, 5);
+    static const char *const steps[] = {
+        "Waiter: has the mutex; ready is false, so it waits (the wait unlocks the mutex)",
+        "Main: has the mutex while the waiter waits: the waiter's wait let go of it",
+        "Main: set ready and signalled; keeps the mutex 1 s more",
+        "Main: unlocks the mutex",
+        "Waiter: woke with ready true; locking the mutex again fails with EDEADLK: it holds it already",
+        "Waiter: unlocked the mutex",
+    };
+
+    ck_assert_msg(r.exit_code == 0, "cond_wait ended with %d:\n%s", r.exit_code, r.out);
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+        ck_assert_msg(output_count(r.out, steps[i]) == 1, "expected '%s' once:\n%s", steps[i], r.out);
+        ck_assert_msg(i == 0 || output_index(r.out, steps[i - 1]) < output_index(r.out, steps[i]),
+                      "'%s' must come after '%s':\n%s", steps[i], steps[i - 1], r.out);
+    }
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(an_if_waiter_goes_on_without_an_item_a_while_waiter_waits_again)
+{
+    struct run r = harness_run("stolen_wakeup", NULL, SCALE, 5);
+
+    ck_assert_msg(r.exit_code == 0, "stolen_wakeup ended with %d:\n%s", r.exit_code, r.out);
+    ck_assert_int_eq(output_count(r.out, "Thief: took the item: items is 0"), 2);
+    int woke = output_index(r.out, "Waiter (if): woke, items is 0");
+    ck_assert_msg(woke > output_index(r.out, "Thief: took the item: items is 0") &&
+                  output_index(r.out, "Waiter (if): took an item: items is -1") == woke + 1,
+                  "the `if` waiter must wake after the thief took the item, and go on with none:\n%s", r.out);
+    int again = output_index(r.out, "Waiter (while): woke, items is 0: waits again");
+    ck_assert_msg(again > 0 && output_count(r.out, "Waiter (while): woke, items is 0: waits again") == 1,
+                  "the `while` waiter must find no item once, and wait again:\n%s", r.out);
+    ck_assert_msg(output_count(r.out, "Waiter (while): took an item: items is -1") == 0 &&
+                  output_index(r.out, "Producer: put another item: items is 1") > again &&
+                  output_index(r.out, "Waiter (while): took an item: items is 0") >
+                  output_index(r.out, "Producer: put another item: items is 1"),
+                  "the `while` waiter must take only the item put after it waited again:\n%s", r.out);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(a_signal_before_the_wait_is_lost_unless_state_keeps_it)
+{
+    struct run r = harness_run("lost_wakeup", NULL, SCALE, 5);
+
+    ck_assert_msg(!r.timed_out && r.exit_code == WATCHDOG_EXIT, "expected the watchdog's status %d, "
+                  "got %d:\n%s", WATCHDOG_EXIT, r.exit_code, r.out);
+    ck_assert_msg(output_index(r.out, "Signaller: set ready and signalled; nobody waits yet") <
+                  output_index(r.out, "Waiter: ready is true: goes on without waiting"),
+                  "with `ready`, the waiter must go on after the signaller:\n%s", r.out);
+    ck_assert_msg(output_index(r.out, "Signaller: signalled; nobody waits yet") <
+                  output_index(r.out, "Waiter: waits for the signal") &&
+                  output_count(r.out, "Waiter: waits for the signal") == 1,
+                  "without `ready`, the waiter must wait after the signal:\n%s", r.out);
+    ck_assert_msg(output_count(r.out, "Waiter: woke up") == 0, "the lost signal woke the waiter:\n%s", r.out);
+    ck_assert_msg(strstr(r.out, ": watchdog: ") != NULL && r.seconds >= 2 * SCALE,
+                  "the watchdog must end it, after 2 s * %g (ran %.3f s):\n%s", SCALE, r.seconds, r.out);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(signal_wakes_one_waiter_broadcast_every_one)
+{
+    struct run r = harness_run("signal_broadcast", NULL, SCALE, 5);
+
+    ck_assert_msg(!r.timed_out, "signal_broadcast still ran after 5 s: a waiter whose bytes were free "
+                  "was never woken:\n%s", r.out);
+    ck_assert_msg(r.exit_code == 0, "signal_broadcast ended with %d:\n%s", r.exit_code, r.out);
+    int broadcast = output_index(r.out, "Main: broadcasts");
+    ck_assert_int_eq(lines_with(r.out, "Waiter ", ": wants ", 0, -1), 3);
+    ck_assert_msg(broadcast > 0 && lines_with(r.out, "Waiter ", ": woke, ", 0, broadcast) == 1 &&
+                  lines_with(r.out, "Waiter ", ": took ", 0, broadcast) == 1,
+                  "the signal must wake one waiter, which takes its bytes:\n%s", r.out);
+    ck_assert_msg(lines_with(r.out, "Main: the signal woke 1 waiter; 2 still sleep", "", 0, broadcast) == 1,
+                  "two waiters must sleep on after the signal:\n%s", r.out);
+    ck_assert_msg(lines_with(r.out, "Waiter ", ": woke, ", broadcast, -1) == 2 &&
+                  lines_with(r.out, "Waiter ", ": took ", broadcast, -1) == 2,
+                  "the broadcast must wake the other two, and each takes its bytes:\n%s", r.out);
+    ck_assert_int_eq(output_count(r.out, "Main: 3 of 3 waiters served, 0 bytes left"), 1);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(a_timed_wait_ends_at_its_deadline_not_before)
+{
+    struct run r = harness_run("timed_wait", NULL, SCALE, 10);
+    static const char *const timeouts[] = { "Waiter: ETIMEDOUT after ", "Waiter: timed out after " };
+
+    ck_assert_msg(r.exit_code == 0, "timed_wait ended with %d:\n%s", r.exit_code, r.out);
+    for (size_t i = 0; i < 2; i++) {
+        double ms = figure(r.out, timeouts[i]);
+        ck_assert_msg(ms >= 300 && ms < 300 + 5000 * harness_slowdown(),
+                      "expected '%s' at least 300 ms (its deadline), and not seconds late:\n%s",
+                      timeouts[i], r.out);
+    }
+    const char *waits = strstr(r.out, "Waiter: pt_cond_wait_until for ready, deadline in 10000 ms");
+    const char *signals = strstr(r.out, "Signaller: set ready and signals");
+    const char *ready = strstr(r.out, "Waiter: ready after ");
+    ck_assert_msg(waits != NULL && signals > waits && ready > signals &&
+                  figure(r.out, "Waiter: ready after ") < 10000,
+                  "the waiter must wait, the signaller signal, and the wait end with ready before its "
+                  "10 s deadline:\n%s", r.out);
     run_free(&r);
 }
 END_TEST
@@ -422,6 +561,13 @@ int main(void)
     tcase_add_test(tc, the_consumer_stores_each_message_once_in_order);
     tcase_add_test(tc, debug_shows_the_locks_change_hands);
     tcase_add_test(tc, a_thread_may_not_unlock_anothers_mutex);
+    suite_add_tcase(demo, tc);
+    tc = harness_tcase("condition variables", 10);
+    tcase_add_test(tc, a_woken_waiter_holds_the_mutex_again);
+    tcase_add_test(tc, an_if_waiter_goes_on_without_an_item_a_while_waiter_waits_again);
+    tcase_add_test(tc, a_signal_before_the_wait_is_lost_unless_state_keeps_it);
+    tcase_add_test(tc, signal_wakes_one_waiter_broadcast_every_one);
+    tcase_add_test(tc, a_timed_wait_ends_at_its_deadline_not_before);
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");
