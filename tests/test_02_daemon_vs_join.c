@@ -1,8 +1,13 @@
 /* test_02_daemon_vs_join.c - lesson 2: daemon vs join, and exercise 2. */
+#include "event.h"
 #include "harness.h"
+#include "runner.h"
+#include "timing.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #define SCALE 0.1
 
@@ -60,6 +65,359 @@ START_TEST(the_doctor_says_next_then_no)
 }
 END_TEST
 
+/* ---- exercise 2 ---------------------------------------------------------- */
+
+/* fn's argument: the test holds fn (when `held`) until it sets `go`. */
+struct job {
+    bool held;
+    event_t *running;           /* set by fn when it starts */
+    event_t *go;                /* set by the test: fn may return */
+    atomic_int runs;            /* times fn ran with this job as its argument */
+};
+
+static struct job jobs[RUNNER_CAPACITY];
+
+static void make_jobs(void)
+{
+    for (int i = 0; i < RUNNER_CAPACITY; i++) {
+        jobs[i].held = false;
+        jobs[i].running = event_create();
+        jobs[i].go = event_create();
+        atomic_store(&jobs[i].runs, 0);
+    }
+    spy_start();
+    spy_hint("runner_shutdown() joins only the non-daemon threads, which runner_start() creates "
+             "joinable; a daemon is created detached, and nobody joins it");
+}
+
+static void *job_fn(void *arg)
+{
+    struct job *j = arg;
+
+    atomic_fetch_add(&j->runs, 1);
+    event_set(j->running);
+    if (j->held)
+        event_wait_timed(j->go, 5);
+    return NULL;
+}
+
+/* An empty runner on the heap: a daemon may outlive the test's frame. */
+static runner_t *new_runner(void)
+{
+    runner_t *r = malloc(sizeof *r);
+
+    ck_assert_msg(r != NULL, "out of memory");
+    runner_init(r);
+    return r;
+}
+
+/*
+ * While the i-th thread started waits before it runs (spy_hold_starts): the
+ * argument runner_start() gave pthread_create must outlive runner_start().
+ */
+static void assert_lasting_argument(size_t i)
+{
+    char here;
+    uintptr_t arg = (uintptr_t)spy_create_arg(i), top = (uintptr_t)&here;
+
+    ck_assert_msg(!(arg < top && top - arg < (1u << 20)),
+                  "runner_start() gave pthread_create a pointer into its own stack frame (%p: a local "
+                  "struct, or &i), which is gone once runner_start() returns: the new thread would "
+                  "read whatever the next call left there. Pass &r->threads[i], which lives as long "
+                  "as the runner", (void *)arg);
+}
+
+/* runner_start(r, job_fn, &jobs[k], daemon), which must return `index`. */
+static int start(runner_t *r, int k, bool daemon, int index)
+{
+    size_t before = spy_created();
+
+    spy_hold_starts(true);
+    int i = runner_start(r, job_fn, &jobs[k], daemon);
+    ck_assert_msg(spy_created() == before + 1, "runner_start() started %zu threads: start one that "
+                  "runs fn(arg)", spy_created() - before);
+    assert_lasting_argument(before);
+    spy_hold_starts(false);
+    ck_assert_msg(i == index, "runner_start() returned index %d for the runner's thread %d: number "
+                  "each runner's threads 0, 1, 2, ... in the order they start", i, index);
+    return i;
+}
+
+/* Wait (at most 2 s) until the i-th thread started has returned from its start routine. */
+static bool thread_returns(size_t i)
+{
+    double give_up = timing_now() + 2 * harness_slowdown();
+
+    while (!spy_returned(i, NULL) && timing_now() < give_up)
+        timing_sleep_unscaled(0.001);
+    return spy_returned(i, NULL);
+}
+
+/* Let every held fn go, and wait for every thread started to end. */
+static void finish(void)
+{
+    for (int k = 0; k < RUNNER_CAPACITY; k++)
+        event_set(jobs[k].go);
+    for (size_t i = 0; i < spy_created(); i++)
+        ck_assert_msg(thread_returns(i), "thread %zu did not end within 2 s of its fn returning", i);
+}
+
+static void *call_shutdown(void *r)
+{
+    runner_shutdown(r);
+    return NULL;
+}
+
+/*
+ * The pending runner_shutdown p must return within 2 s, and never wait to
+ * join the i-th thread started where why_not[i] says why not (n of them).
+ */
+static void assert_returns(pending_t *p, const char *what, const char *const why_not[], size_t n)
+{
+    char now[512];
+    double give_up = timing_now() + 2 * harness_slowdown();
+    spy_thread_t *caller = pending_thread(p);
+
+    while (!pending_returned(p, 0.001)) {
+        spy_thread_t *target = spy_joining(caller);
+        for (size_t i = 0; i < n && target != NULL; i++)
+            if (why_not[i] != NULL && target == spy_started(i))
+                ck_abort_msg("%s waits in pthread_join for thread %zu, %s, whose fn still runs", what,
+                             i, why_not[i]);
+        if (timing_now() > give_up) {
+            spy_describe(caller, now, sizeof now);
+            ck_abort_msg("%s has not returned after 2 s (%s), and every non-daemon fn had returned",
+                         what, now);
+        }
+    }
+    pending_join(p);
+}
+
+#define A_DAEMON "a daemon: Python's exit never waits for a daemon thread (the end of the " \
+                 "process ends it), so runner_shutdown() joins only the non-daemon threads"
+
+START_TEST(is_alive_before_the_thread_has_run)
+{
+    runner_t *r = new_runner();
+
+    spy_hold_starts(true);
+    int i = runner_start(r, job_fn, &jobs[0], false);
+    bool alive = runner_is_alive(r, i);     /* the new thread waits before its start routine */
+    ck_assert_msg(spy_created() == 1, "runner_start() started %zu threads: start one that runs "
+                  "fn(arg)", spy_created());
+    assert_lasting_argument(0);
+    spy_hold_starts(false);
+    ck_assert_msg(alive, "runner_is_alive() is false right after runner_start(), while the new thread "
+                  "has not run a line yet: Python's is_alive() is true from start(). Set the flag "
+                  "before pthread_create, as is_alive.c does, not in the thread");
+    runner_shutdown(r);
+    finish();
+}
+END_TEST
+
+START_TEST(is_alive_while_fn_runs)
+{
+    runner_t *r = new_runner();
+
+    jobs[0].held = true;
+    int i = start(r, 0, false, 0);
+    ck_assert_msg(event_wait_timed(jobs[0].running, 2 * harness_slowdown()),
+                  "fn did not run within 2 s of runner_start(): start a thread that calls fn(arg)");
+    ck_assert_msg(runner_is_alive(r, i), "runner_is_alive() is false while fn still runs: the "
+                  "thread clears the flag as its last act, after fn has returned");
+    event_set(jobs[0].go);
+    runner_shutdown(r);
+    finish();
+}
+END_TEST
+
+START_TEST(is_alive_turns_false_when_fn_returns)
+{
+    runner_t *r = new_runner();
+
+    int daemon = start(r, 0, true, 0), other = start(r, 1, false, 1);
+    ck_assert_msg(thread_returns(0) && thread_returns(1), "a thread did not end within 2 s of its fn "
+                  "returning");
+    ck_assert_msg(!runner_is_alive(r, daemon), "runner_is_alive() is still true after a daemon's fn "
+                  "returned and its thread ended: the thread clears the flag as its last act");
+    ck_assert_msg(!runner_is_alive(r, other), "runner_is_alive() is still true after fn returned and "
+                  "its thread ended, before runner_shutdown(): the thread clears the flag as its "
+                  "last act (nobody else knows when fn returns)");
+    runner_shutdown(r);
+}
+END_TEST
+
+/* The new thread runs to its end before pthread_create returns, as a quick one may. */
+START_TEST(is_alive_false_when_the_thread_ended_before_pthread_create_returned)
+{
+    runner_t *r = new_runner();
+
+    spy_start_returns_first(true);
+    int i = runner_start(r, job_fn, &jobs[0], false);
+    spy_start_returns_first(false);
+    ck_assert_msg(spy_created() == 1 && thread_returns(0), "runner_start() did not start a thread "
+                  "that ran fn(arg) and ended");
+    ck_assert_msg(!runner_is_alive(r, i), "runner_is_alive() is true after fn returned: here the new "
+                  "thread ran to its end before pthread_create returned, and the flag was set after "
+                  "that. Set it before pthread_create, as is_alive.c does");
+    runner_shutdown(r);
+}
+END_TEST
+
+/* Three threads held before they run, then let go: each runs its own fn(arg), once. */
+START_TEST(each_thread_runs_its_own_fn_and_arg)
+{
+    runner_t *r = new_runner();
+
+    spy_hold_starts(true);
+    for (int k = 0; k < 3; k++)
+        ck_assert_msg(runner_start(r, job_fn, &jobs[k], k == 1) == k, "runner_start() returned the "
+                      "wrong index: number each runner's threads 0, 1, 2, ... in the order they start");
+    spy_hold_starts(false);
+    runner_shutdown(r);
+    finish();
+    for (int k = 0; k < 3; k++)
+        ck_assert_msg(atomic_load(&jobs[k].runs) == 1, "fn ran %d times with the argument of thread "
+                      "%d, expected once: each thread must get its own fn and arg, from a record "
+                      "that outlives runner_start() (&r->threads[i])", atomic_load(&jobs[k].runs), k);
+}
+END_TEST
+
+START_TEST(a_daemon_is_created_detached_and_a_non_daemon_joinable)
+{
+    runner_t *r = new_runner();
+
+    start(r, 0, true, 0);
+    start(r, 1, false, 1);
+    ck_assert_msg(thread_returns(0) && thread_returns(1), "a thread did not end within 2 s");
+    ck_assert_msg(!spy_detached(1) && !spy_created_detached(1), "a non-daemon thread was detached: "
+                  "runner_shutdown() must join it, and nobody may join a detached thread");
+    ck_assert_msg(spy_created_detached(0), spy_detached(0)
+                  ? "a daemon thread was created joinable and detached afterwards: create it "
+                    "detached, with pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED), as "
+                    "thread_kinds.c does, so it is never joinable, not even for a moment"
+                  : "a daemon thread was created joinable and never detached: nobody joins it, so "
+                    "it would hold on to its resources. Create it detached, with "
+                    "pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED), as thread_kinds.c "
+                    "does");
+    runner_shutdown(r);
+}
+END_TEST
+
+/* Two non-daemon threads that end at once, two daemons held: shutdown joins the two only. */
+START_TEST(shutdown_joins_every_non_daemon_and_no_daemon)
+{
+    runner_t *r = new_runner();
+    const char *why_not[4] = { NULL, A_DAEMON, NULL, A_DAEMON };
+
+    jobs[1].held = jobs[3].held = true;
+    for (int k = 0; k < 4; k++)
+        start(r, k, k % 2 == 1, k);
+    assert_returns(pending_start(call_shutdown, r), "runner_shutdown()", why_not, 4);
+    ck_assert_msg(spy_joined() == 2, "runner_shutdown() joined %zu threads: it must join each of the "
+                  "2 non-daemon threads once (pthread_join), and no daemon", spy_joined());
+    ck_assert_msg(runner_is_alive(r, 1) && runner_is_alive(r, 3), "a daemon whose fn still runs is "
+                  "not alive after runner_shutdown()");
+    finish();
+}
+END_TEST
+
+/* A non-daemon fn still runs: runner_shutdown() sleeps in pthread_join until it returns. */
+START_TEST(shutdown_waits_for_a_running_non_daemon)
+{
+    runner_t *r = new_runner();
+    char now[512];
+
+    jobs[0].held = true;
+    start(r, 0, false, 0);
+    ck_assert_msg(event_wait_timed(jobs[0].running, 2 * harness_slowdown()),
+                  "fn did not run within 2 s of runner_start()");
+    pending_t *p = pending_start(call_shutdown, r);
+    spy_thread_t *caller = pending_thread(p);
+    double give_up = timing_now() + 2 * harness_slowdown();
+    enum spy_doing doing;
+    for (;;) {
+        ck_assert_msg(!pending_returned(p, 0), "runner_shutdown() returned while a non-daemon "
+                      "thread's fn still ran: join it (pthread_join waits until it ends), as "
+                      "Python waits for a non-daemon thread at exit");
+        doing = spy_doing(caller);
+        if (doing == SPY_JOINING || doing == SPY_SLEEPING || doing == SPY_YIELDING ||
+            spy_calls(caller) > 50 || timing_now() > give_up)
+            break;
+        timing_sleep_unscaled(0.001);
+    }
+    spy_describe(caller, now, sizeof now);
+    ck_assert_msg(doing == SPY_JOINING, "runner_shutdown() does not wait for the running non-daemon "
+                  "thread in pthread_join (%s): it polls. pthread_join sleeps until the thread ends, "
+                  "and frees it", now);
+    event_set(jobs[0].go);
+    ck_assert_msg(pending_returned(p, 2 * harness_slowdown()), "runner_shutdown() has not returned 2 s "
+                  "after the last non-daemon fn returned");
+    pending_join(p);
+    ck_assert_msg(spy_joined() == 1, "runner_shutdown() joined %zu threads, expected 1", spy_joined());
+}
+END_TEST
+
+/* Two runners at once: each has its own threads, numbered from 0. */
+START_TEST(two_runners_keep_their_threads_apart)
+{
+    runner_t *a = new_runner(), *b = new_runner();
+    const char *why_not[2] = { NULL, "started by another runner: each runner keeps its own threads, "
+                               "in r->threads and r->started; a static table or count is shared by "
+                               "every runner" };
+
+    jobs[1].held = true;
+    start(a, 0, false, 0);
+    ck_assert_msg(thread_returns(0), "runner a's thread did not end within 2 s of its fn returning");
+    start(b, 1, false, 0);
+    ck_assert_msg(!runner_is_alive(a, 0), "runner_is_alive(a, 0) is true after a's fn returned, while "
+                  "thread 0 of another runner b runs: two runners share their records. Keep them in "
+                  "r->threads, no static");
+    ck_assert_msg(runner_is_alive(b, 0), "runner_is_alive(b, 0) is false while b's fn still runs, after "
+                  "runner a's thread 0 ended: two runners share their records. Keep them in "
+                  "r->threads, no static");
+    assert_returns(pending_start(call_shutdown, a), "runner_shutdown(a)", why_not, 2);
+    event_set(jobs[1].go);
+    runner_shutdown(b);
+    ck_assert_msg(spy_joined() == 2, "the two runners' shutdowns joined %zu threads, expected one "
+                  "each", spy_joined());
+    free(a);
+    free(b);
+}
+END_TEST
+
+/* RUNNER_CAPACITY threads, every other one a daemon, all of them running at once. */
+START_TEST(a_full_runner)
+{
+    runner_t *r = new_runner();
+    const char *why_not[RUNNER_CAPACITY] = { NULL };
+
+    for (int k = 0; k < RUNNER_CAPACITY; k++) {
+        jobs[k].held = true;
+        start(r, k, k % 2 == 1, k);
+        why_not[k] = k % 2 == 1 ? A_DAEMON : NULL;
+    }
+    for (int k = 0; k < RUNNER_CAPACITY; k++) {
+        ck_assert_msg(event_wait_timed(jobs[k].running, 2 * harness_slowdown()), "thread %d did not "
+                      "run fn within 2 s", k);
+        ck_assert_msg(runner_is_alive(r, k), "runner_is_alive(r, %d) is false while its fn runs", k);
+        if (k % 2 == 0)
+            event_set(jobs[k].go);
+    }
+    assert_returns(pending_start(call_shutdown, r), "runner_shutdown()", why_not, RUNNER_CAPACITY);
+    ck_assert_msg(spy_joined() == RUNNER_CAPACITY / 2, "runner_shutdown() joined %zu threads, expected "
+                  "the %d non-daemon ones", spy_joined(), RUNNER_CAPACITY / 2);
+    for (int k = 0; k < RUNNER_CAPACITY; k++) {
+        ck_assert_msg(!runner_is_alive(r, k) == (k % 2 == 0), "after runner_shutdown(), "
+                      "runner_is_alive(r, %d) is %s", k, runner_is_alive(r, k) ? "true" : "false");
+    }
+    finish();
+    for (int k = 0; k < RUNNER_CAPACITY; k++)
+        ck_assert_msg(atomic_load(&jobs[k].runs) == 1, "fn ran %d times with the argument of thread "
+                      "%d, expected once", atomic_load(&jobs[k].runs), k);
+}
+END_TEST
+
 int main(void)
 {
     Suite *demo = suite_create("demo");
@@ -70,5 +428,20 @@ int main(void)
     tcase_add_test(tc, the_doctor_says_next_then_no);
     suite_add_tcase(demo, tc);
 
-    return harness_main((Suite *[]){ demo, NULL });
+    Suite *exercise = suite_create("exercise");
+    tc = harness_tcase("runner", 0);
+    tcase_add_checked_fixture(tc, make_jobs, NULL);
+    tcase_add_test(tc, is_alive_before_the_thread_has_run);
+    tcase_add_test(tc, is_alive_while_fn_runs);
+    tcase_add_test(tc, is_alive_turns_false_when_fn_returns);
+    tcase_add_test(tc, is_alive_false_when_the_thread_ended_before_pthread_create_returned);
+    tcase_add_test(tc, each_thread_runs_its_own_fn_and_arg);
+    tcase_add_test(tc, shutdown_joins_every_non_daemon_and_no_daemon);
+    tcase_add_test(tc, shutdown_waits_for_a_running_non_daemon);
+    tcase_add_test(tc, a_daemon_is_created_detached_and_a_non_daemon_joinable);
+    tcase_add_test(tc, two_runners_keep_their_threads_apart);
+    tcase_add_test(tc, a_full_runner);
+    suite_add_tcase(exercise, tc);
+
+    return harness_main((Suite *[]){ demo, exercise, NULL });
 }

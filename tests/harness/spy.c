@@ -85,7 +85,6 @@ static size_t created, joined, joined_for_result, live, live_max;
 static bool first_wait_real;      /* spy_first_wait_real() */
 static bool holding;              /* spy_hold_wakers() */
 static bool holding_starts;       /* spy_hold_starts() */
-static int starts_held;           /* threads parked by it now */
 static bool start_returns_first;  /* spy_start_returns_first() */
 static pthread_cond_t start_moved = PTHREAD_COND_INITIALIZER;
 static int held;                  /* threads parked by it now */
@@ -566,12 +565,8 @@ static void *trampoline(void *arg)
     free(arg);
     me_tls = s.t;
     LOCK();
-    if (holding_starts) {       /* spy_hold_starts(): not yet */
-        starts_held++;
-        while (holding_starts)
-            pthread_cond_wait(&start_moved, &book);
-        starts_held--;
-    }
+    while (holding_starts)      /* spy_hold_starts(): not yet */
+        pthread_cond_wait(&start_moved, &book);
     UNLOCK();
     void *result = s.fn(s.arg);
     LOCK();
@@ -1518,8 +1513,6 @@ void spy_hold_starts(bool hold)
         pthread_cond_broadcast(&start_moved);
     UNLOCK();
 }
-
-int spy_starts_held(void) { READ(int, starts_held); }
 
 void spy_start_returns_first(bool first)
 {

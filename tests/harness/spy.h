@@ -62,14 +62,12 @@ bool spy_detached(size_t i);
  * Where a new thread starts. While a test holds starts (spy_hold_starts(true)),
  * a thread the code under test starts does not run its start routine yet:
  * pthread_create returns and the new thread waits, as one no core has run
- * yet would, until spy_hold_starts(false). spy_starts_held() counts the
- * threads waiting so now. After spy_start_returns_first(true), the other
- * way round: pthread_create returns only once the new thread's start
- * routine has returned (at most 2 s), as when the new thread runs first and
- * is quick. spy_start() puts that back to false.
+ * yet would, until spy_hold_starts(false). After spy_start_returns_first(true),
+ * the other way round: pthread_create returns only once the new thread's
+ * start routine has returned (at most 2 s), as when the new thread runs
+ * first and is quick. spy_start() puts that back to false.
  */
 void spy_hold_starts(bool hold);
-int spy_starts_held(void);
 void spy_start_returns_first(bool first);
 
 /* What a thread is doing, from the spies' point of view. */
