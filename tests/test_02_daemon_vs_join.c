@@ -1,11 +1,13 @@
 /* test_02_daemon_vs_join.c - lesson 2: daemon vs join, and exercise 2. */
 #include "event.h"
 #include "harness.h"
+#include "runner.h"
 #include "timing.h"
-#include "watched.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #define SCALE 0.1
 
@@ -65,433 +67,354 @@ END_TEST
 
 /* ---- exercise 2 ---------------------------------------------------------- */
 
-/* Set by the test: fn may return. Set by held: fn has started (worker is its thread). */
-static event_t *release, *entered;
-static spy_thread_t *worker;
-
-/* Runs until the test sets `release` (at most 5 s), then returns 42. */
-static void *held(void *unused)
-{
-    (void)unused;
-    worker = spy_self();
-    event_set(entered);
-    event_wait_timed(release, 5);
-    return (void *)(intptr_t)42;
-}
-
-static void *quick(void *arg)
-{
-    return arg;
-}
-
-static event_t *worker_unlocked, *worker_checked;
-
-static void make_events(void)
-{
-    release = event_create();
-    entered = event_create();
-    worker_unlocked = event_create();
-    worker_checked = event_create();
-}
-
-static void free_events(void)
-{
-    event_destroy(release);
-    event_destroy(entered);
-    event_destroy(worker_unlocked);
-    event_destroy(worker_checked);
-}
-
-/* watched_start(t, held, NULL), and wait until fn runs. */
-static void start_held(watched_t *t)
-{
-    spy_start();
-    watched_start(t, held, NULL);
-    ck_assert_msg(spy_created() == 1, "watched_start() started %zu threads: start one that runs "
-                  "fn(arg)", spy_created());
-    ck_assert_msg(event_wait_timed(entered, 2 * harness_slowdown()),
-                  "fn did not run within 2 s of watched_start(): start a thread that calls fn(arg)");
-}
-
-/* A volatile read: code that writes `finished` without the lock may do so at any time. */
-static bool finished_now(watched_t *t)
-{
-    return *(volatile bool *)&t->finished;
-}
-
-/* watched_join(c->t, c->timeout, &c->result) on a thread of its own (pending_start). */
-struct join_call {
-    watched_t *t;
-    double timeout;
-    const char *what;       /* "watched_join(t, 5)" */
-    spy_thread_t *joiner;
-    event_t *calling;
-    void *result;
-    double seconds;         /* how long the call took */
+/* fn's argument: the test holds fn (when `held`) until it sets `go`. */
+struct job {
+    bool held;
+    event_t *running;           /* set by fn when it starts */
+    event_t *go;                /* set by the test: fn may return */
+    atomic_int runs;            /* times fn ran with this job as its argument */
 };
 
-static void *call_join(void *arg)
-{
-    struct join_call *c = arg;
+static struct job jobs[RUNNER_CAPACITY];
 
-    c->joiner = spy_self();
-    event_set(c->calling);
-    double start = timing_now();
-    bool joined = watched_join(c->t, c->timeout, &c->result);
-    c->seconds = timing_now() - start;
-    return (void *)(intptr_t)joined;
+static void make_jobs(void)
+{
+    for (int i = 0; i < RUNNER_CAPACITY; i++) {
+        jobs[i].held = false;
+        jobs[i].running = event_create();
+        jobs[i].go = event_create();
+        atomic_store(&jobs[i].runs, 0);
+    }
+    spy_start();
+    spy_hint("runner_shutdown() joins only the non-daemon threads, which runner_start() creates "
+             "joinable; a daemon is created detached, and nobody joins it");
 }
 
-static pending_t *start_join(struct join_call *c, watched_t *t, double timeout, const char *what)
+static void *job_fn(void *arg)
 {
-    *c = (struct join_call){ .t = t, .timeout = timeout, .what = what, .calling = event_create() };
-    pending_t *p = pending_start(call_join, c);
-    event_wait(c->calling);
-    event_destroy(c->calling);
-    return p;
+    struct job *j = arg;
+
+    atomic_fetch_add(&j->runs, 1);
+    event_set(j->running);
+    if (j->held)
+        event_wait_timed(j->go, 5);
+    return NULL;
 }
 
-/* The call gave up (returned false) before the thread had finished: say why. */
-static void explain_early_return(struct join_call *c)
+/* An empty runner on the heap: a daemon may outlive the test's frame. */
+static runner_t *new_runner(void)
 {
-    const pthread_cond_t *cv = &c->t->finished_cv;
+    runner_t *r = malloc(sizeof *r);
 
-    if (spy_wait_sites(cv) > 0 && spy_waits(cv) == 0)
-        ck_abort_msg("%s gave up after %.3f s, before the thread had finished, after a condition "
-                     "wait that no broadcast had ended. A wait may return without a broadcast (a "
-                     "spurious wake-up): wait in a loop, while (!t->finished), not in an if, and "
-                     "give up only when pt_cond_wait_until() says the deadline passed",
-                     c->what, c->seconds);
-    if (spy_wait_sites(cv) == 0)
-        ck_abort_msg("%s gave up after %.3f s, before the thread had finished, without waiting on "
-                     "finished_cv: wait on it until finished or the deadline", c->what, c->seconds);
-    if (c->timeout < 0)
-        ck_abort_msg("%s gave up after %.3f s, before the thread had finished: a negative timeout "
-                     "means no limit, so pass NULL as the deadline of pt_cond_wait_until(), not a "
-                     "deadline made from the negative number", c->what, c->seconds);
-    if (c->seconds < c->timeout)
-        ck_abort_msg("%s gave up after %.3f s, before the thread had finished and before its "
-                     "timeout: make the deadline with timing_deadline(timeout) and the condition "
-                     "variable with pt_cond_init_monotonic(), so that both measure CLOCK_MONOTONIC "
-                     "(a condition variable from pthread_cond_init() reads another clock, on which "
-                     "that deadline passed long ago)", c->what, c->seconds);
-    ck_abort_msg("%s waited its whole timeout although fn had returned: after it sets finished, "
-                 "the thread must broadcast finished_cv (under t->lock) to wake the join", c->what);
-}
-
-/* watched_join(t, timeout, result) once fn may return: it must return true. */
-static void assert_joins_now(watched_t *t, double timeout, void **result)
-{
-    char what[64];
-    struct join_call c = { .t = t, .timeout = timeout, .what = what };
-
-    snprintf(what, sizeof what, "watched_join(t, %g)", timeout);
-    double start = timing_now();
-    bool joined = watched_join(t, timeout, result);
-    c.seconds = timing_now() - start;
-    if (!joined)
-        explain_early_return(&c);
+    ck_assert_msg(r != NULL, "out of memory");
+    runner_init(r);
+    return r;
 }
 
 /*
- * The same, once the thread has finished (or 2 s have passed): the join then
- * never needs the broadcast. join_sleeps_until_the_thread_broadcasts tests
- * that, so an answer without one fails there, every run, and not in whichever
- * test happened to join before the thread was done.
+ * While the i-th thread started waits before it runs (spy_hold_starts): the
+ * argument runner_start() gave pthread_create must outlive runner_start().
  */
-static void assert_joins(watched_t *t, double timeout, void **result)
+static void assert_lasting_argument(size_t i)
 {
-    size_t started = spy_created();
-    double give_up = timing_now() + 2 * harness_slowdown();
+    char here;
+    uintptr_t arg = (uintptr_t)spy_create_arg(i), top = (uintptr_t)&here;
 
-    while (started > 0 && !spy_returned(started - 1, NULL) && timing_now() < give_up)
-        timing_sleep_unscaled(0.001);
-    assert_joins_now(t, timeout, result);
+    ck_assert_msg(!(arg < top && top - arg < (1u << 20)),
+                  "runner_start() gave pthread_create a pointer into its own stack frame (%p: a local "
+                  "struct, or &i), which is gone once runner_start() returns: the new thread would "
+                  "read whatever the next call left there. Pass &r->threads[i], which lives as long "
+                  "as the runner", (void *)arg);
 }
 
-/* The call sleeps in pthread_join while fn still runs: say why that is wrong. */
-static void explain_joining(struct join_call *c)
+/* runner_start(r, job_fn, &jobs[k], daemon), which must return `index`. */
+static int start(runner_t *r, int k, bool daemon, int index)
+{
+    size_t before = spy_created();
+
+    spy_hold_starts(true);
+    int i = runner_start(r, job_fn, &jobs[k], daemon);
+    ck_assert_msg(spy_created() == before + 1, "runner_start() started %zu threads: start one that "
+                  "runs fn(arg)", spy_created() - before);
+    assert_lasting_argument(before);
+    spy_hold_starts(false);
+    ck_assert_msg(i == index, "runner_start() returned index %d for the runner's thread %d: number "
+                  "each runner's threads 0, 1, 2, ... in the order they start", i, index);
+    return i;
+}
+
+/* Wait (at most 2 s) until the i-th thread started has returned from its start routine. */
+static bool thread_returns(size_t i)
+{
+    double give_up = timing_now() + 2 * harness_slowdown();
+
+    while (!spy_returned(i, NULL) && timing_now() < give_up)
+        timing_sleep_unscaled(0.001);
+    return spy_returned(i, NULL);
+}
+
+/* Let every held fn go, and wait for every thread started to end. */
+static void finish(void)
+{
+    for (int k = 0; k < RUNNER_CAPACITY; k++)
+        event_set(jobs[k].go);
+    for (size_t i = 0; i < spy_created(); i++)
+        ck_assert_msg(thread_returns(i), "thread %zu did not end within 2 s of its fn returning", i);
+}
+
+static void *call_shutdown(void *r)
+{
+    runner_shutdown(r);
+    return NULL;
+}
+
+/*
+ * The pending runner_shutdown p must return within 2 s, and never wait to
+ * join the i-th thread started where why_not[i] says why not (n of them).
+ */
+static void assert_returns(pending_t *p, const char *what, const char *const why_not[], size_t n)
 {
     char now[512];
+    double give_up = timing_now() + 2 * harness_slowdown();
+    spy_thread_t *caller = pending_thread(p);
 
-    spy_describe(c->joiner, now, sizeof now);
-    if (spy_wait_sites(&c->t->finished_cv) > 0)
-        ck_abort_msg("%s called pthread_join while fn still ran (%s), after a condition wait that "
-                     "no broadcast had ended. A wait may return without a broadcast (a spurious "
-                     "wake-up): wait in a loop, while (!t->finished), not in an if, and join only "
-                     "once finished is true", c->what, now);
-    ck_abort_msg("%s called pthread_join while fn still ran (%s): pthread_join cannot give up at "
-                 "a deadline. Wait on finished_cv until finished or the deadline, and join only "
-                 "once finished is true", c->what, now);
+    while (!pending_returned(p, 0.001)) {
+        spy_thread_t *target = spy_joining(caller);
+        for (size_t i = 0; i < n && target != NULL; i++)
+            if (why_not[i] != NULL && target == spy_started(i))
+                ck_abort_msg("%s waits in pthread_join for thread %zu, %s, whose fn still runs", what,
+                             i, why_not[i]);
+        if (timing_now() > give_up) {
+            spy_describe(caller, now, sizeof now);
+            ck_abort_msg("%s has not returned after 2 s (%s), and every non-daemon fn had returned",
+                         what, now);
+        }
+    }
+    pending_join(p);
 }
 
-/*
- * The join call c, made while fn runs, must go to sleep in a condition wait
- * on finished_cv and stay there: not return, not poll, not sleep in
- * pthread_join (it could not give up at its deadline there).
- */
-static void assert_join_sleeps(pending_t *p, struct join_call *c)
+#define A_DAEMON "a daemon: Python's exit never waits for a daemon thread (the end of the " \
+                 "process ends it), so runner_shutdown() joins only the non-daemon threads"
+
+START_TEST(is_alive_before_the_thread_has_run)
 {
+    runner_t *r = new_runner();
+
+    spy_hold_starts(true);
+    int i = runner_start(r, job_fn, &jobs[0], false);
+    bool alive = runner_is_alive(r, i);     /* the new thread waits before its start routine */
+    ck_assert_msg(spy_created() == 1, "runner_start() started %zu threads: start one that runs "
+                  "fn(arg)", spy_created());
+    assert_lasting_argument(0);
+    spy_hold_starts(false);
+    ck_assert_msg(alive, "runner_is_alive() is false right after runner_start(), while the new thread "
+                  "has not run a line yet: Python's is_alive() is true from start(). Set the flag "
+                  "before pthread_create, as is_alive.c does, not in the thread");
+    runner_shutdown(r);
+    finish();
+}
+END_TEST
+
+START_TEST(is_alive_while_fn_runs)
+{
+    runner_t *r = new_runner();
+
+    jobs[0].held = true;
+    int i = start(r, 0, false, 0);
+    ck_assert_msg(event_wait_timed(jobs[0].running, 2 * harness_slowdown()),
+                  "fn did not run within 2 s of runner_start(): start a thread that calls fn(arg)");
+    ck_assert_msg(runner_is_alive(r, i), "runner_is_alive() is false while fn still runs: the "
+                  "thread clears the flag as its last act, after fn has returned");
+    event_set(jobs[0].go);
+    runner_shutdown(r);
+    finish();
+}
+END_TEST
+
+START_TEST(is_alive_turns_false_when_fn_returns)
+{
+    runner_t *r = new_runner();
+
+    int daemon = start(r, 0, true, 0), other = start(r, 1, false, 1);
+    ck_assert_msg(thread_returns(0) && thread_returns(1), "a thread did not end within 2 s of its fn "
+                  "returning");
+    ck_assert_msg(!runner_is_alive(r, daemon), "runner_is_alive() is still true after a daemon's fn "
+                  "returned and its thread ended: the thread clears the flag as its last act");
+    ck_assert_msg(!runner_is_alive(r, other), "runner_is_alive() is still true after fn returned and "
+                  "its thread ended, before runner_shutdown(): the thread clears the flag as its "
+                  "last act (nobody else knows when fn returns)");
+    runner_shutdown(r);
+}
+END_TEST
+
+/* The new thread runs to its end before pthread_create returns, as a quick one may. */
+START_TEST(is_alive_false_when_the_thread_ended_before_pthread_create_returned)
+{
+    runner_t *r = new_runner();
+
+    spy_start_returns_first(true);
+    int i = runner_start(r, job_fn, &jobs[0], false);
+    spy_start_returns_first(false);
+    ck_assert_msg(spy_created() == 1 && thread_returns(0), "runner_start() did not start a thread "
+                  "that ran fn(arg) and ended");
+    ck_assert_msg(!runner_is_alive(r, i), "runner_is_alive() is true after fn returned: here the new "
+                  "thread ran to its end before pthread_create returned, and the flag was set after "
+                  "that. Set it before pthread_create, as is_alive.c does");
+    runner_shutdown(r);
+}
+END_TEST
+
+/* Three threads held before they run, then let go: each runs its own fn(arg), once. */
+START_TEST(each_thread_runs_its_own_fn_and_arg)
+{
+    runner_t *r = new_runner();
+
+    spy_hold_starts(true);
+    for (int k = 0; k < 3; k++)
+        ck_assert_msg(runner_start(r, job_fn, &jobs[k], k == 1) == k, "runner_start() returned the "
+                      "wrong index: number each runner's threads 0, 1, 2, ... in the order they start");
+    spy_hold_starts(false);
+    runner_shutdown(r);
+    finish();
+    for (int k = 0; k < 3; k++)
+        ck_assert_msg(atomic_load(&jobs[k].runs) == 1, "fn ran %d times with the argument of thread "
+                      "%d, expected once: each thread must get its own fn and arg, from a record "
+                      "that outlives runner_start() (&r->threads[i])", atomic_load(&jobs[k].runs), k);
+}
+END_TEST
+
+START_TEST(a_daemon_is_created_detached_and_a_non_daemon_joinable)
+{
+    runner_t *r = new_runner();
+
+    start(r, 0, true, 0);
+    start(r, 1, false, 1);
+    ck_assert_msg(thread_returns(0) && thread_returns(1), "a thread did not end within 2 s");
+    ck_assert_msg(!spy_detached(1) && !spy_created_detached(1), "a non-daemon thread was detached: "
+                  "runner_shutdown() must join it, and nobody may join a detached thread");
+    ck_assert_msg(spy_created_detached(0), spy_detached(0)
+                  ? "a daemon thread was created joinable and detached afterwards: create it "
+                    "detached, with pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED), as "
+                    "thread_kinds.c does, so it is never joinable, not even for a moment"
+                  : "a daemon thread was created joinable and never detached: nobody joins it, so "
+                    "it would hold on to its resources. Create it detached, with "
+                    "pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED), as thread_kinds.c "
+                    "does");
+    runner_shutdown(r);
+}
+END_TEST
+
+/* Two non-daemon threads that end at once, two daemons held: shutdown joins the two only. */
+START_TEST(shutdown_joins_every_non_daemon_and_no_daemon)
+{
+    runner_t *r = new_runner();
+    const char *why_not[4] = { NULL, A_DAEMON, NULL, A_DAEMON };
+
+    jobs[1].held = jobs[3].held = true;
+    for (int k = 0; k < 4; k++)
+        start(r, k, k % 2 == 1, k);
+    assert_returns(pending_start(call_shutdown, r), "runner_shutdown()", why_not, 4);
+    ck_assert_msg(spy_joined() == 2, "runner_shutdown() joined %zu threads: it must join each of the "
+                  "2 non-daemon threads once (pthread_join), and no daemon", spy_joined());
+    ck_assert_msg(runner_is_alive(r, 1) && runner_is_alive(r, 3), "a daemon whose fn still runs is "
+                  "not alive after runner_shutdown()");
+    finish();
+}
+END_TEST
+
+/* A non-daemon fn still runs: runner_shutdown() sleeps in pthread_join until it returns. */
+START_TEST(shutdown_waits_for_a_running_non_daemon)
+{
+    runner_t *r = new_runner();
+    char now[512];
+
+    jobs[0].held = true;
+    start(r, 0, false, 0);
+    ck_assert_msg(event_wait_timed(jobs[0].running, 2 * harness_slowdown()),
+                  "fn did not run within 2 s of runner_start()");
+    pending_t *p = pending_start(call_shutdown, r);
+    spy_thread_t *caller = pending_thread(p);
     double give_up = timing_now() + 2 * harness_slowdown();
     enum spy_doing doing;
-
     for (;;) {
-        if (pending_returned(p, 0))
-            explain_early_return(c);
-        doing = spy_doing(c->joiner);
-        if (doing == SPY_WAITING || doing == SPY_JOINING || doing == SPY_SLEEPING ||
-            doing == SPY_YIELDING || spy_calls(c->joiner) > 50 || timing_now() > give_up)
+        ck_assert_msg(!pending_returned(p, 0), "runner_shutdown() returned while a non-daemon "
+                      "thread's fn still ran: join it (pthread_join waits until it ends), as "
+                      "Python waits for a non-daemon thread at exit");
+        doing = spy_doing(caller);
+        if (doing == SPY_JOINING || doing == SPY_SLEEPING || doing == SPY_YIELDING ||
+            spy_calls(caller) > 50 || timing_now() > give_up)
             break;
         timing_sleep_unscaled(0.001);
     }
-    if (doing == SPY_JOINING)
-        explain_joining(c);
-    if (doing == SPY_WAITING && pending_returned(p, 0.1))
-        explain_early_return(c);
-    pending_assert_waits(p, c->what);
-}
-
-START_TEST(is_alive_while_the_function_runs)
-{
-    watched_t t;
-
-    start_held(&t);
-    ck_assert_msg(watched_is_alive(&t), "watched_is_alive() is false while fn still runs");
-    event_set(release);
-    assert_joins(&t, 5, NULL);
+    spy_describe(caller, now, sizeof now);
+    ck_assert_msg(doing == SPY_JOINING, "runner_shutdown() does not wait for the running non-daemon "
+                  "thread in pthread_join (%s): it polls. pthread_join sleeps until the thread ends, "
+                  "and frees it", now);
+    event_set(jobs[0].go);
+    ck_assert_msg(pending_returned(p, 2 * harness_slowdown()), "runner_shutdown() has not returned 2 s "
+                  "after the last non-daemon fn returned");
+    pending_join(p);
+    ck_assert_msg(spy_joined() == 1, "runner_shutdown() joined %zu threads, expected 1", spy_joined());
 }
 END_TEST
 
-START_TEST(is_alive_turns_false_when_the_function_returns)
+/* Two runners at once: each has its own threads, numbered from 0. */
+START_TEST(two_runners_keep_their_threads_apart)
 {
-    watched_t t;
+    runner_t *a = new_runner(), *b = new_runner();
+    const char *why_not[2] = { NULL, "started by another runner: each runner keeps its own threads, "
+                               "in r->threads and r->started; a static table or count is shared by "
+                               "every runner" };
 
-    watched_start(&t, quick, NULL);
-    double give_up = timing_now() + 2;
-    while (watched_is_alive(&t) && timing_now() < give_up)
-        timing_sleep_unscaled(0.001);
-    ck_assert_msg(!watched_is_alive(&t), "watched_is_alive() still true 2 s after fn returned");
-    ck_assert_msg(watched_join(&t, 0, NULL),
-                  "watched_join(t, 0) returned false for a thread whose fn had returned");
+    jobs[1].held = true;
+    start(a, 0, false, 0);
+    ck_assert_msg(thread_returns(0), "runner a's thread did not end within 2 s of its fn returning");
+    start(b, 1, false, 0);
+    ck_assert_msg(!runner_is_alive(a, 0), "runner_is_alive(a, 0) is true after a's fn returned, while "
+                  "thread 0 of another runner b runs: two runners share their records. Keep them in "
+                  "r->threads, no static");
+    ck_assert_msg(runner_is_alive(b, 0), "runner_is_alive(b, 0) is false while b's fn still runs, after "
+                  "runner a's thread 0 ended: two runners share their records. Keep them in "
+                  "r->threads, no static");
+    assert_returns(pending_start(call_shutdown, a), "runner_shutdown(a)", why_not, 2);
+    event_set(jobs[1].go);
+    runner_shutdown(b);
+    ck_assert_msg(spy_joined() == 2, "the two runners' shutdowns joined %zu threads, expected one "
+                  "each", spy_joined());
+    free(a);
+    free(b);
 }
 END_TEST
 
-/* The test holds t->lock while fn returns: `finished` must wait for it. */
-START_TEST(the_thread_sets_finished_holding_the_lock)
+/* RUNNER_CAPACITY threads, every other one a daemon, all of them running at once. */
+START_TEST(a_full_runner)
 {
-    watched_t t;
-    char now[512];
+    runner_t *r = new_runner();
+    const char *why_not[RUNNER_CAPACITY] = { NULL };
 
-    start_held(&t);
-    SPY_LOCK(&t.lock);
-    event_set(release);
-    double give_up = timing_now() + 2 * harness_slowdown();
-    while (!finished_now(&t) && spy_doing(worker) != SPY_LOCKING && timing_now() < give_up)
-        timing_sleep_unscaled(0.001);
-    bool finished = finished_now(&t);
-    enum spy_doing doing = spy_doing(worker);
-    spy_describe(worker, now, sizeof now);
-    SPY_UNLOCK(&t.lock);
-    ck_assert_msg(!finished,
-                  "finished turned true while the test held t->lock: the thread sets it without "
-                  "the lock, so watched_is_alive() and watched_join() can miss it. After fn "
-                  "returns, lock t->lock, store the result, set finished, broadcast finished_cv, "
-                  "unlock");
-    ck_assert_msg(doing == SPY_LOCKING,
-                  "after fn returned, its thread never asked for t->lock (%s): lock it to set "
-                  "finished", now);
-    assert_joins(&t, -1, NULL);
-}
-END_TEST
-
-struct is_alive_call {
-    watched_t *t;
-    spy_thread_t *asker;
-    event_t *calling;
-};
-
-static void *call_is_alive(void *arg)
-{
-    struct is_alive_call *c = arg;
-
-    c->asker = spy_self();
-    event_set(c->calling);
-    return (void *)(intptr_t)watched_is_alive(c->t);
-}
-
-/* The test holds t->lock: watched_is_alive() must wait for it. */
-START_TEST(is_alive_reads_finished_under_the_lock)
-{
-    watched_t t;
-    struct is_alive_call c = { .t = &t, .calling = event_create() };
-    char now[512];
-
-    start_held(&t);
-    SPY_LOCK(&t.lock);
-    pending_t *p = pending_start(call_is_alive, &c);
-    event_wait(c.calling);
-    double give_up = timing_now() + 2 * harness_slowdown();
-    while (!pending_returned(p, 0) && spy_doing(c.asker) != SPY_LOCKING && timing_now() < give_up)
-        timing_sleep_unscaled(0.001);
-    bool returned = pending_returned(p, 0);
-    enum spy_doing doing = spy_doing(c.asker);
-    spy_describe(c.asker, now, sizeof now);
-    ck_assert_msg(!returned,
-                  "watched_is_alive() returned while the test held t->lock: it reads finished "
-                  "without the lock. The thread writes finished under t->lock; read it under "
-                  "t->lock too");
-    ck_assert_msg(doing == SPY_LOCKING, "watched_is_alive() did not ask for t->lock (%s)", now);
-    SPY_UNLOCK(&t.lock);
-    ck_assert_msg(pending_join(p) != NULL, "watched_is_alive() is false while fn still runs");
-    event_destroy(c.calling);
-    event_set(release);
-    assert_joins(&t, -1, NULL);
-}
-END_TEST
-
-START_TEST(join_times_out_while_the_thread_runs)
-{
-    watched_t t;
-    struct join_call c;
-    char now[512];
-
-    start_held(&t);
-    pending_t *p = start_join(&c, &t, 0.2, "watched_join(t, 0.2)");
-    if (!pending_returned(p, 2)) {
-        if (spy_doing(c.joiner) == SPY_JOINING)
-            explain_joining(&c);
-        spy_describe(c.joiner, now, sizeof now);
-        ck_abort_msg("watched_join(t, 0.2) still waits after 2 s while fn runs (%s): it ignores "
-                     "its timeout. Wait with pt_cond_wait_until() and a deadline from "
-                     "timing_deadline(timeout), and return false when the deadline passes", now);
+    for (int k = 0; k < RUNNER_CAPACITY; k++) {
+        jobs[k].held = true;
+        start(r, k, k % 2 == 1, k);
+        why_not[k] = k % 2 == 1 ? A_DAEMON : NULL;
     }
-    bool joined = pending_join(p) != NULL;
-    ck_assert_msg(!joined, "watched_join(t, 0.2) returned true while fn was still running");
-    if (c.seconds < 0.2)
-        explain_early_return(&c);
-    ck_assert_msg(watched_is_alive(&t), "the thread should still be alive after a timed-out join");
-    event_set(release);
-    assert_joins(&t, -1, NULL);
-}
-END_TEST
-
-/* watched_join(t, 5) while fn runs: asleep on finished_cv, woken by the broadcast. */
-START_TEST(join_sleeps_until_the_thread_broadcasts)
-{
-    watched_t t;
-    struct join_call c;
-
-    start_held(&t);
-    pending_t *p = start_join(&c, &t, 5, "watched_join(t, 5)");
-    assert_join_sleeps(p, &c);
-    event_set(release);
-    ck_assert_msg(pending_returned(p, 2),
-                  "watched_join(t, 5) still waits 2 s after fn returned: after it sets finished, "
-                  "the thread must broadcast finished_cv (under t->lock) to wake the join");
-    ck_assert_msg(pending_join(p) != NULL, "watched_join(t, 5) returned false after fn returned");
-}
-END_TEST
-
-START_TEST(join_without_a_limit_waits_as_long_as_it_takes)
-{
-    watched_t t;
-    struct join_call c;
-
-    start_held(&t);
-    pending_t *p = start_join(&c, &t, -1, "watched_join(t, -1)");
-    assert_join_sleeps(p, &c);
-    timing_sleep_unscaled(0.2);
-    if (pending_returned(p, 0))
-        explain_early_return(&c);
-    event_set(release);
-    ck_assert_msg(pending_returned(p, 2),
-                  "watched_join(t, -1) still waits 2 s after fn returned: after it sets finished, "
-                  "the thread must broadcast finished_cv (under t->lock) to wake the join");
-    ck_assert_msg(pending_join(p) != NULL, "watched_join(t, -1) returned false after fn returned");
-    ck_assert_msg((intptr_t)c.result == 42, "result is %ld, expected 42", (long)(intptr_t)c.result);
-}
-END_TEST
-
-START_TEST(join_hands_back_the_result)
-{
-    watched_t t;
-    void *result = NULL;
-
-    watched_start(&t, held, NULL);
-    event_set(release);
-    assert_joins(&t, -1, &result);
-    ck_assert_msg((intptr_t)result == 42, "result is %ld, expected 42", (long)(intptr_t)result);
-
-    watched_start(&t, quick, (void *)(intptr_t)7);
-    assert_joins(&t, 5, &result);
-    ck_assert_int_eq((intptr_t)result, 7);
-}
-END_TEST
-
-START_TEST(join_waits_for_the_thread_to_finish)
-{
-    watched_t t;
-
-    spy_start();
-    watched_start(&t, held, NULL);
-    event_set(release);
-    assert_joins(&t, 5, NULL);
-    ck_assert_msg(spy_created() == 1 && spy_joined() == 1,
-                  "watched_join must pthread_join the thread it started (started %zu, joined %zu)",
-                  spy_created(), spy_joined());
-}
-END_TEST
-
-/*
- * The worker, just after its unlock of t->lock, waits until the join call
- * sleeps in pthread_join and notes whether t's mutex or condition variable
- * is gone by then: until the thread has ended, it may still use them.
- */
-static struct {
-    watched_t *t;
-    spy_thread_t *joiner;
-    bool saw_join;          /* the joiner slept in pthread_join */
-    bool destroyed_early;
-} order;
-
-static void hold_worker_after_its_unlock(void *unused)
-{
-    (void)unused;
-    event_set(worker_unlocked);
-    double give_up = timing_now() + 2 * harness_slowdown();
-    while (!(order.saw_join = spy_doing(order.joiner) == SPY_JOINING) && timing_now() < give_up)
-        timing_sleep_unscaled(0.001);
-    order.destroyed_early = spy_mutex_destroyed(&order.t->lock) ||
-                            spy_cond_destroyed(&order.t->finished_cv);
-    event_set(worker_checked);
-}
-
-START_TEST(join_destroys_the_mutex_and_cv_only_after_pthread_join)
-{
-    watched_t t;
-
-    start_held(&t);
-    order.t = &t;
-    order.joiner = spy_self();
-    spy_interfere(&t.lock, SPY_AFTER_UNLOCK, 1, hold_worker_after_its_unlock, NULL);
-    event_set(release);
-    ck_assert_msg(event_wait_timed(worker_unlocked, 2),
-                  "after fn returned, its thread did not unlock t->lock within 2 s: it must lock "
-                  "t->lock, store the result, set finished, broadcast finished_cv, then unlock");
-    assert_joins_now(&t, 5, NULL);      /* while the spies hold the thread after its unlock */
-    ck_assert_msg(event_wait_timed(worker_checked, 5), "the thread did not end after watched_join()");
-    ck_assert_msg(order.saw_join || !order.destroyed_early,
-                  "watched_join destroyed t->lock or finished_cv and returned without waiting in "
-                  "pthread_join for the thread, which had just unlocked t->lock and had not ended: "
-                  "it may still be using them. Call pthread_join first, then destroy the "
-                  "condition variable and the mutex");
-    ck_assert_msg(!order.destroyed_early,
-                  "watched_join destroyed t->lock or finished_cv before pthread_join: the thread "
-                  "had just unlocked t->lock and had not ended, so it may still be using them. "
-                  "Call pthread_join first, then destroy the condition variable and the mutex");
-    ck_assert_msg(spy_mutex_destroyed(&t.lock) && spy_cond_destroyed(&t.finished_cv),
-                  "watched_join returned true without destroying t->lock and finished_cv: destroy "
-                  "both once the thread is joined");
+    for (int k = 0; k < RUNNER_CAPACITY; k++) {
+        ck_assert_msg(event_wait_timed(jobs[k].running, 2 * harness_slowdown()), "thread %d did not "
+                      "run fn within 2 s", k);
+        ck_assert_msg(runner_is_alive(r, k), "runner_is_alive(r, %d) is false while its fn runs", k);
+        if (k % 2 == 0)
+            event_set(jobs[k].go);
+    }
+    assert_returns(pending_start(call_shutdown, r), "runner_shutdown()", why_not, RUNNER_CAPACITY);
+    ck_assert_msg(spy_joined() == RUNNER_CAPACITY / 2, "runner_shutdown() joined %zu threads, expected "
+                  "the %d non-daemon ones", spy_joined(), RUNNER_CAPACITY / 2);
+    for (int k = 0; k < RUNNER_CAPACITY; k++) {
+        ck_assert_msg(!runner_is_alive(r, k) == (k % 2 == 0), "after runner_shutdown(), "
+                      "runner_is_alive(r, %d) is %s", k, runner_is_alive(r, k) ? "true" : "false");
+    }
+    finish();
+    for (int k = 0; k < RUNNER_CAPACITY; k++)
+        ck_assert_msg(atomic_load(&jobs[k].runs) == 1, "fn ran %d times with the argument of thread "
+                      "%d, expected once", atomic_load(&jobs[k].runs), k);
 }
 END_TEST
 
@@ -506,18 +429,18 @@ int main(void)
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");
-    tc = harness_tcase("watched", 0);
-    tcase_add_checked_fixture(tc, make_events, free_events);
-    tcase_add_test(tc, is_alive_while_the_function_runs);
-    tcase_add_test(tc, is_alive_turns_false_when_the_function_returns);
-    tcase_add_test(tc, the_thread_sets_finished_holding_the_lock);
-    tcase_add_test(tc, is_alive_reads_finished_under_the_lock);
-    tcase_add_test(tc, join_times_out_while_the_thread_runs);
-    tcase_add_test(tc, join_sleeps_until_the_thread_broadcasts);
-    tcase_add_test(tc, join_without_a_limit_waits_as_long_as_it_takes);
-    tcase_add_test(tc, join_hands_back_the_result);
-    tcase_add_test(tc, join_waits_for_the_thread_to_finish);
-    tcase_add_test(tc, join_destroys_the_mutex_and_cv_only_after_pthread_join);
+    tc = harness_tcase("runner", 0);
+    tcase_add_checked_fixture(tc, make_jobs, NULL);
+    tcase_add_test(tc, is_alive_before_the_thread_has_run);
+    tcase_add_test(tc, is_alive_while_fn_runs);
+    tcase_add_test(tc, is_alive_turns_false_when_fn_returns);
+    tcase_add_test(tc, is_alive_false_when_the_thread_ended_before_pthread_create_returned);
+    tcase_add_test(tc, each_thread_runs_its_own_fn_and_arg);
+    tcase_add_test(tc, shutdown_joins_every_non_daemon_and_no_daemon);
+    tcase_add_test(tc, shutdown_waits_for_a_running_non_daemon);
+    tcase_add_test(tc, a_daemon_is_created_detached_and_a_non_daemon_joinable);
+    tcase_add_test(tc, two_runners_keep_their_threads_apart);
+    tcase_add_test(tc, a_full_runner);
     suite_add_tcase(exercise, tc);
 
     return harness_main((Suite *[]){ demo, exercise, NULL });

@@ -554,6 +554,501 @@ START_TEST(many_messages_arrive_once_and_in_order)
 }
 END_TEST
 
+/* ---- exercise 8, part 2: watched.c --------------------------------------- */
+
+#include "event.h"
+#include "watched.h"
+
+/* Set by the test: fn may return. Set by held_fn: fn has started (fn_thread is its thread). */
+static event_t *fn_may_return, *fn_entered;
+static spy_thread_t *fn_thread;
+
+/* Runs until the test sets `fn_may_return` (at most 5 s), then returns 42. */
+static void *held_fn(void *unused)
+{
+    (void)unused;
+    fn_thread = spy_self();
+    event_set(fn_entered);
+    event_wait_timed(fn_may_return, 5);
+    return (void *)(intptr_t)42;
+}
+
+static void *quick_fn(void *arg)
+{
+    return arg;
+}
+
+static event_t *worker_unlocked, *worker_checked;
+
+static void make_watched_events(void)
+{
+    fn_may_return = event_create();
+    fn_entered = event_create();
+    worker_unlocked = event_create();
+    worker_checked = event_create();
+}
+
+static void free_watched_events(void)
+{
+    event_destroy(fn_may_return);
+    event_destroy(fn_entered);
+    event_destroy(worker_unlocked);
+    event_destroy(worker_checked);
+}
+
+/* watched_start(t, held_fn, NULL), and wait until fn runs. */
+static void start_held(watched_t *t)
+{
+    spy_start();
+    watched_start(t, held_fn, NULL);
+    ck_assert_msg(spy_created() == 1, "watched_start() started %zu threads: start one that runs "
+                  "fn(arg)", spy_created());
+    ck_assert_msg(event_wait_timed(fn_entered, 2 * harness_slowdown()),
+                  "fn did not run within 2 s of watched_start(): start a thread that calls fn(arg)");
+}
+
+/* A volatile read: code that writes `finished` without the lock may do so at any time. */
+static bool finished_now(watched_t *t)
+{
+    return *(volatile bool *)&t->finished;
+}
+
+/* watched_join(c->t, c->timeout, &c->result) on a thread of its own (pending_start). */
+struct join_call {
+    watched_t *t;
+    double timeout;
+    const char *what;       /* "watched_join(t, 5)" */
+    spy_thread_t *joiner;
+    event_t *calling;
+    void *result;
+    double seconds;         /* how long the call took */
+};
+
+static void *call_join(void *arg)
+{
+    struct join_call *c = arg;
+
+    c->joiner = spy_self();
+    event_set(c->calling);
+    double start = timing_now();
+    bool joined = watched_join(c->t, c->timeout, &c->result);
+    c->seconds = timing_now() - start;
+    return (void *)(intptr_t)joined;
+}
+
+static pending_t *start_join(struct join_call *c, watched_t *t, double timeout, const char *what)
+{
+    *c = (struct join_call){ .t = t, .timeout = timeout, .what = what, .calling = event_create() };
+    pending_t *p = pending_start(call_join, c);
+    event_wait(c->calling);
+    event_destroy(c->calling);
+    return p;
+}
+
+/* The call gave up (returned false) before the thread had finished: say why. */
+static void explain_early_return(struct join_call *c)
+{
+    const pthread_cond_t *cv = &c->t->finished_cv;
+
+    if (spy_wait_sites(cv) > 0 && spy_waits(cv) == 0)
+        ck_abort_msg("%s gave up after %.3f s, before the thread had finished, after a condition "
+                     "wait that no broadcast had ended. A wait may return without a broadcast (a "
+                     "spurious wake-up): wait in a loop, while (!t->finished), not in an if, and "
+                     "give up only when pt_cond_wait_until() says the deadline passed",
+                     c->what, c->seconds);
+    if (spy_wait_sites(cv) == 0)
+        ck_abort_msg("%s gave up after %.3f s, before the thread had finished, without waiting on "
+                     "finished_cv: wait on it until finished or the deadline", c->what, c->seconds);
+    if (c->timeout < 0)
+        ck_abort_msg("%s gave up after %.3f s, before the thread had finished: a negative timeout "
+                     "means no limit, so pass NULL as the deadline of pt_cond_wait_until(), not a "
+                     "deadline made from the negative number", c->what, c->seconds);
+    if (c->seconds < c->timeout)
+        ck_abort_msg("%s gave up after %.3f s, before the thread had finished and before its "
+                     "timeout: make the deadline with timing_deadline(timeout) and the condition "
+                     "variable with pt_cond_init_monotonic(), so that both measure CLOCK_MONOTONIC "
+                     "(a condition variable from pthread_cond_init() reads another clock, on which "
+                     "that deadline passed long ago)", c->what, c->seconds);
+    ck_abort_msg("%s waited its whole timeout although fn had returned: after it sets finished, "
+                 "the thread must broadcast finished_cv (under t->lock) to wake the join", c->what);
+}
+
+/* watched_join(t, timeout, result) once fn may return: it must return true. */
+static void assert_joins_now(watched_t *t, double timeout, void **result)
+{
+    char what[64];
+    struct join_call c = { .t = t, .timeout = timeout, .what = what };
+
+    snprintf(what, sizeof what, "watched_join(t, %g)", timeout);
+    double start = timing_now();
+    bool joined = watched_join(t, timeout, result);
+    c.seconds = timing_now() - start;
+    if (!joined)
+        explain_early_return(&c);
+}
+
+/*
+ * The same, once the thread has finished (or 2 s have passed): the join then
+ * never needs the broadcast. join_sleeps_until_the_thread_broadcasts tests
+ * that, so an answer without one fails there, every run, and not in whichever
+ * test happened to join before the thread was done.
+ */
+static void assert_joins(watched_t *t, double timeout, void **result)
+{
+    size_t started = spy_created();
+    double give_up = timing_now() + 2 * harness_slowdown();
+
+    while (started > 0 && !spy_returned(started - 1, NULL) && timing_now() < give_up)
+        timing_sleep_unscaled(0.001);
+    assert_joins_now(t, timeout, result);
+}
+
+/* The call sleeps in pthread_join while fn still runs: say why that is wrong. */
+static void explain_joining(struct join_call *c)
+{
+    char now[512];
+
+    spy_describe(c->joiner, now, sizeof now);
+    if (spy_wait_sites(&c->t->finished_cv) > 0)
+        ck_abort_msg("%s called pthread_join while fn still ran (%s), after a condition wait that "
+                     "no broadcast had ended. A wait may return without a broadcast (a spurious "
+                     "wake-up): wait in a loop, while (!t->finished), not in an if, and join only "
+                     "once finished is true", c->what, now);
+    ck_abort_msg("%s called pthread_join while fn still ran (%s): pthread_join cannot give up at "
+                 "a deadline. Wait on finished_cv until finished or the deadline, and join only "
+                 "once finished is true", c->what, now);
+}
+
+/*
+ * The join call c, made while fn runs, must go to sleep in a condition wait
+ * on finished_cv and stay there: not return, not poll, not sleep in
+ * pthread_join (it could not give up at its deadline there).
+ */
+static void assert_join_sleeps(pending_t *p, struct join_call *c)
+{
+    double give_up = timing_now() + 2 * harness_slowdown();
+    enum spy_doing doing;
+
+    for (;;) {
+        if (pending_returned(p, 0))
+            explain_early_return(c);
+        doing = spy_doing(c->joiner);
+        if (doing == SPY_WAITING || doing == SPY_JOINING || doing == SPY_SLEEPING ||
+            doing == SPY_YIELDING || spy_calls(c->joiner) > 50 || timing_now() > give_up)
+            break;
+        timing_sleep_unscaled(0.001);
+    }
+    if (doing == SPY_JOINING)
+        explain_joining(c);
+    if (doing == SPY_WAITING && pending_returned(p, 0.1))
+        explain_early_return(c);
+    pending_assert_waits(p, c->what);
+}
+
+START_TEST(is_alive_while_the_function_runs)
+{
+    watched_t t;
+
+    start_held(&t);
+    ck_assert_msg(watched_is_alive(&t), "watched_is_alive() is false while fn still runs");
+    event_set(fn_may_return);
+    assert_joins(&t, 5, NULL);
+}
+END_TEST
+
+START_TEST(is_alive_turns_false_when_the_function_returns)
+{
+    watched_t t;
+
+    watched_start(&t, quick_fn, NULL);
+    double give_up = timing_now() + 2;
+    while (watched_is_alive(&t) && timing_now() < give_up)
+        timing_sleep_unscaled(0.001);
+    ck_assert_msg(!watched_is_alive(&t), "watched_is_alive() still true 2 s after fn returned");
+    ck_assert_msg(watched_join(&t, 0, NULL),
+                  "watched_join(t, 0) returned false for a thread whose fn had returned");
+}
+END_TEST
+
+/* The test holds t->lock while fn returns: `finished` must wait for it. */
+START_TEST(the_thread_sets_finished_holding_the_lock)
+{
+    watched_t t;
+    char now[512];
+
+    start_held(&t);
+    SPY_LOCK(&t.lock);
+    event_set(fn_may_return);
+    double give_up = timing_now() + 2 * harness_slowdown();
+    while (!finished_now(&t) && spy_doing(fn_thread) != SPY_LOCKING && timing_now() < give_up)
+        timing_sleep_unscaled(0.001);
+    bool finished = finished_now(&t);
+    enum spy_doing doing = spy_doing(fn_thread);
+    spy_describe(fn_thread, now, sizeof now);
+    SPY_UNLOCK(&t.lock);
+    ck_assert_msg(!finished,
+                  "finished turned true while the test held t->lock: the thread sets it without "
+                  "the lock, so watched_is_alive() and watched_join() can miss it. After fn "
+                  "returns, lock t->lock, store the result, set finished, broadcast finished_cv, "
+                  "unlock");
+    ck_assert_msg(doing == SPY_LOCKING,
+                  "after fn returned, its thread never asked for t->lock (%s): lock it to set "
+                  "finished", now);
+    assert_joins(&t, -1, NULL);
+}
+END_TEST
+
+struct is_alive_call {
+    watched_t *t;
+    spy_thread_t *asker;
+    event_t *calling;
+};
+
+static void *call_is_alive(void *arg)
+{
+    struct is_alive_call *c = arg;
+
+    c->asker = spy_self();
+    event_set(c->calling);
+    return (void *)(intptr_t)watched_is_alive(c->t);
+}
+
+/* The test holds t->lock: watched_is_alive() must wait for it. */
+START_TEST(is_alive_reads_finished_under_the_lock)
+{
+    watched_t t;
+    struct is_alive_call c = { .t = &t, .calling = event_create() };
+    char now[512];
+
+    start_held(&t);
+    SPY_LOCK(&t.lock);
+    pending_t *p = pending_start(call_is_alive, &c);
+    event_wait(c.calling);
+    double give_up = timing_now() + 2 * harness_slowdown();
+    while (!pending_returned(p, 0) && spy_doing(c.asker) != SPY_LOCKING && timing_now() < give_up)
+        timing_sleep_unscaled(0.001);
+    bool returned = pending_returned(p, 0);
+    enum spy_doing doing = spy_doing(c.asker);
+    spy_describe(c.asker, now, sizeof now);
+    ck_assert_msg(!returned,
+                  "watched_is_alive() returned while the test held t->lock: it reads finished "
+                  "without the lock. The thread writes finished under t->lock; read it under "
+                  "t->lock too");
+    ck_assert_msg(doing == SPY_LOCKING, "watched_is_alive() did not ask for t->lock (%s)", now);
+    SPY_UNLOCK(&t.lock);
+    ck_assert_msg(pending_join(p) != NULL, "watched_is_alive() is false while fn still runs");
+    event_destroy(c.calling);
+    event_set(fn_may_return);
+    assert_joins(&t, -1, NULL);
+}
+END_TEST
+
+/* The join call c, made while fn runs, must return within 2 s, and false. */
+static void assert_gives_up(pending_t *p, struct join_call *c)
+{
+    char now[512];
+
+    if (!pending_returned(p, 2)) {
+        if (spy_doing(c->joiner) == SPY_JOINING)
+            explain_joining(c);
+        spy_describe(c->joiner, now, sizeof now);
+        if (c->timeout == 0)
+            ck_abort_msg("%s still waits after 2 s while fn runs (%s): a timeout of 0 leaves no "
+                         "time at all, so look at finished once and return false. Only a negative "
+                         "timeout means no limit", c->what, now);
+        ck_abort_msg("%s still waits after 2 s while fn runs (%s): it ignores its timeout. Wait "
+                     "with pt_cond_wait_until() and a deadline from timing_deadline(timeout), and "
+                     "return false when the deadline passes", c->what, now);
+    }
+    ck_assert_msg(pending_join(p) == NULL, "%s returned true while fn was still running", c->what);
+}
+
+/*
+ * A timed-out join takes its whole timeout and not much more, however often
+ * it is woken meanwhile: the spies wake its waits early, and late in the
+ * timeout the test broadcasts finished_cv with nothing changed (a real
+ * wake-up that is not the end).
+ */
+#define TIMEOUT 0.4
+#define LATE 0.5                /* the most a timed-out join may take past its timeout */
+
+START_TEST(join_times_out_while_the_thread_runs)
+{
+    watched_t t;
+    struct join_call c;
+    char what[64];
+
+    snprintf(what, sizeof what, "watched_join(t, %g)", TIMEOUT);
+    start_held(&t);
+    double start = timing_now();
+    pending_t *p = start_join(&c, &t, TIMEOUT, what);
+    double late = start + 0.75 * TIMEOUT - timing_now();
+    if (late > 0)
+        timing_sleep_unscaled(late);
+    SPY_LOCK(&t.lock);
+    PT(pthread_cond_broadcast(&t.finished_cv));
+    SPY_UNLOCK(&t.lock);
+    assert_gives_up(p, &c);
+    if (c.seconds < TIMEOUT)
+        explain_early_return(&c);
+    if (spy_waits(&t.finished_cv) > 4)
+        ck_abort_msg("%s slept on finished_cv %lu times in %.3f s: it waits a little at a time and "
+                     "looks again (polling). Wait once, until the deadline, and again only when "
+                     "woken", what, spy_waits(&t.finished_cv), c.seconds);
+    double moved = spy_deadline_spread(&t.finished_cv);
+    ck_assert_msg(moved < 0.001,
+                  "%s moved its deadline %.3f s later between two waits on finished_cv: a wait "
+                  "that returns (early, or woken by a broadcast that changed nothing) does not "
+                  "start the timeout again. Compute the deadline once, timing_deadline(timeout), "
+                  "before the loop", what, moved);
+    ck_assert_msg(c.seconds <= TIMEOUT + LATE,
+                  "%s timed out after %.3f s, %.3f s past its timeout: give up when the timeout "
+                  "has passed, not later (timing_deadline(timeout) takes fractions of a second)",
+                  what, c.seconds, c.seconds - TIMEOUT);
+    ck_assert_msg(watched_is_alive(&t), "the thread should still be alive after a timed-out join");
+    event_set(fn_may_return);
+    assert_joins(&t, -1, NULL);
+}
+END_TEST
+
+/* watched_join(t, 0) while fn runs: no time left, so false at once (0 is not "no limit"). */
+START_TEST(join_with_no_time_left_gives_up_at_once)
+{
+    watched_t t;
+    struct join_call c;
+
+    start_held(&t);
+    pending_t *p = start_join(&c, &t, 0, "watched_join(t, 0)");
+    assert_gives_up(p, &c);
+    ck_assert_msg(c.seconds <= LATE,
+                  "watched_join(t, 0) took %.3f s to give up while fn ran: with no time left, look "
+                  "at finished once and return false", c.seconds);
+    ck_assert_msg(watched_is_alive(&t), "the thread should still be alive after a timed-out join");
+    event_set(fn_may_return);
+    assert_joins(&t, -1, NULL);
+}
+END_TEST
+
+/* watched_join(t, 5) while fn runs: asleep on finished_cv, woken by the broadcast. */
+START_TEST(join_sleeps_until_the_thread_broadcasts)
+{
+    watched_t t;
+    struct join_call c;
+
+    start_held(&t);
+    pending_t *p = start_join(&c, &t, 5, "watched_join(t, 5)");
+    assert_join_sleeps(p, &c);
+    event_set(fn_may_return);
+    ck_assert_msg(pending_returned(p, 2),
+                  "watched_join(t, 5) still waits 2 s after fn returned: after it sets finished, "
+                  "the thread must broadcast finished_cv (under t->lock) to wake the join");
+    ck_assert_msg(pending_join(p) != NULL, "watched_join(t, 5) returned false after fn returned");
+}
+END_TEST
+
+START_TEST(join_without_a_limit_waits_as_long_as_it_takes)
+{
+    watched_t t;
+    struct join_call c;
+
+    start_held(&t);
+    pending_t *p = start_join(&c, &t, -1, "watched_join(t, -1)");
+    assert_join_sleeps(p, &c);
+    timing_sleep_unscaled(0.2);
+    if (pending_returned(p, 0))
+        explain_early_return(&c);
+    event_set(fn_may_return);
+    ck_assert_msg(pending_returned(p, 2),
+                  "watched_join(t, -1) still waits 2 s after fn returned: after it sets finished, "
+                  "the thread must broadcast finished_cv (under t->lock) to wake the join");
+    ck_assert_msg(pending_join(p) != NULL, "watched_join(t, -1) returned false after fn returned");
+    ck_assert_msg((intptr_t)c.result == 42, "result is %ld, expected 42", (long)(intptr_t)c.result);
+}
+END_TEST
+
+START_TEST(join_hands_back_the_result)
+{
+    watched_t t;
+    void *result = NULL;
+
+    watched_start(&t, held_fn, NULL);
+    event_set(fn_may_return);
+    assert_joins(&t, -1, &result);
+    ck_assert_msg((intptr_t)result == 42, "result is %ld, expected 42", (long)(intptr_t)result);
+
+    watched_start(&t, quick_fn, (void *)(intptr_t)7);
+    assert_joins(&t, 5, &result);
+    ck_assert_int_eq((intptr_t)result, 7);
+}
+END_TEST
+
+START_TEST(join_waits_for_the_thread_to_finish)
+{
+    watched_t t;
+
+    spy_start();
+    watched_start(&t, held_fn, NULL);
+    event_set(fn_may_return);
+    assert_joins(&t, 5, NULL);
+    ck_assert_msg(spy_created() == 1 && spy_joined() == 1,
+                  "watched_join must pthread_join the thread it started (started %zu, joined %zu)",
+                  spy_created(), spy_joined());
+}
+END_TEST
+
+/*
+ * The thread that ran fn, just after its unlock of t->lock, waits until the join call
+ * sleeps in pthread_join and notes whether t's mutex or condition variable
+ * is gone by then: until the thread has ended, it may still use them.
+ */
+static struct {
+    watched_t *t;
+    spy_thread_t *joiner;
+    bool saw_join;          /* the joiner slept in pthread_join */
+    bool destroyed_early;
+} teardown;
+
+static void hold_worker_after_its_unlock(void *unused)
+{
+    (void)unused;
+    event_set(worker_unlocked);
+    double give_up = timing_now() + 2 * harness_slowdown();
+    while (!(teardown.saw_join = spy_doing(teardown.joiner) == SPY_JOINING) && timing_now() < give_up)
+        timing_sleep_unscaled(0.001);
+    teardown.destroyed_early = spy_mutex_destroyed(&teardown.t->lock) ||
+                               spy_cond_destroyed(&teardown.t->finished_cv);
+    event_set(worker_checked);
+}
+
+START_TEST(join_destroys_the_mutex_and_cv_only_after_pthread_join)
+{
+    watched_t t;
+
+    start_held(&t);
+    teardown.t = &t;
+    teardown.joiner = spy_self();
+    spy_interfere(&t.lock, SPY_AFTER_UNLOCK, 1, hold_worker_after_its_unlock, NULL);
+    event_set(fn_may_return);
+    ck_assert_msg(event_wait_timed(worker_unlocked, 2),
+                  "after fn returned, its thread did not unlock t->lock within 2 s: it must lock "
+                  "t->lock, store the result, set finished, broadcast finished_cv, then unlock");
+    assert_joins_now(&t, 5, NULL);      /* while the spies hold the thread after its unlock */
+    ck_assert_msg(event_wait_timed(worker_checked, 5), "the thread did not end after watched_join()");
+    ck_assert_msg(teardown.saw_join || !teardown.destroyed_early,
+                  "watched_join destroyed t->lock or finished_cv and returned without waiting in "
+                  "pthread_join for the thread, which had just unlocked t->lock and had not ended: "
+                  "it may still be using them. Call pthread_join first, then destroy the "
+                  "condition variable and the mutex");
+    ck_assert_msg(!teardown.destroyed_early,
+                  "watched_join destroyed t->lock or finished_cv before pthread_join: the thread "
+                  "had just unlocked t->lock and had not ended, so it may still be using them. "
+                  "Call pthread_join first, then destroy the condition variable and the mutex");
+    ck_assert_msg(spy_mutex_destroyed(&t.lock) && spy_cond_destroyed(&t.finished_cv),
+                  "watched_join returned true without destroying t->lock and finished_cv: destroy "
+                  "both once the thread is joined");
+}
+END_TEST
+
 int main(void)
 {
     Suite *demo = suite_create("demo");
@@ -580,6 +1075,21 @@ int main(void)
     tcase_add_test(tc, set_waits_while_the_slot_is_full);
     tcase_add_test(tc, each_change_wakes_both_sides);
     tcase_add_test(tc, many_messages_arrive_once_and_in_order);
+    suite_add_tcase(exercise, tc);
+
+    tc = harness_tcase("watched", 0);
+    tcase_add_checked_fixture(tc, make_watched_events, free_watched_events);
+    tcase_add_test(tc, is_alive_while_the_function_runs);
+    tcase_add_test(tc, is_alive_turns_false_when_the_function_returns);
+    tcase_add_test(tc, the_thread_sets_finished_holding_the_lock);
+    tcase_add_test(tc, is_alive_reads_finished_under_the_lock);
+    tcase_add_test(tc, join_times_out_while_the_thread_runs);
+    tcase_add_test(tc, join_with_no_time_left_gives_up_at_once);
+    tcase_add_test(tc, join_sleeps_until_the_thread_broadcasts);
+    tcase_add_test(tc, join_without_a_limit_waits_as_long_as_it_takes);
+    tcase_add_test(tc, join_hands_back_the_result);
+    tcase_add_test(tc, join_waits_for_the_thread_to_finish);
+    tcase_add_test(tc, join_destroys_the_mutex_and_cv_only_after_pthread_join);
     suite_add_tcase(exercise, tc);
 
     return harness_main((Suite *[]){ demo, exercise, NULL });

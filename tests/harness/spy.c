@@ -44,6 +44,9 @@ struct spy_thread {
     bool in_hook;
     bool stepping_in;           /* running a test's spy_interfere function */
     bool joined;
+    bool created_detached;      /* pthread_create()'s attributes made it detached */
+    bool detached;              /* pthread_detach() was called on it */
+    struct spy_thread *joining; /* the thread it waits for in pthread_join */
     bool returned;              /* its start routine returned, or it called pthread_exit */
     void *result;               /* what it returned then */
     int held;                   /* spied mutexes it holds */
@@ -67,6 +70,8 @@ struct crec {
     int sites;
     unsigned long waits, signals, broadcasts;
     int sleeping;               /* threads inside the real wait */
+    int timed;                  /* timed waits, and the earliest and latest deadline they passed */
+    struct timespec first_deadline, last_deadline;
     int owed;                   /* wake-ups sent and not yet taken */
     bool destroyed;             /* since its last init */
 };
@@ -79,6 +84,9 @@ static struct crec conds[SLOTS];
 static size_t created, joined, joined_for_result, live, live_max;
 static bool first_wait_real;      /* spy_first_wait_real() */
 static bool holding;              /* spy_hold_wakers() */
+static bool holding_starts;       /* spy_hold_starts() */
+static bool start_returns_first;  /* spy_start_returns_first() */
+static pthread_cond_t start_moved = PTHREAD_COND_INITIALIZER;
 static int held;                  /* threads parked by it now */
 static pthread_cond_t unheld = PTHREAD_COND_INITIALIZER;
 static void *create_args[THREADS];
@@ -556,11 +564,16 @@ static void *trampoline(void *arg)
 
     free(arg);
     me_tls = s.t;
+    LOCK();
+    while (holding_starts)      /* spy_hold_starts(): not yet */
+        pthread_cond_wait(&start_moved, &book);
+    UNLOCK();
     void *result = s.fn(s.arg);
     LOCK();
     s.t->doing = SPY_DONE;
     s.t->returned = true;
     s.t->result = result;
+    pthread_cond_broadcast(&start_moved);
     UNLOCK();
     return result;
 }
@@ -578,20 +591,36 @@ int spy_pthread_create(pthread_t *id, const pthread_attr_t *attr, void *(*fn)(vo
     spy_thread_t *t = new_thread(file, line);
     *s = (struct start){ t, fn, arg };
     UNLOCK();
+    int detach_state = PTHREAD_CREATE_JOINABLE;
+    if (attr != NULL)
+        pthread_attr_getdetachstate(attr, &detach_state);
     int rc = pthread_create(id, attr, trampoline, s);   /* s is the new thread's now */
     LOCK();
     if (rc == 0) {
         t->id = *id;
+        t->created_detached = detach_state == PTHREAD_CREATE_DETACHED;
         if (created < THREADS) {
             create_args[created] = arg;
             started[created] = t;
         }
         created++;
-        if (++live > live_max)
+        if (!t->created_detached && ++live > live_max)     /* one to join, some day */
             live_max = live;
     } else {
         t->doing = SPY_DONE;
         free(s);
+    }
+    /* spy_start_returns_first(): not before the new thread is done (2 s at most) */
+    for (double give_up = timing_now() + 2; rc == 0 && start_returns_first && !t->returned &&
+                                            !holding_starts && timing_now() < give_up;) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 10000000;
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&start_moved, &book, &until);
     }
     UNLOCK();
     return rc;
@@ -613,15 +642,21 @@ int spy_pthread_join(pthread_t id, void **result, SPY_AT)
     LOCK();
     enter(me, file, line);
     spy_thread_t *t = created_thread(id);
+    if (t != NULL && (t->created_detached || t->detached))
+        FAIL_LOCKED("%s:%d: %s joins a thread that was %s: nobody may join a detached thread (POSIX "
+                    "leaves it undefined; glibc may say EINVAL, or hang)", base(file), line,
+                    who(me, a, sizeof a), t->created_detached ? "created detached" : "detached");
     if (t != NULL && t->joined)
         FAIL_LOCKED("%s:%d: %s joins a thread that was already joined: a thread can be joined once "
                     "(joining it again is undefined behaviour)", base(file), line, who(me, a, sizeof a));
     me->doing = SPY_JOINING;
     me->object = t;
+    me->joining = t;
     UNLOCK();
     int rc = pthread_join(id, result);
     LOCK();
     me->doing = SPY_RUNNING;
+    me->joining = NULL;
     if (rc == 0 && t != NULL) {
         t->joined = true;
         joined++;
@@ -639,10 +674,10 @@ int spy_pthread_detach(pthread_t id, SPY_AT)
     LOCK();
     enter(me, file, line);
     spy_thread_t *t = created_thread(id);
-    if (t != NULL && !t->joined) {
-        t->joined = true;       /* nobody may join it now */
-        live--;
-    }
+    if (t != NULL && !t->joined && !t->created_detached && !t->detached)
+        live--;                 /* nobody may join it now */
+    if (t != NULL)
+        t->detached = true;
     UNLOCK();
     return pthread_detach(id);
 }
@@ -969,6 +1004,11 @@ int spy_held(void)
     return n;
 }
 
+static bool timespec_before(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
 static int wait_common(pthread_cond_t *cv, pthread_mutex_t *m, const struct timespec *deadline,
                        bool pt, SPY_AT)
 {
@@ -989,6 +1029,13 @@ static int wait_common(pthread_cond_t *cv, pthread_mutex_t *m, const struct time
                     base(file), line, who(me, a, sizeof a));
     c->mutex = m;
     add_site(c, file, line);
+    if (deadline != NULL) {
+        if (c->timed == 0 || timespec_before(deadline, &c->first_deadline))
+            c->first_deadline = *deadline;
+        if (c->timed == 0 || timespec_before(&c->last_deadline, deadline))
+            c->last_deadline = *deadline;
+        c->timed++;
+    }
     bool spurious = !me->calm;
     me->calm = !me->calm;
     let_go(me, r);
@@ -1344,6 +1391,7 @@ void spy_start(void)
     LOCK();
     created = joined = joined_for_result = live = live_max = 0;
     first_wait_real = false;
+    start_returns_first = false;
     plan.armed = plan.fired = false;
     nevents = 0;
     nblocks = blocks_lost = 0;
@@ -1355,6 +1403,7 @@ void spy_start(void)
         mutexes[i].locks = mutexes[i].releases = 0;
         conds[i].waits = conds[i].signals = conds[i].broadcasts = 0;
         conds[i].sites = 0;
+        conds[i].timed = 0;
     }
     UNLOCK();
 }
@@ -1431,6 +1480,46 @@ unsigned long spy_signals(const pthread_cond_t *cv) { READ(unsigned long, cond_s
 unsigned long spy_broadcasts(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->broadcasts); }
 int spy_wait_sites(const pthread_cond_t *cv) { READ(int, cond_seen(cv)->sites); }
 bool spy_cond_destroyed(const pthread_cond_t *cv) { READ(bool, cond_seen(cv)->destroyed); }
+
+double spy_deadline_spread(const pthread_cond_t *cv)
+{
+    LOCK();
+    const struct crec *c = cond_seen(cv);
+    double spread = c->timed < 2 ? 0 : (double)(c->last_deadline.tv_sec - c->first_deadline.tv_sec) +
+                                       (c->last_deadline.tv_nsec - c->first_deadline.tv_nsec) / 1e9;
+    UNLOCK();
+    return spread;
+}
+
+/* The i-th thread the code under test started, or NULL. */
+static spy_thread_t *started_thread(size_t i)
+{
+    return i < created && i < THREADS ? started[i] : NULL;
+}
+
+spy_thread_t *spy_started(size_t i) { READ(spy_thread_t *, started_thread(i)); }
+bool spy_created_detached(size_t i)
+{
+    READ(bool, started_thread(i) != NULL && started_thread(i)->created_detached);
+}
+bool spy_detached(size_t i) { READ(bool, started_thread(i) != NULL && started_thread(i)->detached); }
+spy_thread_t *spy_joining(spy_thread_t *t) { READ(spy_thread_t *, t->joining); }
+
+void spy_hold_starts(bool hold)
+{
+    LOCK();
+    holding_starts = hold;
+    if (!hold)
+        pthread_cond_broadcast(&start_moved);
+    UNLOCK();
+}
+
+void spy_start_returns_first(bool first)
+{
+    LOCK();
+    start_returns_first = first;
+    UNLOCK();
+}
 
 /* The caller holds `book`. */
 static void describe(const spy_thread_t *t, char *buf, size_t size)

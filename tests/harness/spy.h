@@ -45,6 +45,30 @@ bool spy_returned(size_t i, void **result);
 /* A thread as the spies see it. spy_self() names the calling thread. */
 typedef struct spy_thread spy_thread_t;
 spy_thread_t *spy_self(void);
+spy_thread_t *spy_started(size_t i);        /* the i-th one the code under test started, or NULL */
+/* The thread t waits for in pthread_join now, or NULL. */
+spy_thread_t *spy_joining(spy_thread_t *t);
+
+/*
+ * Detached threads. A join of one fails the test at once (undefined in
+ * POSIX: glibc may return EINVAL, or hang). spy_created_detached(i): the
+ * i-th thread started with PTHREAD_CREATE_DETACHED in its attributes;
+ * spy_detached(i): pthread_detach() was called on it since.
+ */
+bool spy_created_detached(size_t i);
+bool spy_detached(size_t i);
+
+/*
+ * Where a new thread starts. While a test holds starts (spy_hold_starts(true)),
+ * a thread the code under test starts does not run its start routine yet:
+ * pthread_create returns and the new thread waits, as one no core has run
+ * yet would, until spy_hold_starts(false). After spy_start_returns_first(true),
+ * the other way round: pthread_create returns only once the new thread's
+ * start routine has returned (at most 2 s), as when the new thread runs
+ * first and is quick. spy_start() puts that back to false.
+ */
+void spy_hold_starts(bool hold);
+void spy_start_returns_first(bool first);
 
 /* What a thread is doing, from the spies' point of view. */
 enum spy_doing {
@@ -81,6 +105,9 @@ unsigned long spy_broadcasts(const pthread_cond_t *cv);
  * conditions shows 2 or more). */
 int spy_wait_sites(const pthread_cond_t *cv);
 bool spy_cond_destroyed(const pthread_cond_t *cv);
+/* Seconds between the earliest and the latest deadline that timed waits on
+ * cv passed (pthread_cond_timedwait, pt_cond_wait_until); 0 with fewer than two. */
+double spy_deadline_spread(const pthread_cond_t *cv);
 
 /*
  * Forced interleavings. At the nth time (1 for the first) any thread

@@ -63,7 +63,7 @@ check "progress on an untouched tree names exercise 1 next" has "$out" '^next: e
 
 # ---- progress on a tree with some exercises solved and some not
 cp solutions/01-single-thread/squares.c lessons/01-single-thread/
-cp solutions/02-daemon-vs-join/watched.c lessons/02-daemon-vs-join/
+cp solutions/02-daemon-vs-join/runner.c lessons/02-daemon-vs-join/
 cp solutions/05-lock/account.c lessons/05-lock/
 cp tests/wrong/03-many-threads/next_taken_without_a_lock.c lessons/03-many-threads/parallel_map.c
 cp tests/wrong/09-producer-consumer-queue/put_ignores_head.c lessons/09-producer-consumer-queue/bqueue.c

@@ -1,4 +1,4 @@
-/* watched.c - exercise 2 (see watched.h). Replace the TODOs. */
+/* watched.c - exercise 8, part 2 (see watched.h). Replace the TODOs. */
 #include "watched.h"
 
 #include "pt.h"

@@ -1,4 +1,4 @@
-/* watched.c - exercise 2, the reference answer (see watched.h). */
+/* watched.c - exercise 8, part 2, the reference answer (see watched.h). */
 #include "watched.h"
 
 #include "pt.h"

@@ -1,0 +1,42 @@
+/* runner.c, wrong: daemon threads are created joinable like the others, and runner_shutdown joins every thread */
+#include "runner.h"
+
+#include "pt.h"
+
+static void *run(void *arg)
+{
+    struct runner_thread *t = arg;
+
+    t->fn(t->arg);
+    atomic_store(&t->alive, false);     /* its last act: the record outlives it */
+    return NULL;
+}
+
+void runner_init(runner_t *r)
+{
+    r->started = 0;
+}
+
+int runner_start(runner_t *r, void *(*fn)(void *), void *arg, bool daemon)
+{
+    int i = r->started++;
+    struct runner_thread *t = &r->threads[i];
+
+    t->fn = fn;
+    t->arg = arg;
+    t->daemon = daemon;
+    atomic_store(&t->alive, true);      /* before the thread exists: alive from the start */
+    PT(pthread_create(&t->id, NULL, run, t));
+    return i;
+}
+
+bool runner_is_alive(runner_t *r, int i)
+{
+    return atomic_load(&r->threads[i].alive);
+}
+
+void runner_shutdown(runner_t *r)
+{
+    for (int i = 0; i < r->started; i++)
+        PT(pthread_join(r->threads[i].id, NULL));       /* wait for everything to finish */
+}
