@@ -12,10 +12,10 @@
  *   watched_join() waits on `finished_cv` until `finished` or the timeout,
  *   and only when finished calls pthread_join() and hands back the result.
  *
- * Hints: this lesson's timed wait on CLOCK_MONOTONIC, the one through
+ * Hints: the timed wait of this lesson's timed_wait.c, the one through
  * pt_cond_init_monotonic() and pt_cond_wait_until(): initialise
  * `finished_cv` so, take one deadline from timing_deadline(timeout), and
- * wait in a while loop, as its demo does. Set `finished = false` before
+ * wait in a while loop, as that demo does. Set `finished = false` before
  * pthread_create(), or a quick is_alive() could see the old value.
  */
 #ifndef WATCHED_H
