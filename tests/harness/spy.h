@@ -120,6 +120,21 @@ void spy_hold_wakers(bool hold);
 int spy_held(void);
 
 /*
+ * While a test holds starts (spy_hold_starts(true)), a thread the code
+ * under test starts does not run its start routine yet: it waits until the
+ * thread that started it waits (in pthread_join, a lock, a condition wait,
+ * a sleep) or detaches a thread. Then they all go, except the one it waits
+ * to join, which goes once every other thread held so has returned or
+ * waits. So every thread reads its argument as late as a scheduler may
+ * make it: after the starting loop is over, and while the starter still
+ * waits for its first join. An argument that loop goes on changing (&i of
+ * the loop variable, one struct filled anew for each thread) is the same
+ * stale value in every thread, on every run. spy_hold_starts(false), and
+ * spy_start(), let every held thread go and end it.
+ */
+void spy_hold_starts(bool hold);
+
+/*
  * Heap blocks the code under test took with malloc, calloc or realloc from
  * spy_start() on and has not given back with free (or realloc), and the
  * first of them, for a message ("2 block(s), the first 48 bytes from
