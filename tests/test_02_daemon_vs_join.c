@@ -112,7 +112,7 @@ static runner_t *new_runner(void)
 }
 
 /*
- * While the i-th thread started waits before it runs (spy_hold_starts): the
+ * While the i-th thread started waits before it runs (spy_park_starts): the
  * argument runner_start() gave pthread_create must outlive runner_start().
  */
 static void assert_lasting_argument(size_t i)
@@ -132,12 +132,12 @@ static int start(runner_t *r, int k, bool daemon, int index)
 {
     size_t before = spy_created();
 
-    spy_hold_starts(true);
+    spy_park_starts(true);
     int i = runner_start(r, job_fn, &jobs[k], daemon);
     ck_assert_msg(spy_created() == before + 1, "runner_start() started %zu threads: start one that "
                   "runs fn(arg)", spy_created() - before);
     assert_lasting_argument(before);
-    spy_hold_starts(false);
+    spy_park_starts(false);
     ck_assert_msg(i == index, "runner_start() returned index %d for the runner's thread %d: number "
                   "each runner's threads 0, 1, 2, ... in the order they start", i, index);
     return i;
@@ -200,13 +200,13 @@ START_TEST(is_alive_before_the_thread_has_run)
 {
     runner_t *r = new_runner();
 
-    spy_hold_starts(true);
+    spy_park_starts(true);
     int i = runner_start(r, job_fn, &jobs[0], false);
     bool alive = runner_is_alive(r, i);     /* the new thread waits before its start routine */
     ck_assert_msg(spy_created() == 1, "runner_start() started %zu threads: start one that runs "
                   "fn(arg)", spy_created());
     assert_lasting_argument(0);
-    spy_hold_starts(false);
+    spy_park_starts(false);
     ck_assert_msg(alive, "runner_is_alive() is false right after runner_start(), while the new thread "
                   "has not run a line yet: Python's is_alive() is true from start(). Set the flag "
                   "before pthread_create, as is_alive.c does, not in the thread");
@@ -269,11 +269,11 @@ START_TEST(each_thread_runs_its_own_fn_and_arg)
 {
     runner_t *r = new_runner();
 
-    spy_hold_starts(true);
+    spy_park_starts(true);
     for (int k = 0; k < 3; k++)
         ck_assert_msg(runner_start(r, job_fn, &jobs[k], k == 1) == k, "runner_start() returned the "
                       "wrong index: number each runner's threads 0, 1, 2, ... in the order they start");
-    spy_hold_starts(false);
+    spy_park_starts(false);
     runner_shutdown(r);
     finish();
     for (int k = 0; k < 3; k++)

@@ -1,4 +1,5 @@
 /* test_03_many_threads.c - lesson 3: many threads, the executor, exercise 3. */
+#define _XOPEN_SOURCE 700   /* sigaltstack(), SA_ONSTACK */
 #include "harness.h"
 #include "parallel_map.h"
 #include "pt.h"
@@ -164,7 +165,7 @@ END_TEST
  * args[n] is ARG(n), which fn must never be given, and results[n] holds
  * PAST_THE_END, which must stay there.
  */
-#define MAX_ITEMS 256
+#define MAX_ITEMS 5000
 #define ARG(i) ((void *)(intptr_t)(1000 + (i)))
 #define RESULT(i) ((void *)(intptr_t)(50000 + (i)))
 #define NOT_STORED ((void *)(intptr_t)-1)
@@ -269,33 +270,43 @@ static void assert_not_stuck(const char *what)
 
 /*
  * A rendezvous for rv_want calls, on the test's own mutex: each call waits
- * (at most 1 s, and not at all once a call has given up) until rv_want calls
- * are inside fn together. rv_met counts the calls that saw them all.
+ * until rv_want calls are inside fn together, or until a second has passed
+ * with no call arriving (then it gives up, and the calls after it do not
+ * wait). A second from the last arrival, not from a call's own: starting a
+ * hundred threads on a busy machine, under ThreadSanitizer, is slow but
+ * never still. rv_met counts the calls that saw them all.
  */
 static pthread_mutex_t rv_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t rv_changed;
-static int rv_want, rv_arrived, rv_met;
+static int rv_want, rv_arrived, rv_met, rv_together;    /* together: when a call gave up */
 static bool rv_gave_up;
+static double rv_last_arrival;
 
 static void rendezvous_reset(int want)
 {
     pt_cond_init_monotonic(&rv_changed);
     rv_want = want;
-    rv_arrived = rv_met = 0;
+    rv_arrived = rv_met = rv_together = 0;
     rv_gave_up = false;
 }
 
 static void *rendezvous_task(void *arg)
 {
     long i = took(arg);
-    struct timespec deadline = timing_deadline(1 * harness_slowdown());
 
     PT(pthread_mutex_lock(&rv_lock));
+    rv_last_arrival = timing_now();
     if (++rv_arrived == rv_want)
         PT(pthread_cond_broadcast(&rv_changed));
     while (rv_arrived < rv_want && !rv_gave_up) {
-        if (!pt_cond_wait_until(&rv_changed, &rv_lock, &deadline) && rv_arrived < rv_want) {
+        double left = rv_last_arrival + 1 * harness_slowdown() - timing_now();
+        struct timespec deadline = timing_deadline(left);
+        if (left > 0 && pt_cond_wait_until(&rv_changed, &rv_lock, &deadline))
+            continue;
+        if (rv_last_arrival + 1 * harness_slowdown() <= timing_now() && rv_arrived < rv_want &&
+            !rv_gave_up) {
             rv_gave_up = true;
+            rv_together = rv_arrived;
             note_stuck();
             PT(pthread_cond_broadcast(&rv_changed));
         }
@@ -307,23 +318,22 @@ static void *rendezvous_task(void *arg)
 }
 
 /*
- * The call for item 0 returns only after the thread that ran item 1 has
- * finished (at most 1 s), so item 0's call ends last: results[0] is stored
- * after every other result.
+ * The call for item 0 returns only once every other thread parallel_map
+ * started has finished (at most 1 s), so it is not the first to end: the
+ * other thread's items (1, or 2 in chunks) end before it, whichever way the
+ * items are split, or handed out.
  */
-static _Atomic(spy_thread_t *) item1_thread;
-
 static void *out_of_order_task(void *arg)
 {
     long i = took(arg);
 
-    if (i == 1)
-        atomic_store(&item1_thread, spy_self());
     if (i == 0) {
         double give_up = timing_now() + 1 * harness_slowdown();
         for (;;) {
-            spy_thread_t *t = atomic_load(&item1_thread);
-            if (t != NULL && spy_doing(t) == SPY_DONE)
+            size_t created = spy_created(), finished = 0;
+            for (size_t t = 0; t < created; t++)
+                finished += spy_returned(t, NULL);
+            if (created >= 2 && finished == created - 1)
                 break;
             if (timing_now() > give_up) {
                 note_stuck();
@@ -399,16 +409,36 @@ static void *in_order_task(void *arg)
 }
 
 /*
- * A thread that parallel_map started crashed. The likely cause is an answer
- * that returns before joining its threads: they go on using its variables,
- * which ended with it (undefined behaviour). Say so, rather than leave Check
- * to report a bare signal. The first crash reports; others wait for the end.
+ * A thread that parallel_map started, or the one that called it, crashed.
+ * The likely causes: an answer that returns before joining its threads (they
+ * go on using its variables, which ended with it), or, with many threads, an
+ * array of fixed size written past its end (undefined behaviour both). Say
+ * so, rather than leave Check to report a bare signal. The first crash
+ * reports; others wait for the end.
  */
 static atomic_int crashes;
+static size_t map_n;            /* the sizes of the call of parallel_map under way */
+static int map_max_workers;
+
+#define PAST_A_FIXED_ARRAY "was an array of fixed size (of pthread_t, or of the threads' arguments) " \
+    "written past its end? There may be as many threads as min(n, max_workers): size the arrays " \
+    "from it (malloc, and free after the joins)"
+
+extern char **environ;
 
 static void worker_crashed(int sig)
 {
+    const char *what = sig == SIGSEGV ? "a segmentation fault" : sig == SIGABRT ? "an abort" : "a signal";
+
+    /* A wrecked stack of the test's thread may have taken the environment
+     * with it (it lives there), and Check reads it on its way to the report. */
+    environ = NULL;
+
     if (pthread_equal(pthread_self(), tester_id)) {
+        /* In parallel_map itself, on the thread that called it. */
+        if (atomic_load(&phase) == IN_PARALLEL_MAP && atomic_fetch_add(&crashes, 1) == 0)
+            ck_abort_msg("parallel_map crashed (%s) in the thread that called it, with n = %zu items "
+                         "and max_workers = %d: " PAST_A_FIXED_ARRAY, what, map_n, map_max_workers);
         signal(sig, SIG_DFL);
         raise(sig);
         return;
@@ -417,25 +447,34 @@ static void worker_crashed(int sig)
         for (;;)
             pause();
     size_t created = spy_created(), joined = spy_joined();
-    const char *what = sig == SIGSEGV ? "a segmentation fault" : sig == SIGABRT ? "an abort" : "a signal";
     if (joined < created && atomic_load(&phase) == RETURNED)
         ck_abort_msg("a thread that parallel_map started crashed (%s) after parallel_map had returned "
                      "with %zu of its %zu threads not joined: they still used parallel_map's "
                      "variables, which ended when it returned. Join every thread it starts before "
                      "returning", what, created - joined, created);
+    if ((map_n < (size_t)map_max_workers ? map_n : (size_t)map_max_workers) > 16)
+        ck_abort_msg("a thread that parallel_map started crashed (%s), in a call with n = %zu items and "
+                     "max_workers = %d: with that many threads, " PAST_A_FIXED_ARRAY, what, map_n,
+                     map_max_workers);
     if (joined < created && spy_doing(tester) != SPY_JOINING)
         ck_abort_msg("a thread that parallel_map started crashed (%s) while parallel_map, not waiting in "
                      "pthread_join, had joined %zu of its %zu threads: did it return (or destroy or "
                      "free what its threads use) before joining them? Join every thread first",
                      what, joined, created);
-    ck_abort_msg("a thread that parallel_map started crashed (%s)", what);
+    ck_abort_msg("a thread that parallel_map started crashed (%s), in a call with n = %zu items and "
+                 "max_workers = %d", what, map_n, map_max_workers);
 }
 
+/* The test's thread takes its crash on a stack of its own: an array written
+ * past its end in parallel_map may have wrecked the stack pointer it returns to. */
 static void catch_crashes(void)
 {
     static const int signals[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
-    struct sigaction sa = { .sa_handler = worker_crashed };
+    static char crash_stack[64 * 1024];
+    struct sigaction sa = { .sa_handler = worker_crashed, .sa_flags = SA_ONSTACK };
+    stack_t ss = { .ss_sp = crash_stack, .ss_size = sizeof crash_stack };
 
+    sigaltstack(&ss, NULL);
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof signals / sizeof *signals; i++)
         sigaction(signals[i], &sa, NULL);
@@ -483,8 +522,8 @@ static void check_threads(size_t n, int max_workers)
                   "join the last)", created, joined);
     if (alive > (size_t)max_workers && created == n)
         ck_abort_msg("parallel_map started one thread per item (%zu for %zu items), %zu alive at once; "
-                     "max_workers is %d. Start at most max_workers threads and let each take items "
-                     "until none is left", created, n, alive, max_workers);
+                     "max_workers is %d. Start at most max_workers threads and give each of them "
+                     "several items", created, n, alive, max_workers);
     ck_assert_msg(alive <= (size_t)max_workers, "%zu threads were alive (started and not yet joined) at "
                   "once; max_workers is %d", alive, max_workers);
     ck_assert_msg(created <= n, "parallel_map started %zu threads for %zu item(s): start no more threads "
@@ -493,30 +532,85 @@ static void check_threads(size_t n, int max_workers)
                   "call fn on threads it starts", n);
 }
 
+/* Every thread parallel_map started (two or more) was given the same argument. */
+static bool one_argument_for_all(void)
+{
+    size_t created = spy_created();
+
+    for (size_t t = 1; t < created; t++)
+        if (spy_create_arg(t) != spy_create_arg(0))
+            return false;
+    return created >= 2;
+}
+
+/* The threads read their arguments late (see held_map): say what went wrong then. */
+static bool held;
+
+/* For a message about items taken twice or never: a note when every thread got one argument. */
+static const char *one_argument_note(void)
+{
+    return one_argument_for_all()
+               ? " (every thread was given the same argument: if that is &j of the loop variable, or "
+                 "one struct filled anew for each thread, a thread reads it whenever it runs, after "
+                 "the loop may have moved on; give each thread its own struct, from an array that "
+                 "outlives the threads)"
+               : "";
+}
+
+static void assert_not_stale(size_t item, int count)
+{
+    if (held && one_argument_for_all())
+        ck_abort_msg("all %zu threads were given the same argument, %p, and fn was called %d time(s) for "
+                     "item %zu: the test let the threads run only once parallel_map waited in "
+                     "pthread_join, as a scheduler may, and by then the loop that started them had "
+                     "moved on, so every thread read the same share. Give each thread its own struct, "
+                     "from an array that outlives the threads: never &j of the loop variable "
+                     "(lesson 1), never one struct filled anew for each thread",
+                     spy_created(), spy_create_arg(0), count, item);
+}
+
 /* The items: each called once, nothing past the end, each result at its own index. */
 static void check_items(size_t n)
 {
     char what[64];
-    size_t missing = 0, first_missing = 0;
+    size_t missing = 0, first_missing = 0, last_missing = 0, k = spy_created();
 
     ck_assert_msg(atomic_load(&past_end) == 0, "fn was called with args[%zu], one past the last item "
-                  "(n is %zu): stop when the index taken reaches n (i < n, not i <= n)", n, n);
+                  "(n is %zu): stop when the index reaches n (i < n, not i <= n)", n, n);
     ck_assert_msg(atomic_load(&strays) == 0, "fn was called %d time(s) with an argument that is none "
                   "of args[0..%zu]", atomic_load(&strays), n - 1);
     for (size_t i = 0; i < n; i++) {
         int c = atomic_load(&calls[i]);
-        ck_assert_msg(c <= 1, "fn was called %d times for item %zu: two workers took the same index. "
-                      "Read next and advance it in one hold of the mutex", c, i);
-        if (c == 0 && missing++ == 0)
-            first_missing = i;
+        if (c > 1) {
+            assert_not_stale(i, c);
+            ck_abort_msg("fn was called %d times for item %zu (%zu items, %zu threads): two threads took "
+                         "the same item%s. The threads' shares must not overlap: thread j of k takes "
+                         "items j, j + k, j + 2k, ... (or its own chunk); with a shared next index "
+                         "instead, read and advance it in one hold of a mutex", c, i, n, k,
+                         one_argument_note());
+        }
+        if (c == 0) {
+            if (missing++ == 0)
+                first_missing = i;
+            last_missing = i;
+        }
     }
-    if (missing > 0 && n - missing == spy_created())
+    if (missing > 0)
+        assert_not_stale(first_missing, 0);
+    if (missing > 0 && n - missing == k)
         ck_abort_msg("fn was called for %zu of the %zu items, as many as parallel_map started threads "
-                     "(item %zu was never taken): each worker took one item and stopped. Loop: take "
-                     "the next item, call fn, store the result, until none is left",
-                     n - missing, n, first_missing);
+                     "(item %zu was never taken): each thread did one item and stopped. A thread "
+                     "must go on through all of its share (items j, j + k, j + 2k, ... up to n), or "
+                     "take the next item until none is left", n - missing, n, first_missing);
+    if (missing > 0 && k > 0 && missing == n % k && first_missing == n - n % k && last_missing == n - 1)
+        ck_abort_msg("fn was never called for the last %zu item(s), %zu to %zu: %zu items on %zu threads "
+                     "do not divide evenly, and chunks of n / k = %zu items each leave the remainder "
+                     "out. Give the first n %% k threads one item more, or let thread j take items "
+                     "j, j + k, j + 2k, ...", missing, first_missing, n - 1, n, k, n / k);
     ck_assert_msg(missing == 0, "fn was never called for item %zu (%zu of the %zu items were never "
-                  "taken): the workers must take items until none is left", first_missing, missing, n);
+                  "taken, on %zu threads)%s: between them the threads must call fn for every item once "
+                  "(thread j of k: items j, j + k, j + 2k, ... while below n)", first_missing, missing,
+                  n, k, one_argument_note());
     ck_assert_msg(results[n] == PAST_THE_END, "results[%zu], one past the last item, was written: "
                   "n is %zu", n, n);
     for (size_t i = 0; i < n; i++)
@@ -526,8 +620,8 @@ static void check_items(size_t n)
                       describe_result(results[i], what, sizeof what), i);
 }
 
-/* parallel_map(fn, args, results, n, max_workers) on fresh items, then every check. */
-static void map(void *(*fn)(void *), size_t n, int max_workers)
+/* parallel_map(fn, args, results, n, max_workers) on fresh items, with no check. */
+static void map_unchecked(void *(*fn)(void *), size_t n, int max_workers)
 {
     ck_assert(n <= MAX_ITEMS);
     items = n;
@@ -543,14 +637,32 @@ static void map(void *(*fn)(void *), size_t n, int max_workers)
     stuck = NOT_STUCK;
     concurrency_reset();
     spy_start();
+    spy_hold_starts(held);
     tester = spy_self();
     tester_id = pthread_self();
+    map_n = n;
+    map_max_workers = max_workers;
     catch_crashes();
     atomic_store(&phase, IN_PARALLEL_MAP);
     map_from_deep(fn, n, max_workers);
     atomic_store(&phase, RETURNED);
+    spy_hold_starts(false);
+}
+
+/* The same, then every check. */
+static void map(void *(*fn)(void *), size_t n, int max_workers)
+{
+    map_unchecked(fn, n, max_workers);
     check_threads(n, max_workers);
     check_items(n);
+}
+
+/* The same, with each thread held back before it runs (spy_hold_starts). */
+static void held_map(void *(*fn)(void *), size_t n, int max_workers)
+{
+    held = true;
+    map(fn, n, max_workers);
+    held = false;
 }
 
 START_TEST(results_come_back_in_input_order)
@@ -563,10 +675,9 @@ END_TEST
 
 START_TEST(results_keep_input_order_when_calls_finish_out_of_order)
 {
-    /* Item 0's call ends after items 1 and 2 are done and stored. */
-    atomic_store(&item1_thread, NULL);
+    /* Item 0's call ends after the other thread's items are done and stored. */
     map(out_of_order_task, 3, 2);
-    assert_not_stuck("item 0's call waited 1 s for item 1's thread to finish");
+    assert_not_stuck("item 0's call waited 1 s for the other thread to finish");
 }
 END_TEST
 
@@ -591,7 +702,7 @@ START_TEST(runs_max_workers_calls_at_the_same_time)
                   "threads alive when a call gave up waiting for the others); max_workers is %d: start "
                   "max_workers threads (or one per item when there are fewer items), all before "
                   "joining any. What the threads were doing:\n%s",
-                  rv_arrived, MAX, stuck_alive, MAX, stuck_threads);
+                  rv_together, MAX, stuck_alive, MAX, stuck_threads);
 }
 END_TEST
 
@@ -603,6 +714,151 @@ START_TEST(every_thread_is_joined)
     map(in_order_task, MAX, MAX);
     assert_not_stuck("a call of fn waited 1 s for the other calls to run alongside it");
     map(item_task, 20, 4);
+}
+END_TEST
+
+/*
+ * Each thread waits to run until parallel_map waits in pthread_join, and
+ * the thread it joins first runs last (spy_hold_starts): every thread reads
+ * its argument after the starting loop is over. A correct answer cannot
+ * tell; &j, or one struct filled anew for each thread, goes wrong every run.
+ */
+START_TEST(each_thread_reads_its_own_share_however_late_it_runs)
+{
+    held_map(item_task, 10, 3);
+    held_map(item_task, 4, 4);
+}
+END_TEST
+
+/*
+ * No size is too large: five thousand items, and a hundred threads, all of
+ * which must be in fn together. An answer with an array of fixed size (32
+ * pthread_t, 64 structs) clamps the threads and fails the rendezvous, or
+ * writes past its end and crashes: worker_crashed then names the sizes.
+ * (Each thread takes one item of the hundred, and the five thousand go to
+ * one thread: an unlocked next++ races here no more than elsewhere, so
+ * ThreadSanitizer, not luck, is what catches it.)
+ */
+START_TEST(sizes_past_any_fixed_bound)
+{
+    enum { N = 100, MAX = 100 };
+
+    map(item_task, MAX_ITEMS, 1);
+    rendezvous_reset(MAX);
+    map(rendezvous_task, N, MAX);
+    assert_not_stuck("a call of fn waited 1 s for the other calls to run alongside it");
+    ck_assert_msg(rv_met == N, "with %d items and max_workers %d, only %d calls of fn were running "
+                  "together at most (%zu threads alive when a call gave up waiting for the others), not %d: "
+                  "start min(n, max_workers) threads, however many that is (size the arrays from it, "
+                  "no fixed bound). What the threads were doing:\n%s",
+                  N, MAX, rv_together, stuck_alive, MAX, stuck_threads);
+}
+END_TEST
+
+/*
+ * Two calls at once. The first call of fn in the first call of parallel_map
+ * makes a second call (its own fn, args and results, on two threads), from
+ * inside fn, so the two overlap by construction; the first call's other
+ * calls of fn wait in fn until the second call has returned (at most 1 s).
+ * Every thread of both is held back until its starter waits (held_map), so
+ * the first call's thread joined first starts only after the second call
+ * has filled in whatever it keeps. Threads, or their arguments, kept in
+ * static storage are the second call's by the time the first reads them.
+ */
+#define INNER_ITEMS 4
+#define INNER_ARG(i) ((void *)(intptr_t)(60000 + (i)))
+#define INNER_RESULT(i) ((void *)(intptr_t)(70000 + (i)))
+static void *inner_args[INNER_ITEMS + 1], *inner_results[INNER_ITEMS + 1];
+static atomic_int inner_calls[INNER_ITEMS], inner_strays;
+static atomic_bool inner_made, inner_returned;
+
+static void *inner_task(void *arg)
+{
+    long i = (long)((intptr_t)arg - 60000);
+
+    if (i < 0 || i >= INNER_ITEMS) {
+        atomic_fetch_add(&inner_strays, 1);
+        return NULL;
+    }
+    atomic_fetch_add(&inner_calls[i], 1);
+    return INNER_RESULT(i);
+}
+
+static void *two_calls_task(void *arg)
+{
+    long i = took(arg);
+
+    if (!atomic_exchange(&inner_made, true)) {
+        parallel_map(inner_task, inner_args, inner_results, INNER_ITEMS, 2);
+        atomic_store(&inner_returned, true);
+    } else {
+        double give_up = timing_now() + 1 * harness_slowdown();
+        while (!atomic_load(&inner_returned) && timing_now() < give_up)
+            timing_sleep_unscaled(0.0002);
+    }
+    return result_of(i);
+}
+
+/* What went wrong in the two calls, in a sentence; false: nothing. */
+static bool two_calls_went_wrong(size_t n, char *buf, size_t size)
+{
+    char what[64];
+
+    if (atomic_load(&inner_strays) > 0 || atomic_load(&strays) > 0 || atomic_load(&past_end) > 0) {
+        snprintf(buf, size, "a fn was called with an argument of the other call, or none");
+        return true;
+    }
+    for (size_t i = 0; i < INNER_ITEMS; i++)
+        if (atomic_load(&inner_calls[i]) != 1 || inner_results[i] != INNER_RESULT(i)) {
+            snprintf(buf, size, "the second call's fn ran %d time(s) for its item %zu, whose result "
+                     "slot holds %s", atomic_load(&inner_calls[i]), i,
+                     inner_results[i] == INNER_RESULT(i) ? "its result" : "something else");
+            return true;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (atomic_load(&calls[i]) != 1 || results[i] != RESULT(i)) {
+            snprintf(buf, size, "the first call's fn ran %d time(s) for its item %zu, and results[%zu] "
+                     "holds %s", atomic_load(&calls[i]), i, i,
+                     describe_result(results[i], what, sizeof what));
+            return true;
+        }
+    if (results[n] != PAST_THE_END || inner_results[INNER_ITEMS] != PAST_THE_END) {
+        snprintf(buf, size, "a result was stored one past the last item");
+        return true;
+    }
+    return false;
+}
+
+START_TEST(two_calls_at_once_keep_apart)
+{
+    enum { N = 6, MAX = 3 };
+    char what[256];
+
+    for (size_t i = 0; i < INNER_ITEMS; i++) {
+        inner_args[i] = INNER_ARG(i);
+        inner_results[i] = NOT_STORED;
+        atomic_store(&inner_calls[i], 0);
+    }
+    inner_args[INNER_ITEMS] = INNER_ARG(INNER_ITEMS);
+    inner_results[INNER_ITEMS] = PAST_THE_END;
+    atomic_store(&inner_made, false);
+    atomic_store(&inner_returned, false);
+    spy_hint("two calls of parallel_map were running at once (the second from inside fn of the "
+             "first): keep the threads and their arguments of a call in memory of its own (a local "
+             "array, or one it allocates), never in static or global variables");
+    held = true;
+    map_unchecked(two_calls_task, N, MAX);
+    held = false;
+    ck_assert_msg(atomic_load(&inner_made), "parallel_map never called fn for any of %d items: it must "
+                  "call fn for every item, on threads it starts", N);
+    if (two_calls_went_wrong(N, what, sizeof what))
+        ck_abort_msg("two calls of parallel_map at once went wrong: %s. The second call, made from "
+                     "inside fn while the first was running, overwrote what the first kept in static "
+                     "or global variables (the threads, or their arguments): keep them in memory of "
+                     "the call's own, a local array or one it allocates", what);
+    ck_assert_msg(spy_joined() == spy_created(), "two calls of parallel_map at once started %zu threads "
+                  "between them and joined %zu: each call must join every thread it started",
+                  spy_created(), spy_joined());
 }
 END_TEST
 
@@ -635,6 +891,9 @@ int main(void)
     tcase_add_test(tc, never_more_than_max_workers_at_once);
     tcase_add_test(tc, runs_max_workers_calls_at_the_same_time);
     tcase_add_test(tc, starts_no_more_threads_than_items);
+    tcase_add_test(tc, each_thread_reads_its_own_share_however_late_it_runs);
+    tcase_add_test(tc, sizes_past_any_fixed_bound);
+    tcase_add_test(tc, two_calls_at_once_keep_apart);
     suite_add_tcase(exercise, tc);
 
     return harness_main((Suite *[]){ demo, exercise, NULL });

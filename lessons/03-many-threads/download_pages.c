@@ -4,11 +4,12 @@
  * thread, then compile() the pages, which needs all of them.
  *
  * The tutorial's code is broken (its threads run requests.get instead of
- * put_page_to_q, are never started nor kept in the list, and compile()
- * raises when the queue IS full); this is what it means. No network: a
- * page is made up after a short sleep, longer for lower page numbers, so
- * the pages arrive out of order. Only after the joins is the queue
- * certainly full.
+ * put_page_to_q, are never started nor kept in the list, its join loop has
+ * no body, and compile() prints "Done compiling!" under the raise for a
+ * queue that is not full, where it can never run); this is what it means.
+ * No network: a page is made up after a short sleep, longer for lower page
+ * numbers, so the pages arrive out of order. Only after the joins is the
+ * queue certainly full.
  */
 #include "alloc.h"
 #include "cli.h"

@@ -3,13 +3,13 @@
 
 #include "pt.h"
 
-/* TODO: a struct the workers share, and the worker's start routine. */
+/* TODO: a struct for each worker's share, and the worker's start routine. */
 
 void parallel_map(void *(*fn)(void *), void *const args[], void *results[],
                   size_t n, int max_workers)
 {
-    /* TODO: start up to max_workers threads, let them take items until none
-     * is left, and join every one of them before returning. */
+    /* TODO: start min(n, max_workers) threads, each with its own share of the
+     * items, and join every one of them before returning. */
     (void)fn;
     (void)args;
     (void)results;

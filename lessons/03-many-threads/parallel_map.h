@@ -10,12 +10,17 @@
  * there are that many items, that many calls do run together. It returns
  * only when every call has finished and every thread it started has been
  * joined. results[i] belongs to args[i] whatever order the calls finish in.
+ * Neither n nor max_workers has a bound, and two calls may run at the same
+ * time (fn may call parallel_map itself): each call keeps what it needs in
+ * memory of its own, never in static or global variables.
  *
- * One good shape: start min(n, max_workers) threads that share a struct
- * holding fn, args, results, n and `next`, the index of the next item to
- * take. Each thread, in a loop: take `next` and advance it under a mutex,
- * stop when it reached n, otherwise call fn with the mutex released and
- * store the result. Then join them all.
+ * One good shape, a static split: start k = min(n, max_workers) threads,
+ * and let thread j do items j, j + k, j + 2k, ... while below n. Each thread
+ * gets its own struct (fn, args, results, n, its first item and the step k)
+ * from an array that outlives the threads, as in lesson 1: never &j of the
+ * loop variable, never one struct filled anew for each thread. Start them
+ * all, then join them all. The threads share nothing they write but their
+ * own results[i].
  */
 #ifndef PARALLEL_MAP_H
 #define PARALLEL_MAP_H

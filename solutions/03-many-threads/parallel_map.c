@@ -5,45 +5,43 @@
 
 #include <stdlib.h>
 
-struct work {
+/* One worker's share: every item from `first` on, `step` apart. */
+struct share {
     void *(*fn)(void *);
     void *const *args;
     void **results;
     size_t n;
-    pthread_mutex_t lock;       /* guards next */
-    size_t next;
+    size_t first;
+    size_t step;
 };
 
 static void *worker(void *arg)
 {
-    struct work *w = arg;
+    const struct share *s = arg;
 
-    for (;;) {
-        PT(pthread_mutex_lock(&w->lock));
-        size_t i = w->next;
-        if (i < w->n)
-            w->next++;
-        PT(pthread_mutex_unlock(&w->lock));
-        if (i >= w->n)
-            return NULL;
-        w->results[i] = w->fn(w->args[i]);
-    }
+    for (size_t i = s->first; i < s->n; i += s->step)
+        s->results[i] = s->fn(s->args[i]);
+    return NULL;
 }
 
 void parallel_map(void *(*fn)(void *), void *const args[], void *results[],
                   size_t n, int max_workers)
 {
-    struct work w = { .fn = fn, .args = args, .results = results, .n = n };
-    size_t nthreads = n < (size_t)max_workers ? n : (size_t)max_workers;
-    pthread_t *threads = malloc((nthreads ? nthreads : 1) * sizeof *threads);
+    size_t k = n < (size_t)max_workers ? n : (size_t)max_workers;
 
-    if (threads == NULL)
+    if (k == 0)
+        return;
+    /* Both arrays outlive the threads: they are freed after the joins. */
+    pthread_t *threads = malloc(k * sizeof *threads);
+    struct share *shares = malloc(k * sizeof *shares);
+    if (threads == NULL || shares == NULL)
         abort();
-    PT(pthread_mutex_init(&w.lock, NULL));
-    for (size_t t = 0; t < nthreads; t++)
-        PT(pthread_create(&threads[t], NULL, worker, &w));
-    for (size_t t = 0; t < nthreads; t++)
-        PT(pthread_join(threads[t], NULL));
-    PT(pthread_mutex_destroy(&w.lock));
+    for (size_t j = 0; j < k; j++) {
+        shares[j] = (struct share){ fn, args, results, n, j, k };
+        PT(pthread_create(&threads[j], NULL, worker, &shares[j]));
+    }
+    for (size_t j = 0; j < k; j++)
+        PT(pthread_join(threads[j], NULL));
+    free(shares);
     free(threads);
 }

@@ -50,6 +50,11 @@ struct spy_thread {
     bool returned;              /* its start routine returned, or it called pthread_exit */
     void *result;               /* what it returned then */
     int held;                   /* spied mutexes it holds */
+    spy_thread_t *starter;      /* the thread that started it (code under test only) */
+    bool start_held;            /* waits to run its start routine (spy_hold_starts) */
+    bool was_held;              /* was held so, and has been let go */
+    bool started_held;          /* it started a thread while the test held starts */
+    bool starts_open;           /* and has waited since: those threads may go */
 };
 
 struct mrec {
@@ -85,6 +90,7 @@ static size_t created, joined, joined_for_result, live, live_max;
 static bool first_wait_real;      /* spy_first_wait_real() */
 static bool holding;              /* spy_hold_wakers() */
 static bool holding_starts;       /* spy_hold_starts() */
+static bool parking_starts;       /* spy_park_starts() */
 static bool start_returns_first;  /* spy_start_returns_first() */
 static pthread_cond_t start_moved = PTHREAD_COND_INITIALIZER;
 static int held;                  /* threads parked by it now */
@@ -558,6 +564,43 @@ struct start {
     void *arg;
 };
 
+/* Another thread of t's starter held by spy_hold_starts that runs, or is about to. */
+static bool other_held_one_runs(const spy_thread_t *t)
+{
+    for (int i = 0; i < nthreads; i++) {
+        const spy_thread_t *u = &threads[i];
+        if (u != t && u->starter == t->starter &&
+            (u->start_held || (u->was_held && !u->returned && u->doing == SPY_RUNNING)))
+            return true;
+    }
+    return false;
+}
+
+/* Before its start routine, a thread started while the test holds starts
+ * waits until its starter waits (see spy_hold_starts); the one the starter
+ * waits to join goes after the starter's others. The caller holds `book`. */
+static void wait_to_start(spy_thread_t *t)
+{
+    while (t->start_held) {
+        bool last = t->starter->doing == SPY_JOINING && t->starter->object == t;
+        if (!holding_starts || (t->starter->starts_open && !(last && other_held_one_runs(t)))) {
+            t->start_held = false;
+            break;
+        }
+        UNLOCK();
+        timing_sleep_unscaled(0.0002);
+        LOCK();
+    }
+}
+
+/* The thread `me`, which may have started held threads, is about to wait:
+ * let them go. The caller holds `book`. */
+static void starter_waits(spy_thread_t *me)
+{
+    if (me->started_held)
+        me->starts_open = true;
+}
+
 static void *trampoline(void *arg)
 {
     struct start s = *(struct start *)arg;
@@ -565,8 +608,9 @@ static void *trampoline(void *arg)
     free(arg);
     me_tls = s.t;
     LOCK();
-    while (holding_starts)      /* spy_hold_starts(): not yet */
+    while (parking_starts)      /* spy_park_starts(): not yet */
         pthread_cond_wait(&start_moved, &book);
+    wait_to_start(s.t);
     UNLOCK();
     void *result = s.fn(s.arg);
     LOCK();
@@ -589,6 +633,9 @@ int spy_pthread_create(pthread_t *id, const pthread_attr_t *attr, void *(*fn)(vo
     LOCK();
     enter(me, file, line);
     spy_thread_t *t = new_thread(file, line);
+    t->starter = me;
+    t->start_held = t->was_held = holding_starts;
+    me->started_held |= holding_starts;
     *s = (struct start){ t, fn, arg };
     UNLOCK();
     int detach_state = PTHREAD_CREATE_JOINABLE;
@@ -612,7 +659,7 @@ int spy_pthread_create(pthread_t *id, const pthread_attr_t *attr, void *(*fn)(vo
     }
     /* spy_start_returns_first(): not before the new thread is done (2 s at most) */
     for (double give_up = timing_now() + 2; rc == 0 && start_returns_first && !t->returned &&
-                                            !holding_starts && timing_now() < give_up;) {
+                                            !parking_starts && timing_now() < give_up;) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_nsec += 10000000;
@@ -650,6 +697,7 @@ int spy_pthread_join(pthread_t id, void **result, SPY_AT)
         FAIL_LOCKED("%s:%d: %s joins a thread that was already joined: a thread can be joined once "
                     "(joining it again is undefined behaviour)", base(file), line, who(me, a, sizeof a));
     me->doing = SPY_JOINING;
+    starter_waits(me);
     me->object = t;
     me->joining = t;
     UNLOCK();
@@ -678,6 +726,7 @@ int spy_pthread_detach(pthread_t id, SPY_AT)
         live--;                 /* nobody may join it now */
     if (t != NULL)
         t->detached = true;
+    starter_waits(me);          /* it will not join: its threads must not wait for that */
     UNLOCK();
     return pthread_detach(id);
 }
@@ -817,6 +866,7 @@ static int lock_common(pthread_mutex_t *m, const struct timespec *deadline, bool
         check_cycle(me, r, file, line);
     if (!try) {
         me->doing = SPY_LOCKING;
+        starter_waits(me);
         me->timed = deadline != NULL;
         me->object = m;
     }
@@ -996,6 +1046,15 @@ void spy_hold_wakers(bool hold)
     UNLOCK();
 }
 
+void spy_hold_starts(bool hold)
+{
+    LOCK();
+    holding_starts = hold;
+    for (int i = 0; i < nthreads; i++)
+        threads[i].started_held = threads[i].starts_open = false;
+    UNLOCK();
+}
+
 int spy_held(void)
 {
     LOCK();
@@ -1046,6 +1105,7 @@ static int wait_common(pthread_cond_t *cv, pthread_mutex_t *m, const struct time
     }
     if (!spurious) {
         me->doing = SPY_WAITING;
+        starter_waits(me);
         me->object = cv;
         c->sleeping++;
         c->waits++;
@@ -1135,6 +1195,8 @@ static void set_doing(spy_thread_t *me, enum spy_doing doing, const void *object
     enter(me, file, line);
     me->doing = doing;
     me->object = object;
+    if (doing != SPY_RUNNING)
+        starter_waits(me);
     UNLOCK();
 }
 
@@ -1392,6 +1454,7 @@ void spy_start(void)
     created = joined = joined_for_result = live = live_max = 0;
     first_wait_real = false;
     start_returns_first = false;
+    holding_starts = parking_starts = false;
     plan.armed = plan.fired = false;
     nevents = 0;
     nblocks = blocks_lost = 0;
@@ -1505,11 +1568,11 @@ bool spy_created_detached(size_t i)
 bool spy_detached(size_t i) { READ(bool, started_thread(i) != NULL && started_thread(i)->detached); }
 spy_thread_t *spy_joining(spy_thread_t *t) { READ(spy_thread_t *, t->joining); }
 
-void spy_hold_starts(bool hold)
+void spy_park_starts(bool park)
 {
     LOCK();
-    holding_starts = hold;
-    if (!hold)
+    parking_starts = park;
+    if (!park)
         pthread_cond_broadcast(&start_moved);
     UNLOCK();
 }
@@ -1557,7 +1620,10 @@ static void describe(const spy_thread_t *t, char *buf, size_t size)
         snprintf(buf, size, "%s has finished", a);
         break;
     default:
-        if (t->file != NULL)
+        if (t->start_held)
+            snprintf(buf, size, "%s has not started yet (the test holds it until the thread that "
+                     "started it waits)", a);
+        else if (t->file != NULL)
             snprintf(buf, size, "%s runs (its latest pthread call was at %s:%d)", a, at, t->line);
         else
             snprintf(buf, size, "%s runs", a);

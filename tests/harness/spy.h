@@ -59,15 +59,16 @@ bool spy_created_detached(size_t i);
 bool spy_detached(size_t i);
 
 /*
- * Where a new thread starts. While a test holds starts (spy_hold_starts(true)),
+ * Where a new thread starts. While a test parks starts (spy_park_starts(true)),
  * a thread the code under test starts does not run its start routine yet:
  * pthread_create returns and the new thread waits, as one no core has run
- * yet would, until spy_hold_starts(false). After spy_start_returns_first(true),
+ * yet would, until spy_park_starts(false) (spy_hold_starts, below, lets
+ * them go by themselves once their starter waits). After spy_start_returns_first(true),
  * the other way round: pthread_create returns only once the new thread's
  * start routine has returned (at most 2 s), as when the new thread runs
  * first and is quick. spy_start() puts that back to false.
  */
-void spy_hold_starts(bool hold);
+void spy_park_starts(bool park);
 void spy_start_returns_first(bool first);
 
 /* What a thread is doing, from the spies' point of view. */
@@ -145,6 +146,21 @@ void spy_first_wait_real(bool real);
  */
 void spy_hold_wakers(bool hold);
 int spy_held(void);
+
+/*
+ * While a test holds starts (spy_hold_starts(true)), a thread the code
+ * under test starts does not run its start routine yet: it waits until the
+ * thread that started it waits (in pthread_join, a lock, a condition wait,
+ * a sleep) or detaches a thread. Then they all go, except the one it waits
+ * to join, which goes once every other thread held so has returned or
+ * waits. So every thread reads its argument as late as a scheduler may
+ * make it: after the starting loop is over, and while the starter still
+ * waits for its first join. An argument that loop goes on changing (&i of
+ * the loop variable, one struct filled anew for each thread) is the same
+ * stale value in every thread, on every run. spy_hold_starts(false), and
+ * spy_start(), let every held thread go and end it.
+ */
+void spy_hold_starts(bool hold);
 
 /*
  * Heap blocks the code under test took with malloc, calloc or realloc from
