@@ -11,7 +11,7 @@
  * Both spin without ever giving up the core, as pthread_spin_lock does. Each
  * thread takes the lock, adds 1 to a plain count and lets go, again and
  * again, for SECONDS (0.2 by default, scaled by WORKBOOK_TIME_SCALE). The
- * table shows the lock's hand-offs per millisecond, that as a share of the
+ * table shows how many times a millisecond the lock was taken, that as a share of the
  * mutex's in the same run, and the fewest and most any one thread got.
  * With more threads than cores, a spinning waiter holds a core the holder
  * (or, for the ticket lock, the next in line) needs to get anywhere.
@@ -88,7 +88,7 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* Hand-offs per millisecond with n threads; prints the row. */
+/* Times the lock was taken a millisecond, n threads; prints the row. */
 static double row(const struct lock *l, int n, double seconds, double mutex_rate)
 {
     pthread_t tid[MAX_THREADS];
@@ -129,7 +129,7 @@ int main(int argc, char **argv)
 
     cli_no_args(argc, argv);
     PT(pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE));
-    printf("%-18s %7s %10s %9s %10s %10s\n", "lock", "threads", "per ms", "/mutex", "fewest",
+    printf("%-18s %7s %10s %9s %10s %10s\n", "lock", "threads", "locks/ms", "/mutex", "fewest",
            "most");
     for (int n = 2; n <= MAX_THREADS; n += 2) {
         double mutex_rate = row(&locks[0], n, seconds, 0);
@@ -137,8 +137,8 @@ int main(int argc, char **argv)
             ratio[n][l] = row(&locks[l], n, seconds, mutex_rate) / mutex_rate;
     }
     PT(pthread_spin_destroy(&spin));
-    printf("(per ms: hand-offs a millisecond; /mutex: that over the mutex's with as many threads;\n"
-           " fewest, most: the lock taken by the thread that got it least and most often)\n");
+    printf("(locks/ms: times the lock was taken a millisecond, all threads; /mutex: that over the\n"
+           " mutex's with as many threads; fewest, most: times the thread that got it least, most)\n");
     for (int n = 2; n <= MAX_THREADS; n += 2)
         for (int l = 1; l < 4; l++)
             printf("bench: spin_%s_%dthreads_vs_mutex %.2f x\n",
