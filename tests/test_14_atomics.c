@@ -139,10 +139,10 @@ END_TEST
 static unsigned next_of(struct ticket_lock *l) { return atomic_load(&l->next); }
 static unsigned serving_of(struct ticket_lock *l) { return atomic_load(&l->serving); }
 
-/* Wait (at most 2 s, more under a sanitizer) until f(arg) is true. */
+/* Wait (at most 3 s, more under a sanitizer) until f(arg) is true. */
 static bool wait_for(bool (*f)(void *), void *arg)
 {
-    for (double end = timing_now() + 2 * harness_slowdown(); timing_now() < end;) {
+    for (double end = timing_now() + 3 * harness_slowdown(); timing_now() < end;) {
         if (f(arg))
             return true;
         timing_sleep_unscaled(0.0005);
@@ -183,7 +183,16 @@ static bool next_reached(void *arg)
 static bool has_entered(void *arg) { return atomic_load(&((struct waiter *)arg)->entered); }
 static bool is_done(void *arg) { return atomic_load(&((struct waiter *)arg)->done); }
 
-/* Start w on lock l and wait until it holds a ticket: next must reach want. */
+/* Whether w went in, or looked at serving, found it was not its turn and yielded. */
+static bool settled(void *arg)
+{
+    struct waiter *w = arg;
+    spy_thread_t *t = atomic_load(&w->spy);
+    return atomic_load(&w->entered) || (t != NULL && spy_calls(t) >= 1);
+}
+
+/* Start w on lock l and wait until it holds a ticket (next must reach want),
+ * and then until it either went in or waits (it has called sched_yield). */
 static void start_waiter(struct waiter *w, struct ticket_lock *l, unsigned want)
 {
     memset(w, 0, sizeof *w);
@@ -196,6 +205,11 @@ static void start_waiter(struct waiter *w, struct ticket_lock *l, unsigned want)
                   "expected %u (each ticket_lock takes its ticket with one atomic_fetch_add on "
                   "next, +1, before it waits)", next_of(l), want);
     atomic_store(&w->position, 0);
+    ck_assert_msg(wait_for(settled, w),
+                  "a thread that took ticket %u while the test held the lock neither went in nor "
+                  "called sched_yield() in %g s: ticket_lock spins on the core that the holder, or "
+                  "the next in line, needs; call sched_yield() between looks at serving", want - 1,
+                  3 * harness_slowdown());
 }
 
 START_TEST(a_free_lock_is_taken_at_once)
@@ -271,9 +285,9 @@ START_TEST(the_next_holder_reads_what_the_last_one_wrote)
     ticket_unlock(&l);
     ck_assert_msg(wait_for(next_holder_done, NULL),
                   "the test held the lock while a thread waited with the next ticket, then called "
-                  "ticket_unlock (serving went to %u), and in 2 s that thread never got the lock: "
+                  "ticket_unlock (serving went to %u), and in %g s that thread never got the lock: "
                   "ticket_lock must load serving again on every look, until it equals its ticket",
-                  serving_of(&l));
+                  serving_of(&l), 3 * harness_slowdown());
     ck_assert_msg(atomic_load(&read_by_next) == 42,
                   "the next holder read %d where the last holder had written 42 before "
                   "ticket_unlock", atomic_load(&read_by_next));
@@ -295,8 +309,8 @@ START_TEST(a_waiter_waits_while_a_slow_holder_holds_the_lock)
     ticket_unlock(&l);
     ck_assert_msg(wait_for(has_entered, &w),
                   "after ticket_unlock, the thread waiting with the next ticket did not get the "
-                  "lock in 2 s (serving is %u): ticket_lock must load serving again on every "
-                  "look, and ticket_unlock add 1 to it", serving_of(&l));
+                  "lock in %g s (serving is %u): ticket_lock must load serving again on every "
+                  "look, and ticket_unlock add 1 to it", 3 * harness_slowdown(), serving_of(&l));
     atomic_store(&w.release, true);
     ck_assert_msg(wait_for(is_done, &w), "the waiter's ticket_unlock did not return");
     ck_assert_msg(next_of(&l) == 2 && serving_of(&l) == 2,
@@ -330,9 +344,9 @@ static void serve_in_order(unsigned from, int n)
     ticket_unlock(&l);
     for (int i = 0; i < n; i++) {
         ck_assert_msg(wait_for(has_entered, &w[i]),
-                      "counters from %u: the waiter with ticket %u did not get the lock in 2 s "
+                      "counters from %u: the waiter with ticket %u did not get the lock in %g s "
                       "after the one before it let go (serving is %u)", from,
-                      from + 1 + (unsigned)i, serving_of(&l));
+                      from + 1 + (unsigned)i, 3 * harness_slowdown(), serving_of(&l));
         ck_assert_msg(atomic_load(&w[i].position) == i + 1,
                       "counters from %u: the waiter with ticket %u went in %d%s, expected %d%s: "
                       "tickets are served in the order they were taken", from,
@@ -374,7 +388,8 @@ START_TEST(two_locks_keep_apart)
     PT(pthread_detach(w.tid));
     ck_assert_msg(wait_for(has_entered, &w),
                   "while the test held one lock, another thread's ticket_lock on a second, free "
-                  "lock did not return in 2 s: keep all the lock's state in its struct");
+                  "lock did not return in %g s: keep all the lock's state in its struct",
+                  3 * harness_slowdown());
     atomic_store(&w.release, true);
     ck_assert_msg(wait_for(is_done, &w), "the second lock's ticket_unlock did not return");
     ck_assert_msg(next_of(&a) == 1 && serving_of(&a) == 0 && next_of(&b) == 1 && serving_of(&b) == 1,
@@ -413,7 +428,7 @@ END_TEST
 /* Many threads, two locks, each thread counting in plain memory under its
  * lock, and the holders of each lock counted as they go in. */
 #define WORKERS 6
-#define ROUNDS 1000
+#define ROUNDS 100
 struct shared {
     struct ticket_lock lock;
     long count;                     /* guarded by lock */
@@ -459,11 +474,11 @@ START_TEST(one_holder_at_a_time_with_six_threads_on_two_locks)
         PT(pthread_create(&tid[i], NULL, hammer, &pair[i % 2]));
         PT(pthread_detach(tid[i]));
     }
-    for (int tries = 0; tries < 5 && !all_finished(NULL); tries++)
+    for (int tries = 0; tries < 4 && !all_finished(NULL); tries++)
         wait_for(all_finished, NULL);
     ck_assert_msg(all_finished(NULL),
-                  "%d threads taking two ticket locks %d times each: only %d finished in 10 s",
-                  WORKERS, ROUNDS, atomic_load(&finished));
+                  "%d threads taking two ticket locks %d times each: only %d finished in %g s",
+                  WORKERS, ROUNDS, atomic_load(&finished), 12 * harness_slowdown());
     for (int p = 0; p < 2; p++) {
         ck_assert_msg(atomic_load(&pair[p].most_inside) == 1,
                       "%d threads were inside one ticket lock at once", atomic_load(&pair[p].most_inside));
@@ -490,7 +505,7 @@ int main(void)
     suite_add_tcase(demos, tc);
 
     Suite *exercise = suite_create("exercise");
-    tc = harness_tcase("ticket", 15);
+    tc = harness_tcase("ticket", 20);
     tcase_add_checked_fixture(tc, order_hint, NULL);
     tcase_add_test(tc, a_free_lock_is_taken_at_once);
     tcase_add_test(tc, the_next_holder_reads_what_the_last_one_wrote);
