@@ -49,12 +49,16 @@ static struct { char name; int next; } node[3] = { { 'A', 1 }, { 'B', 2 }, { 'C'
 static atomic_uint_least64_t top;
 static int versioned;               /* 0: the version is always 0 */
 
-static uint64_t pack(int index, uint32_t version) { return (uint64_t)version << 32 | (uint32_t)(index + 1); }
+static uint64_t pack(int index, uint32_t version)
+{
+    return (uint64_t)version << 32 | (uint32_t)(index + 1);
+}
 static int index_of(uint64_t t) { return (int)(uint32_t)t - 1; }
 
 static int exchange(uint64_t *seen, int new_top)
 {
-    return atomic_compare_exchange_strong(&top, seen, pack(new_top, versioned ? (uint32_t)(*seen >> 32) + 1 : 0));
+    uint32_t version = versioned ? (uint32_t)(*seen >> 32) + 1 : 0;
+    return atomic_compare_exchange_strong(&top, seen, pack(new_top, version));
 }
 
 static int pop(void)
@@ -102,8 +106,10 @@ static void aba(int with_version)
     if (!swapped)
         pop();                                          /* it tries again, from what it found */
     print_stack("end:");
-    printf("  %s\n", index_of(atomic_load(&top)) == b ? "the top is B, which thread 2 popped and holds: B is in two places"
-                                                       : "the top is C: A and B are both off the stack, as they should be");
+    if (index_of(atomic_load(&top)) == b)
+        printf("  the top is B, which thread 2 popped and holds: B is in two places\n");
+    else
+        printf("  the top is C: A and B are both off the stack, as they should be\n");
 }
 
 int main(int argc, char **argv)
