@@ -161,6 +161,12 @@ static void arm_guard(double limit)
  * the test fails when it ends, in the student's terms.
  */
 static char race[512];
+static const char *race_hint;
+
+void harness_race_hint(const char *text)
+{
+    race_hint = text;
+}
 
 void __sanitizer_report_error_summary(const char *summary);
 void __sanitizer_report_error_summary(const char *summary)
@@ -189,7 +195,8 @@ void harness_test_end(void)
     if (race[0] != '\0')
         ck_abort_msg("%s. ThreadSanitizer saw two threads touch the same memory, at least one of "
                      "them writing, with nothing ordering the two (no lock both held): the report "
-                     "above names both lines. Guard that variable with its mutex everywhere", race);
+                     "above names both lines. %s", race,
+                     race_hint != NULL ? race_hint : "Guard that variable with its mutex everywhere");
     fflush(NULL);
     if (stop_fd >= 0 && write(stop_fd, "E", 1) != 1)
         ck_abort_msg("cannot write WORKBOOK_STOP_FILE");

@@ -58,6 +58,14 @@ void harness_test_end(void);
  * default; a longer one ends the test's process), with room to spare. */
 #define HARNESS_MESSAGE_MAX 3600
 
+/*
+ * What to do about a data race ThreadSanitizer reports in this test, in the
+ * lesson's terms (NULL: the default, "Guard that variable with its mutex
+ * everywhere"), for a test whose race means something else (a lock built
+ * from atomics with too weak a memory order).
+ */
+void harness_race_hint(const char *text);
+
 /* CK_TIMEOUT_MULTIPLIER (default 1): slower builds (sanitizers) raise it,
  * and every time limit of the harness grows with it. */
 double harness_slowdown(void);

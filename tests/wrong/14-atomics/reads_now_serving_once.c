@@ -1,0 +1,24 @@
+/* ticket.c, wrong: ticket_lock reads serving once, before its loop, and waits for that copy to change */
+#include "ticket.h"
+
+#include <sched.h>
+
+void ticket_init(struct ticket_lock *l)
+{
+    atomic_init(&l->next, 0);
+    atomic_init(&l->serving, 0);
+}
+
+void ticket_lock(struct ticket_lock *l)
+{
+    unsigned ticket = atomic_fetch_add_explicit(&l->next, 1, memory_order_relaxed);
+    unsigned now = atomic_load_explicit(&l->serving, memory_order_acquire);
+    while (now != ticket)
+        sched_yield();
+}
+
+void ticket_unlock(struct ticket_lock *l)
+{
+    unsigned now = atomic_load_explicit(&l->serving, memory_order_relaxed);
+    atomic_store_explicit(&l->serving, now + 1, memory_order_release);
+}
