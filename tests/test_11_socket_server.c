@@ -598,7 +598,8 @@ static void *fake_server(void *unused)
     return NULL;
 }
 
-static void assert_client_refuses(const char *bytes, size_t size, const char *needle)
+/* What client printed, served `bytes` by a server of the test's own. */
+static struct run client_served(const char *bytes, size_t size)
 {
     pthread_t t;
     char port[16];
@@ -610,6 +611,12 @@ static void assert_client_refuses(const char *bytes, size_t size, const char *ne
     struct run r = harness_run("client", (const char *[]){ port, NULL }, 1, 5);
     PT(pthread_join(t, NULL));
     close(fake_listener);
+    return r;
+}
+
+static void assert_client_refuses(const char *bytes, size_t size, const char *needle)
+{
+    struct run r = client_served(bytes, size);
     ck_assert_msg(r.exit_code == 1 && strncmp(r.out, "error: ", 7) == 0 && strstr(r.out, needle) != NULL &&
                   strstr(r.out, "Client 1:") == NULL,
                   "the client must refuse these bytes with an error line naming '%s' and status 1, got "
@@ -617,32 +624,76 @@ static void assert_client_refuses(const char *bytes, size_t size, const char *ne
     run_free(&r);
 }
 
-START_TEST(the_client_reads_only_a_list_of_ints_pickled_with_protocol_2)
-{
-    /* pickle.dumps([1, 2, 7, 9, 0]) with Python 3's default protocol 4 */
-    static const char p4[] = "\x80\x04\x95\x0f\x00\x00\x00\x00\x00\x00\x00]\x94(K\x01K\x02K\x07K\tK\x00" "e.";
-    assert_client_refuses(p4, sizeof p4 - 1, "protocol 4");
-    /* Python 2's default, protocol 0: text */
-    static const char p0[] = "(lp0\nI1\naI2\naI7\naI9\naI0\na.";
-    assert_client_refuses(p0, sizeof p0 - 1, "not a pickle of protocol 2");
-    /* protocol 2, but a string: the opcode that would build it is refused */
-    static const char str[] = "\x80\x02X\x05\x00\x00\x00hello" "q\x00.";
-    assert_client_refuses(str, sizeof str - 1, "not a list");
-    /* protocol 2, a list holding a global: the way pickle runs code */
-    static const char glob[] = "\x80\x02]q\x00(cos\nsystem\nK\x01" "e.";
-    assert_client_refuses(glob, sizeof glob - 1, "opcode 0x63 ('c')");
-    assert_client_refuses(LIST_PICKLE, 7, "ended after 7 bytes");
+#define BYTES(literal) literal, sizeof literal - 1
 
-    /* And the list in its other protocol 2 spellings is read. */
+/* pickle.dumps([1, 2, 7, 9, 0], protocol=p): Python 3.11's for p = 0 to 5
+ * (Python 2.7's pickle writes the same bytes for 0 to 2), then Python 2.7's
+ * cPickle, whose memo counts from 1, for 0 to 2. */
+static const struct {
+    const char *bytes;
+    size_t size;
+} PICKLED[] = {
+    { BYTES("(lp0\nI1\naI2\naI7\naI9\naI0\na.") },
+    { BYTES("]q\x00(K\x01K\x02K\x07K\tK\x00" "e.") },
+    { BYTES("\x80\x02]q\x00(K\x01K\x02K\x07K\tK\x00" "e.") },
+    { BYTES("\x80\x03]q\x00(K\x01K\x02K\x07K\tK\x00" "e.") },
+    { BYTES("\x80\x04\x95\x0f\x00\x00\x00\x00\x00\x00\x00]\x94(K\x01K\x02K\x07K\tK\x00" "e.") },
+    { BYTES("\x80\x05\x95\x0f\x00\x00\x00\x00\x00\x00\x00]\x94(K\x01K\x02K\x07K\tK\x00" "e.") },
+    { BYTES("(lp1\nI1\naI2\naI7\naI9\naI0\na.") },
+    { BYTES("]q\x01(K\x01K\x02K\x07K\tK\x00" "e.") },
+    { BYTES("\x80\x02]q\x01(K\x01K\x02K\x07K\tK\x00" "e.") },
+};
+
+static bool have_python(void);
+static char *python_says(const char *code);
+
+START_TEST(the_client_reads_the_list_in_every_protocol_and_refuses_anything_else)
+{
+    /* The bytes above are Python 3's own, where python3 is here to say so. */
+    char *hex = have_python() ? python_says("import pickle\n"
+                                            "for p in range(6): print(pickle.dumps([1, 2, 7, 9, 0], protocol=p).hex())")
+                              : NULL;
+    for (size_t p = 0; hex != NULL && p < 6; p++) {
+        char want[256];
+        for (size_t i = 0; i < PICKLED[p].size; i++)
+            snprintf(want + 2 * i, sizeof want - 2 * i, "%02x", (unsigned char)PICKLED[p].bytes[i]);
+        ck_assert_msg(strstr(hex, want) != NULL, "python3 pickles [1, 2, 7, 9, 0] with protocol %zu "
+                      "otherwise than the test has it (%s):\n%s", p, want, hex);
+    }
+    free(hex);
+    for (size_t i = 0; i < sizeof PICKLED / sizeof *PICKLED; i++) {
+        struct run r = client_served(PICKLED[i].bytes, PICKLED[i].size);
+        ck_assert_msg(r.exit_code == 0 && output_count(r.out, "Client 1: [1, 2, 7, 9, 0]") == 1,
+                      "the client, served PICKLED[%zu] of the test, must print 'Client 1: [1, 2, 7, 9, 0]' "
+                      "and end with status 0; it ended with %d:\n%s", i, r.exit_code, r.out);
+        run_free(&r);
+    }
+
+    assert_client_refuses(BYTES("\x80\x06]q\x00."), "protocol 6");
+    static const char str[] = "\x80\x02X\x05\x00\x00\x00hello" "q\x00.";      /* a string */
+    assert_client_refuses(BYTES(str), "not a list");
+    static const char glob[] = "\x80\x02]q\x00(cos\nsystem\nK\x01" "e.";      /* how pickle runs code */
+    assert_client_refuses(BYTES(glob), "opcode 0x63 ('c')");
+    assert_client_refuses(BYTES("cos\nsystem\n(S'echo hi'\ntR."), "byte 0 is opcode 0x63");
+    assert_client_refuses(LIST_PICKLE, 7, "ended after 7 bytes");
+    assert_client_refuses(BYTES("\x80\x02]q\x00K\x01" "a.xy"), "2 bytes follow the pickle's STOP");
+    assert_client_refuses(BYTES("\x80\x04\x95\x0e\x00\x00\x00\x00\x00\x00\x00]\x94(K\x01K\x02K\x07K\tK\x00" "e."),
+                          "FRAME says");
+    assert_client_refuses(BYTES("(lp0\nI01\na."), "I00 and I01");          /* True, in protocol 0 */
+    assert_client_refuses(BYTES("\x80\x02]q\x00\x88" "a."), "opcode 0x88, which this client does not read");
+    assert_client_refuses(BYTES("]K\x01K\x02" "a."), "byte 3 is pickle opcode 0x4b ('K'), which this client does not expect there");
+    assert_client_refuses(BYTES("\x80\x02]\x8a\x05\x00\x00\x00\x00\x01" "a."), "opcode 0x8a");   /* LONG1 */
+
+    /* Other ints than the seed's: two bytes, four, negative. */
     long items[8];
     size_t n;
     char why[256];
     static const char big[] = "\x80\x02](M\xe8\x03J\xff\xff\xff\xff" "e.";
     ck_assert(pickle_int_list((const unsigned char *)big, sizeof big - 1, items, 8, &n, why, sizeof why) == PICKLE_OK);
     ck_assert(n == 2 && items[0] == 1000 && items[1] == -1);
-    static const char one[] = "\x80\x02]K\x05" "a.";
-    ck_assert(pickle_int_list((const unsigned char *)one, sizeof one - 1, items, 8, &n, why, sizeof why) == PICKLE_OK);
-    ck_assert(n == 1 && items[0] == 5);
+    static const char text[] = "(lp0\nI-7\naI100000\na.";
+    ck_assert(pickle_int_list((const unsigned char *)text, sizeof text - 1, items, 8, &n, why, sizeof why) == PICKLE_OK);
+    ck_assert(n == 2 && items[0] == -7 && items[1] == 100000);
 }
 END_TEST
 
@@ -664,28 +715,48 @@ static bool have_python(void)
     return false;
 }
 
+/* Run argv (argv[0] looked up on PATH) to its end: its exit status (127: it
+ * could not run), and what it printed in *out (free it) when out is not NULL. */
+static int run_command(char *const argv[], char **out)
+{
+    struct proc p = { .out = output_file() };
+    int status;
+    fflush(NULL);
+    p.pid = fork();
+    ck_assert_int_ge(p.pid, 0);
+    if (p.pid == 0) {
+        dup2(p.out, STDOUT_FILENO);
+        dup2(p.out, STDERR_FILENO);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    while (waitpid(p.pid, &status, 0) < 0)
+        ck_assert_int_eq(errno, EINTR);
+    if (out != NULL)
+        *out = output_of(&p);
+    close(p.out);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* What python3 -c code printed, or NULL when it failed. */
+static char *python_says(const char *code)
+{
+    char *out;
+    if (run_command((char *[]){ "python3", "-c", (char *)code, NULL }, &out) == 0)
+        return out;
+    free(out);
+    return NULL;
+}
+
 START_TEST(the_seeds_python_client_talks_to_the_c_server)
 {
     if (!have_python())
         return;
     struct proc server = start_server("server", 10);
-    char port[16];
+    char port[16], *said;
     snprintf(port, sizeof port, "%ld", server.port);
-    struct proc client = { .out = output_file() };
-    fflush(NULL);
-    client.pid = fork();
-    ck_assert_int_ge(client.pid, 0);
-    if (client.pid == 0) {
-        dup2(client.out, STDOUT_FILENO);
-        dup2(client.out, STDERR_FILENO);
-        execlp("python3", "python3", "lessons/11-socket-server/seed_client.py", port, (char *)NULL);
-        _exit(127);
-    }
-    int status;
-    while (waitpid(client.pid, &status, 0) < 0)
-        ck_assert_int_eq(errno, EINTR);
-    char *said = output_of(&client);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0 && strcmp(said, "[1, 2, 7, 9, 0]\n") == 0,
+    int status = run_command((char *[]){ "python3", "lessons/11-socket-server/seed_client.py", port, NULL }, &said);
+    ck_assert_msg(status == 0 && strcmp(said, "[1, 2, 7, 9, 0]\n") == 0,
                   "python3 seed_client.py against server printed (status %d):\n%s", status, said);
     free(said);
     wait_for_output(&server, "Closed connection", 1);
@@ -697,6 +768,63 @@ START_TEST(the_seeds_python_client_talks_to_the_c_server)
         ck_assert_msg(strstr(out, want) != NULL, "server did not log the Python client's 'Hey. %d':\n%s", i, out);
     }
     free(out);
+}
+END_TEST
+
+/* A Python 2 to run the seed's own server with: $PYTHON2, else python2 if it
+ * runs; NULL, with a line that says so, when there is none. */
+static const char *python2(void)
+{
+    const char *named = getenv("PYTHON2");
+    const char *cmd = named != NULL && *named != '\0' ? named : "python2";
+    if (run_command((char *[]){ (char *)cmd, "-c", "import sys; sys.exit(sys.version_info[0] - 2)", NULL }, NULL) == 0)
+        return cmd;
+    printf("skipped: no Python 2 runs here as %s (PYTHON2=/path/to/python2.7 names one), so the seed's own "
+           "server, seed_server_as_printed.py, did not run\n", cmd);
+    return NULL;
+}
+
+/*
+ * The seed's server as printed, under Python 2: its list goes out pickled
+ * with protocol 0. It binds port 2727 itself; here socket.socket hands it
+ * the test's listening socket (fd 3) instead, and its bind and listen do
+ * nothing: the file runs unchanged.
+ */
+START_TEST(the_c_client_reads_the_seeds_own_python2_server)
+{
+    const char *py2 = python2();
+    if (py2 == NULL)
+        return;
+    static const char handed[] =
+        "import socket, sys\n"
+        "Socket = socket.socket\n"
+        "class Handed(Socket):\n"
+        "    def __init__(self, *args):\n"
+        "        Socket.__init__(self, _sock=socket.fromfd(3, socket.AF_INET, socket.SOCK_STREAM))\n"
+        "    def bind(self, address): pass\n"
+        "    def listen(self, backlog): pass\n"
+        "socket.socket = Handed\n"
+        "execfile(sys.argv[1])\n";       /* (python2 -c: sys.argv[1] is the file) */
+    struct proc server = start_with_listener(
+        (char *[]){ (char *)py2, "-u", "-c", (char *)handed, "lessons/11-socket-server/seed_server_as_printed.py", NULL }, 1);
+    char port[16];
+    snprintf(port, sizeof port, "%ld", server.port);
+    struct run r = harness_run("client", (const char *[]){ port, NULL }, 1, 20);
+    if (r.exit_code == 0)
+        wait_for_output(&server, "Closed connection: 127.0.0.1", 1);
+    stop(&server);
+    char *out = output_of(&server);
+    ck_assert_msg(r.exit_code == 0 && output_count(r.out, "Client 1: [1, 2, 7, 9, 0]") == 1,
+                  "client against the seed's server under %s (status %d):\n%s\nthe server printed:\n%s", py2,
+                  r.exit_code, r.out, out);
+    for (int i = 0; i < 10; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "Hey. %d\n", i);
+        ck_assert_msg(strstr(out, want) != NULL, "the seed's server did not print the C client's 'Hey. %d':\n%s", i, out);
+    }
+    ck_assert_msg(strstr(out, "Received connection: 127.0.0.1\n") != NULL, "the seed's server printed:\n%s", out);
+    free(out);
+    run_free(&r);
 }
 END_TEST
 
@@ -1662,9 +1790,10 @@ int main(void)
     tcase_add_test(tc, the_threaded_server_survives_bad_clients_and_leaks_no_descriptor);
     tcase_add_test(tc, the_pool_server_survives_bad_clients_and_leaks_no_descriptor);
     tcase_add_test(tc, a_port_in_use_a_bad_port_and_a_bad_address_are_refused);
-    tcase_add_test(tc, the_client_reads_only_a_list_of_ints_pickled_with_protocol_2);
+    tcase_add_test(tc, the_client_reads_the_list_in_every_protocol_and_refuses_anything_else);
     tcase_add_test(tc, the_seeds_python_client_talks_to_the_c_server);
     tcase_add_test(tc, the_c_client_talks_to_the_seeds_python_server);
+    tcase_add_test(tc, the_c_client_reads_the_seeds_own_python2_server);
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");
