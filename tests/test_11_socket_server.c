@@ -8,7 +8,10 @@
  * server logs to a file; the tests read it after stopping it with SIGTERM.
  * The exercise tests give handle_client() one end of a socketpair() and
  * play the client on the other: every byte arrives exactly when the test
- * sends it.
+ * sends it. They come in two parts, two test cases weighted apart in
+ * tests/grading/weights.tsv: "handler", the threading core (one client,
+ * then handlers at once, each with its own state), and "robustness" (what
+ * real networks and clients do).
  */
 #define _GNU_SOURCE             /* gettid(), where portable.h finds it */
 #include "barrier.h"
