@@ -8,7 +8,10 @@
  * server logs to a file; the tests read it after stopping it with SIGTERM.
  * The exercise tests give handle_client() one end of a socketpair() and
  * play the client on the other: every byte arrives exactly when the test
- * sends it.
+ * sends it. They come in two parts, two test cases weighted apart in
+ * tests/grading/weights.tsv: "handler", the threading core (one client,
+ * then handlers at once, each with its own state), and "robustness" (what
+ * real networks and clients do).
  */
 #define _GNU_SOURCE             /* gettid(), where portable.h finds it */
 #include "barrier.h"
@@ -22,6 +25,7 @@
 #include <stdatomic.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 /* ---- a server in a child process ------------------------------------------------ */
 
@@ -597,7 +601,8 @@ static void *fake_server(void *unused)
     return NULL;
 }
 
-static void assert_client_refuses(const char *bytes, size_t size, const char *needle)
+/* What client printed, served `bytes` by a server of the test's own. */
+static struct run client_served(const char *bytes, size_t size)
 {
     pthread_t t;
     char port[16];
@@ -609,6 +614,12 @@ static void assert_client_refuses(const char *bytes, size_t size, const char *ne
     struct run r = harness_run("client", (const char *[]){ port, NULL }, 1, 5);
     PT(pthread_join(t, NULL));
     close(fake_listener);
+    return r;
+}
+
+static void assert_client_refuses(const char *bytes, size_t size, const char *needle)
+{
+    struct run r = client_served(bytes, size);
     ck_assert_msg(r.exit_code == 1 && strncmp(r.out, "error: ", 7) == 0 && strstr(r.out, needle) != NULL &&
                   strstr(r.out, "Client 1:") == NULL,
                   "the client must refuse these bytes with an error line naming '%s' and status 1, got "
@@ -616,32 +627,76 @@ static void assert_client_refuses(const char *bytes, size_t size, const char *ne
     run_free(&r);
 }
 
-START_TEST(the_client_reads_only_a_list_of_ints_pickled_with_protocol_2)
-{
-    /* pickle.dumps([1, 2, 7, 9, 0]) with Python 3's default protocol 4 */
-    static const char p4[] = "\x80\x04\x95\x0f\x00\x00\x00\x00\x00\x00\x00]\x94(K\x01K\x02K\x07K\tK\x00" "e.";
-    assert_client_refuses(p4, sizeof p4 - 1, "protocol 4");
-    /* Python 2's default, protocol 0: text */
-    static const char p0[] = "(lp0\nI1\naI2\naI7\naI9\naI0\na.";
-    assert_client_refuses(p0, sizeof p0 - 1, "not a pickle of protocol 2");
-    /* protocol 2, but a string: the opcode that would build it is refused */
-    static const char str[] = "\x80\x02X\x05\x00\x00\x00hello" "q\x00.";
-    assert_client_refuses(str, sizeof str - 1, "not a list");
-    /* protocol 2, a list holding a global: the way pickle runs code */
-    static const char glob[] = "\x80\x02]q\x00(cos\nsystem\nK\x01" "e.";
-    assert_client_refuses(glob, sizeof glob - 1, "opcode 0x63 ('c')");
-    assert_client_refuses(LIST_PICKLE, 7, "ended after 7 bytes");
+#define BYTES(literal) literal, sizeof literal - 1
 
-    /* And the list in its other protocol 2 spellings is read. */
+/* pickle.dumps([1, 2, 7, 9, 0], protocol=p): Python 3.11's for p = 0 to 5
+ * (Python 2.7's pickle writes the same bytes for 0 to 2), then Python 2.7's
+ * cPickle, whose memo counts from 1, for 0 to 2. */
+static const struct {
+    const char *bytes;
+    size_t size;
+} PICKLED[] = {
+    { BYTES("(lp0\nI1\naI2\naI7\naI9\naI0\na.") },
+    { BYTES("]q\x00(K\x01K\x02K\x07K\tK\x00" "e.") },
+    { BYTES("\x80\x02]q\x00(K\x01K\x02K\x07K\tK\x00" "e.") },
+    { BYTES("\x80\x03]q\x00(K\x01K\x02K\x07K\tK\x00" "e.") },
+    { BYTES("\x80\x04\x95\x0f\x00\x00\x00\x00\x00\x00\x00]\x94(K\x01K\x02K\x07K\tK\x00" "e.") },
+    { BYTES("\x80\x05\x95\x0f\x00\x00\x00\x00\x00\x00\x00]\x94(K\x01K\x02K\x07K\tK\x00" "e.") },
+    { BYTES("(lp1\nI1\naI2\naI7\naI9\naI0\na.") },
+    { BYTES("]q\x01(K\x01K\x02K\x07K\tK\x00" "e.") },
+    { BYTES("\x80\x02]q\x01(K\x01K\x02K\x07K\tK\x00" "e.") },
+};
+
+static bool have_python(void);
+static char *python_says(const char *code);
+
+START_TEST(the_client_reads_the_list_in_every_protocol_and_refuses_anything_else)
+{
+    /* The bytes above are Python 3's own, where python3 is here to say so. */
+    char *hex = have_python() ? python_says("import pickle\n"
+                                            "for p in range(6): print(pickle.dumps([1, 2, 7, 9, 0], protocol=p).hex())")
+                              : NULL;
+    for (size_t p = 0; hex != NULL && p < 6; p++) {
+        char want[256];
+        for (size_t i = 0; i < PICKLED[p].size; i++)
+            snprintf(want + 2 * i, sizeof want - 2 * i, "%02x", (unsigned char)PICKLED[p].bytes[i]);
+        ck_assert_msg(strstr(hex, want) != NULL, "python3 pickles [1, 2, 7, 9, 0] with protocol %zu "
+                      "otherwise than the test has it (%s):\n%s", p, want, hex);
+    }
+    free(hex);
+    for (size_t i = 0; i < sizeof PICKLED / sizeof *PICKLED; i++) {
+        struct run r = client_served(PICKLED[i].bytes, PICKLED[i].size);
+        ck_assert_msg(r.exit_code == 0 && output_count(r.out, "Client 1: [1, 2, 7, 9, 0]") == 1,
+                      "the client, served PICKLED[%zu] of the test, must print 'Client 1: [1, 2, 7, 9, 0]' "
+                      "and end with status 0; it ended with %d:\n%s", i, r.exit_code, r.out);
+        run_free(&r);
+    }
+
+    assert_client_refuses(BYTES("\x80\x06]q\x00."), "protocol 6");
+    static const char str[] = "\x80\x02X\x05\x00\x00\x00hello" "q\x00.";      /* a string */
+    assert_client_refuses(BYTES(str), "not a list");
+    static const char glob[] = "\x80\x02]q\x00(cos\nsystem\nK\x01" "e.";      /* how pickle runs code */
+    assert_client_refuses(BYTES(glob), "opcode 0x63 ('c')");
+    assert_client_refuses(BYTES("cos\nsystem\n(S'echo hi'\ntR."), "byte 0 is opcode 0x63");
+    assert_client_refuses(LIST_PICKLE, 7, "ended after 7 bytes");
+    assert_client_refuses(BYTES("\x80\x02]q\x00K\x01" "a.xy"), "2 bytes follow the pickle's STOP");
+    assert_client_refuses(BYTES("\x80\x04\x95\x0e\x00\x00\x00\x00\x00\x00\x00]\x94(K\x01K\x02K\x07K\tK\x00" "e."),
+                          "FRAME says");
+    assert_client_refuses(BYTES("(lp0\nI01\na."), "I00 and I01");          /* True, in protocol 0 */
+    assert_client_refuses(BYTES("\x80\x02]q\x00\x88" "a."), "opcode 0x88, which this client does not read");
+    assert_client_refuses(BYTES("]K\x01K\x02" "a."), "byte 3 is pickle opcode 0x4b ('K'), which this client does not expect there");
+    assert_client_refuses(BYTES("\x80\x02]\x8a\x05\x00\x00\x00\x00\x01" "a."), "opcode 0x8a");   /* LONG1 */
+
+    /* Other ints than the seed's: two bytes, four, negative. */
     long items[8];
     size_t n;
     char why[256];
     static const char big[] = "\x80\x02](M\xe8\x03J\xff\xff\xff\xff" "e.";
     ck_assert(pickle_int_list((const unsigned char *)big, sizeof big - 1, items, 8, &n, why, sizeof why) == PICKLE_OK);
     ck_assert(n == 2 && items[0] == 1000 && items[1] == -1);
-    static const char one[] = "\x80\x02]K\x05" "a.";
-    ck_assert(pickle_int_list((const unsigned char *)one, sizeof one - 1, items, 8, &n, why, sizeof why) == PICKLE_OK);
-    ck_assert(n == 1 && items[0] == 5);
+    static const char text[] = "(lp0\nI-7\naI100000\na.";
+    ck_assert(pickle_int_list((const unsigned char *)text, sizeof text - 1, items, 8, &n, why, sizeof why) == PICKLE_OK);
+    ck_assert(n == 2 && items[0] == -7 && items[1] == 100000);
 }
 END_TEST
 
@@ -663,28 +718,48 @@ static bool have_python(void)
     return false;
 }
 
+/* Run argv (argv[0] looked up on PATH) to its end: its exit status (127: it
+ * could not run), and what it printed in *out (free it) when out is not NULL. */
+static int run_command(char *const argv[], char **out)
+{
+    struct proc p = { .out = output_file() };
+    int status;
+    fflush(NULL);
+    p.pid = fork();
+    ck_assert_int_ge(p.pid, 0);
+    if (p.pid == 0) {
+        dup2(p.out, STDOUT_FILENO);
+        dup2(p.out, STDERR_FILENO);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    while (waitpid(p.pid, &status, 0) < 0)
+        ck_assert_int_eq(errno, EINTR);
+    if (out != NULL)
+        *out = output_of(&p);
+    close(p.out);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* What python3 -c code printed, or NULL when it failed. */
+static char *python_says(const char *code)
+{
+    char *out;
+    if (run_command((char *[]){ "python3", "-c", (char *)code, NULL }, &out) == 0)
+        return out;
+    free(out);
+    return NULL;
+}
+
 START_TEST(the_seeds_python_client_talks_to_the_c_server)
 {
     if (!have_python())
         return;
     struct proc server = start_server("server", 10);
-    char port[16];
+    char port[16], *said;
     snprintf(port, sizeof port, "%ld", server.port);
-    struct proc client = { .out = output_file() };
-    fflush(NULL);
-    client.pid = fork();
-    ck_assert_int_ge(client.pid, 0);
-    if (client.pid == 0) {
-        dup2(client.out, STDOUT_FILENO);
-        dup2(client.out, STDERR_FILENO);
-        execlp("python3", "python3", "lessons/11-socket-server/seed_client.py", port, (char *)NULL);
-        _exit(127);
-    }
-    int status;
-    while (waitpid(client.pid, &status, 0) < 0)
-        ck_assert_int_eq(errno, EINTR);
-    char *said = output_of(&client);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0 && strcmp(said, "[1, 2, 7, 9, 0]\n") == 0,
+    int status = run_command((char *[]){ "python3", "lessons/11-socket-server/seed_client.py", port, NULL }, &said);
+    ck_assert_msg(status == 0 && strcmp(said, "[1, 2, 7, 9, 0]\n") == 0,
                   "python3 seed_client.py against server printed (status %d):\n%s", status, said);
     free(said);
     wait_for_output(&server, "Closed connection", 1);
@@ -696,6 +771,63 @@ START_TEST(the_seeds_python_client_talks_to_the_c_server)
         ck_assert_msg(strstr(out, want) != NULL, "server did not log the Python client's 'Hey. %d':\n%s", i, out);
     }
     free(out);
+}
+END_TEST
+
+/* A Python 2 to run the seed's own server with: $PYTHON2, else python2 if it
+ * runs; NULL, with a line that says so, when there is none. */
+static const char *python2(void)
+{
+    const char *named = getenv("PYTHON2");
+    const char *cmd = named != NULL && *named != '\0' ? named : "python2";
+    if (run_command((char *[]){ (char *)cmd, "-c", "import sys; sys.exit(sys.version_info[0] - 2)", NULL }, NULL) == 0)
+        return cmd;
+    printf("skipped: no Python 2 runs here as %s (PYTHON2=/path/to/python2.7 names one), so the seed's own "
+           "server, seed_server_as_printed.py, did not run\n", cmd);
+    return NULL;
+}
+
+/*
+ * The seed's server as printed, under Python 2: its list goes out pickled
+ * with protocol 0. It binds port 2727 itself; here socket.socket hands it
+ * the test's listening socket (fd 3) instead, and its bind and listen do
+ * nothing: the file runs unchanged.
+ */
+START_TEST(the_c_client_reads_the_seeds_own_python2_server)
+{
+    const char *py2 = python2();
+    if (py2 == NULL)
+        return;
+    static const char handed[] =
+        "import socket, sys\n"
+        "Socket = socket.socket\n"
+        "class Handed(Socket):\n"
+        "    def __init__(self, *args):\n"
+        "        Socket.__init__(self, _sock=socket.fromfd(3, socket.AF_INET, socket.SOCK_STREAM))\n"
+        "    def bind(self, address): pass\n"
+        "    def listen(self, backlog): pass\n"
+        "socket.socket = Handed\n"
+        "execfile(sys.argv[1])\n";       /* (python2 -c: sys.argv[1] is the file) */
+    struct proc server = start_with_listener(
+        (char *[]){ (char *)py2, "-u", "-c", (char *)handed, "lessons/11-socket-server/seed_server_as_printed.py", NULL }, 1);
+    char port[16];
+    snprintf(port, sizeof port, "%ld", server.port);
+    struct run r = harness_run("client", (const char *[]){ port, NULL }, 1, 20);
+    if (r.exit_code == 0)
+        wait_for_output(&server, "Closed connection: 127.0.0.1", 1);
+    stop(&server);
+    char *out = output_of(&server);
+    ck_assert_msg(r.exit_code == 0 && output_count(r.out, "Client 1: [1, 2, 7, 9, 0]") == 1,
+                  "client against the seed's server under %s (status %d):\n%s\nthe server printed:\n%s", py2,
+                  r.exit_code, r.out, out);
+    for (int i = 0; i < 10; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "Hey. %d\n", i);
+        ck_assert_msg(strstr(out, want) != NULL, "the seed's server did not print the C client's 'Hey. %d':\n%s", i, out);
+    }
+    ck_assert_msg(strstr(out, "Received connection: 127.0.0.1\n") != NULL, "the seed's server printed:\n%s", out);
+    free(out);
+    run_free(&r);
 }
 END_TEST
 
@@ -803,6 +935,14 @@ static void wait_read_returned(struct call *k)
         timing_sleep_unscaled(0.01);
 }
 
+/* Send text, and wait until the handler has read it and sleeps in its next recv. */
+static void send_and_settle(struct call *k, struct pair pr, const char *text)
+{
+    send_text(pr.peer, text);
+    wait_consumed(pr.server);
+    wait_read_returned(k);
+}
+
 /* A right answer returns at once; a wrong one waits for ever: give it 2 s. */
 static void assert_returns(struct call *k, const char *when)
 {
@@ -810,11 +950,18 @@ static void assert_returns(struct call *k, const char *when)
     pending_join(k->p);
 }
 
+/* The list came, whole and first, within 2 s (a right answer sends it at once). */
 static void assert_list_received(struct call *k, int peer)
 {
     struct pollfd pf = { .fd = peer, .events = POLLIN };
-    while (poll(&pf, 1, 10) == 0)
+    double give_up = timing_now() + 2 * harness_slowdown();
+    while (poll(&pf, 1, 10) == 0) {
         ck_assert_msg(!pending_returned(k->p, 0), "handle_client returned without sending the list first");
+        ck_assert_msg(timing_now() < give_up, "handle_client for %s sent nothing for 2 s: it must send the "
+                      "list at once. Is it waiting for something another handler holds (a lock kept "
+                      "while that handler waits for its own client serves one client at a time)?",
+                      k->c.peer);
+    }
     ck_assert_msg(read_list(peer), "the client did not get the %zu bytes of LIST_PICKLE, the list pickled "
                   "with protocol 2, whole and first", LIST_PICKLE_SIZE);
 }
@@ -827,8 +974,9 @@ static int lines_with(const char *text)
     return n;
 }
 
-/* The captured log holds exactly these messages of `peer`, in order. */
-static void assert_messages(const char *peer, const char *const want[], int n)
+/* The captured log holds exactly these messages of `peer`, in order; `why`
+ * ends the message when one differs. */
+static void assert_messages_because(const char *peer, const char *const want[], int n, const char *why)
 {
     char prefix[96];
     int seen = 0;
@@ -839,11 +987,16 @@ static void assert_messages(const char *peer, const char *const want[], int n)
             continue;
         ck_assert_msg(seen < n, "%s: a message too many was logged: '%s'", peer, line);
         ck_assert_msg(strcmp(line + strlen(prefix), want[seen]) == 0,
-                      "%s: message %d was logged as '%s', expected '%s' (one line per message, framed by "
-                      "'\\n', whatever the reads were)", peer, seen, line + strlen(prefix), want[seen]);
+                      "%s: message %d was logged as '%s', expected '%s' (%s)", peer, seen,
+                      line + strlen(prefix), want[seen], why);
         seen++;
     }
     ck_assert_msg(seen == n, "%s: %d messages logged, expected %d", peer, seen, n);
+}
+
+static void assert_messages(const char *peer, const char *const want[], int n)
+{
+    assert_messages_because(peer, want, n, "one line per message, framed by '\\n', whatever the reads were");
 }
 
 /* handle_client closed fd, and exactly once. */
@@ -883,6 +1036,8 @@ static void assert_closed(struct pair pr)
 static const char *const HEYS[] = { "Hey. 0", "Hey. 1", "Hey. 2", "Hey. 3", "Hey. 4",
                                     "Hey. 5", "Hey. 6", "Hey. 7", "Hey. 8", "Hey. 9" };
 
+/* ---- part 1, "handler": the seed's ClientThread.run(), one client, many at once ---- */
+
 START_TEST(sends_the_list_then_logs_ten_lines_and_closes)
 {
     struct pair pr = make_pair();
@@ -907,38 +1062,6 @@ START_TEST(sends_the_list_then_logs_ten_lines_and_closes)
 }
 END_TEST
 
-/* send() may take fewer bytes than asked: here the spies let each send pass
- * five at most, as a stream socket may, so the list needs four. */
-START_TEST(the_list_goes_out_whole_when_send_takes_five_bytes_at_a_time)
-{
-    struct pair pr = make_pair();
-    struct call k;
-    char got[LIST_PICKLE_SIZE];
-    size_t n = 0;
-    struct pollfd pf = { .fd = pr.peer, .events = POLLIN };
-    spy_short_sends(5);
-    log_capture_start(1);
-    start_call(&k, pr, "p", 0);
-    while (n < sizeof got && poll(&pf, 1, (int)(1000 * harness_slowdown())) == 1) {
-        ssize_t r = recv(pr.peer, got + n, sizeof got - n, 0);
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-    }
-    close(pr.peer);
-    pending_join(k.p);
-    ck_assert_msg(n == LIST_PICKLE_SIZE,
-                  "the client got %zu of the %zu bytes of LIST_PICKLE when send() took five at a "
-                  "time: send() may send fewer bytes than asked and return how many; loop until "
-                  "all are sent", n, LIST_PICKLE_SIZE);
-    ck_assert_msg(memcmp(got, LIST_PICKLE, n) == 0,
-                  "the client got %zu bytes when send() took five at a time, but not LIST_PICKLE: "
-                  "after a send that took part of the data, send the rest, from where it stopped",
-                  n);
-    log_capture_stop();
-}
-END_TEST
-
 START_TEST(messages_split_across_reads_are_put_back_together)
 {
     struct pair pr = make_pair();
@@ -947,11 +1070,8 @@ START_TEST(messages_split_across_reads_are_put_back_together)
     log_capture_start(1);
     start_call(&k, pr, "p", 0);
     assert_list_received(&k, pr.peer);
-    for (size_t i = 0; i < sizeof pieces / sizeof *pieces; i++) {
-        send_text(pr.peer, pieces[i]);
-        wait_consumed(pr.server);
-        wait_read_returned(&k);
-    }
+    for (size_t i = 0; i < sizeof pieces / sizeof *pieces; i++)
+        send_and_settle(&k, pr, pieces[i]);
     close(pr.peer);
     pending_join(k.p);
     assert_messages("p", HEYS, 5);
@@ -991,6 +1111,234 @@ START_TEST(stops_after_ten_messages_without_waiting_for_more)
 }
 END_TEST
 
+START_TEST(a_silent_client_is_dropped_after_the_timeout)
+{
+    struct pair pr = make_pair();
+    struct call k;
+    send_text(pr.peer, "Hey. 0\n");       /* waiting before the handler starts, then nothing */
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0.05);
+    assert_list_received(&k, pr.peer);
+    assert_returns(&k, "though the client sent nothing for 40 times the 0.05 s timeout: "
+                   "setsockopt(SO_RCVTIMEO) and a recv that fails with EAGAIN end it");
+    ck_assert_msg(k.r.end == HANDLER_TIMEOUT && k.r.messages == 1, "one message, then silence: the result must say HANDLER_TIMEOUT (%d) and 1 message, it says end %d and %d messages", HANDLER_TIMEOUT, k.r.end, k.r.messages);
+    ck_assert_msg(lines_with("p sent nothing for 0.05 s: dropping it") == 1,
+                  "a silent client must be logged as 'p sent nothing for 0.05 s: dropping it'");
+    assert_warned("p sent nothing for 0.05 s: dropping it");
+    assert_closed(pr);
+    log_capture_stop();
+}
+END_TEST
+
+/* A waits in the middle of a line; B, started meanwhile, is served all the same. */
+START_TEST(a_handler_waiting_for_its_client_does_not_hold_up_another)
+{
+    struct pair a = make_pair(), b = make_pair();
+    struct call ka, kb;
+    log_capture_start(1);
+    start_call(&ka, a, "A", 0);
+    assert_list_received(&ka, a.peer);
+    send_and_settle(&ka, a, "Hey. 0\nHe");      /* A now waits for the rest of its line */
+    start_call(&kb, b, "B", 0);
+    assert_list_received(&kb, b.peer);
+    send_text(b.peer, "Hey. 0\nHey. 1\nHey. 2\nHey. 3\nHey. 4\nHey. 5\nHey. 6\nHey. 7\nHey. 8\nHey. 9\n");
+    bool b_back = pending_returned(kb.p, 2.0 * harness_slowdown());
+    bool a_back = pending_returned(ka.p, 0);
+    send_text(a.peer, "y. 1\n");
+    close(a.peer);
+    close(b.peer);
+    pending_join(ka.p);
+    pending_join(kb.p);
+    ck_assert_msg(b_back && !a_back, "B sent its ten lines while A's handler waited for the rest of A's "
+                  "line, and B's handler %s: two clients are served at the same time, each by its own "
+                  "handler, and neither waits for the other", b_back ? "returned, but so did A's" : "did not return");
+    ck_assert_msg(kb.r.end == HANDLER_DONE && kb.r.messages == 10 && ka.r.end == HANDLER_CLOSED && ka.r.messages == 2,
+                  "B: ten lines while A waited; A: then the rest of its line, and a close. The results say "
+                  "B: end %d, %d messages; A: end %d, %d messages (expected HANDLER_DONE, 10 and "
+                  "HANDLER_CLOSED, 2): each handler's buffer and counts are its own, never in a static",
+                  kb.r.end, kb.r.messages, ka.r.end, ka.r.messages);
+    assert_messages("A", HEYS, 2);
+    assert_messages("B", HEYS, 10);
+    log_capture_stop();
+}
+END_TEST
+
+START_TEST(two_handlers_at_once_keep_their_own_unfinished_lines)
+{
+    struct pair a = make_pair(), b = make_pair();
+    struct call ka, kb;
+    log_capture_start(1);
+    start_call(&ka, a, "A", 0);
+    start_call(&kb, b, "B", 0);
+    assert_list_received(&ka, a.peer);
+    assert_list_received(&kb, b.peer);
+    send_and_settle(&ka, a, "aaa");         /* A holds an unfinished line... */
+    send_and_settle(&kb, b, "bbbb\nbb");    /* ...while B reads a whole one and part of the next */
+    send_and_settle(&ka, a, "a");           /* A's line grows in two more reads */
+    send_text(a.peer, "a\n");
+    close(a.peer);
+    close(b.peer);
+    pending_join(ka.p);
+    pending_join(kb.p);
+    assert_messages("A", (const char *const[]){ "aaaaa" }, 1);
+    assert_messages("B", (const char *const[]){ "bbbb" }, 1);
+    ck_assert_msg(ka.r.end == HANDLER_CLOSED && ka.r.messages == 1 && ka.r.reads == 3 &&
+                  kb.r.end == HANDLER_CLOSED && kb.r.messages == 1 && kb.r.reads == 1,
+                  "two handlers at once: A had 1 message in 3 reads, B 1 message in 1 read; the results "
+                  "say A: end %d, %d messages in %d reads, B: end %d, %d messages in %d reads. Each "
+                  "handler's counts are its own (locals of handle_client, never statics)",
+                  ka.r.end, ka.r.messages, ka.r.reads, kb.r.end, kb.r.messages, kb.r.reads);
+    ck_assert_msg(lines_with("B closed in the middle of a line: dropped it") == 1 &&
+                  lines_with("A closed in the middle of a line: dropped it") == 0,
+                  "B left in the middle of its line ('bb'), A after a whole one: only B's handler says "
+                  "'closed in the middle of a line'");
+    log_capture_stop();
+}
+END_TEST
+
+/* B starts while A is in the middle of a line: B starts with nothing of A's. */
+START_TEST(a_second_handler_starts_clean_while_the_first_is_mid_line)
+{
+    struct pair a = make_pair(), b = make_pair();
+    struct call ka, kb;
+    log_capture_start(1);
+    start_call(&ka, a, "A", 0);
+    assert_list_received(&ka, a.peer);
+    send_and_settle(&ka, a, "Hey. 0\nHey. 1\nHey. 2\nHe");
+    start_call(&kb, b, "B", 0);
+    assert_list_received(&kb, b.peer);
+    send_and_settle(&kb, b, "Hey. 0\n");
+    send_text(b.peer, "Hey. 1\nHey. 2\nHey. 3\nHey. 4\nHey. 5\nHey. 6\nHey. 7\nHey. 8\nHey. 9\n");
+    bool b_back = pending_returned(kb.p, 2.0 * harness_slowdown());
+    send_and_settle(&ka, a, "y. 3\n");
+    close(a.peer);
+    close(b.peer);
+    pending_join(ka.p);
+    pending_join(kb.p);
+    ck_assert_msg(b_back && kb.r.end == HANDLER_DONE && kb.r.messages == 10 &&
+                  ka.r.end == HANDLER_CLOSED && ka.r.messages == 4,
+                  "A had 3 messages and half a line ('He') when B's handler started; then B sent ten "
+                  "lines and A finished its line ('y. 3') and closed. The results say B: end %d, %d "
+                  "messages; A: end %d, %d messages (expected HANDLER_DONE, 10 and HANDLER_CLOSED, 4). "
+                  "A call starts with nothing of another's, and takes nothing from it: the buffer, how "
+                  "full it is and the counts are locals of handle_client", kb.r.end, kb.r.messages,
+                  ka.r.end, ka.r.messages);
+    assert_messages("B", HEYS, 10);
+    assert_messages("A", HEYS, 4);
+    log_capture_stop();
+}
+END_TEST
+
+/*
+ * More clients at once than any small table holds, each in the middle of a
+ * line at the same time. (56: each takes two descriptors, and the grader
+ * gives a test process 128.)
+ */
+#define AT_ONCE 56
+
+START_TEST(fifty_six_handlers_at_once_each_keep_their_own_line_and_counts)
+{
+    struct pair pr[AT_ONCE];
+    struct call *k = alloc_zeroed(AT_ONCE, sizeof *k);
+    char text[256], name[16];
+    log_capture_start(1);
+    for (int i = 0; i < AT_ONCE; i++) {
+        pr[i] = make_pair();
+        snprintf(name, sizeof name, "c%d", i);
+        start_call(&k[i], pr[i], name, 0);
+    }
+    for (int i = 0; i < AT_ONCE; i++)
+        assert_list_received(&k[i], pr[i].peer);
+    for (int i = 0; i < AT_ONCE; i++) {    /* each: one message, then half of the next */
+        snprintf(text, sizeof text, "client %d message 0\nclient %d mess", i, i);
+        send_and_settle(&k[i], pr[i], text);
+    }
+    for (int i = 0; i < AT_ONCE; i++) {    /* every one of them has logged its own first line */
+        snprintf(name, sizeof name, "c%d says: ", i);
+        snprintf(text, sizeof text, "c%d says: client %d message 0", i, i);
+        int mine = 0, others = 0;
+        for (size_t l = 0; l < log_capture_count(); l++) {
+            mine += strcmp(log_capture_line(l), text) == 0;
+            others += strncmp(log_capture_line(l), name, strlen(name)) == 0;
+        }
+        ck_assert_msg(mine == 1 && others == 1, "%d clients at once each sent a line and half of the next: "
+                      "the log should hold '%s' once and nothing else of c%d's, and holds %d lines of "
+                      "c%d's, %d of them that one. Every handler keeps its own state (buffer, fill "
+                      "level, counts, client), however many run at once: no table of a fixed size, no "
+                      "static", AT_ONCE, text, i, others, i, mine);
+    }
+    for (int i = 0; i < AT_ONCE; i++) {    /* now the rest of each one's line, and eight more */
+        int used = snprintf(text, sizeof text, "age 1\n");
+        for (int j = 2; j < 10; j++)
+            used += snprintf(text + used, sizeof text - (size_t)used, "client %d message %d\n", i, j);
+        send_text(pr[i].peer, text);
+    }
+    double give_up = timing_now() + 2 * harness_slowdown();
+    for (int i = 0; i < AT_ONCE; i++) {
+        double left = give_up - timing_now();
+        pending_returned(k[i].p, left > 0 ? left : 0);
+    }
+    for (int i = 0; i < AT_ONCE; i++) {
+        close(pr[i].peer);
+        pending_join(k[i].p);
+    }
+    for (int i = 0; i < AT_ONCE; i++)
+        ck_assert_msg(k[i].r.end == HANDLER_DONE && k[i].r.messages == 10,
+                      "%d handlers at once, each with half a line while all the others had theirs, then "
+                      "the rest of it and eight more lines: client %d's result says end %d and %d "
+                      "messages, not HANDLER_DONE (%d) and 10. Every handler keeps its own buffer, fill "
+                      "level and counts, however many run at once (no table of a fixed size, no static)",
+                      AT_ONCE, i, k[i].r.end, k[i].r.messages, HANDLER_DONE);
+    for (int i = 0; i < AT_ONCE; i++) {
+        char want[10][32];
+        const char *wants[10];
+        for (int j = 0; j < 10; j++) {
+            snprintf(want[j], sizeof want[j], "client %d message %d", i, j);
+            wants[j] = want[j];
+        }
+        snprintf(name, sizeof name, "c%d", i);
+        assert_messages_because(name, wants, 10, "each handler's unfinished line is its own, however "
+                                "many handlers hold one at the same time");
+    }
+    free(k);
+    log_capture_stop();
+}
+END_TEST
+
+/* ---- part 2, "robustness": what real networks and real clients do ------------------ */
+
+/* send() may take fewer bytes than asked: here the spies let each send pass
+ * five at most, as a stream socket may, so the list needs four. */
+START_TEST(the_list_goes_out_whole_when_send_takes_five_bytes_at_a_time)
+{
+    struct pair pr = make_pair();
+    struct call k;
+    char got[LIST_PICKLE_SIZE];
+    size_t n = 0;
+    struct pollfd pf = { .fd = pr.peer, .events = POLLIN };
+    spy_short_sends(5);
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0);
+    while (n < sizeof got && poll(&pf, 1, (int)(1000 * harness_slowdown())) == 1) {
+        ssize_t r = recv(pr.peer, got + n, sizeof got - n, 0);
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    close(pr.peer);
+    pending_join(k.p);
+    ck_assert_msg(n == LIST_PICKLE_SIZE,
+                  "the client got %zu of the %zu bytes of LIST_PICKLE when send() took five at a "
+                  "time: send() may send fewer bytes than asked and return how many; loop until "
+                  "all are sent", n, LIST_PICKLE_SIZE);
+    ck_assert_msg(memcmp(got, LIST_PICKLE, n) == 0,
+                  "the client got %zu bytes when send() took five at a time, but not LIST_PICKLE: "
+                  "after a send that took part of the data, send the rest, from where it stopped",
+                  n);
+    log_capture_stop();
+}
+END_TEST
+
 START_TEST(a_client_that_leaves_early_is_logged_and_closed)
 {
     struct pair pr = make_pair();
@@ -1007,25 +1355,6 @@ START_TEST(a_client_that_leaves_early_is_logged_and_closed)
                   "an unfinished line at the end must be logged as 'p closed in the middle of a line: dropped it'");
     assert_warned("p closed in the middle of a line: dropped it");
     assert_closed_once(pr.server);
-    log_capture_stop();
-}
-END_TEST
-
-START_TEST(a_silent_client_is_dropped_after_the_timeout)
-{
-    struct pair pr = make_pair();
-    struct call k;
-    send_text(pr.peer, "Hey. 0\n");       /* waiting before the handler starts, then nothing */
-    log_capture_start(1);
-    start_call(&k, pr, "p", 0.05);
-    assert_list_received(&k, pr.peer);
-    assert_returns(&k, "though the client sent nothing for 40 times the 0.05 s timeout: "
-                   "setsockopt(SO_RCVTIMEO) and a recv that fails with EAGAIN end it");
-    ck_assert_msg(k.r.end == HANDLER_TIMEOUT && k.r.messages == 1, "one message, then silence: the result must say HANDLER_TIMEOUT (%d) and 1 message, it says end %d and %d messages", HANDLER_TIMEOUT, k.r.end, k.r.messages);
-    ck_assert_msg(lines_with("p sent nothing for 0.05 s: dropping it") == 1,
-                  "a silent client must be logged as 'p sent nothing for 0.05 s: dropping it'");
-    assert_warned("p sent nothing for 0.05 s: dropping it");
-    assert_closed(pr);
     log_capture_stop();
 }
 END_TEST
@@ -1088,6 +1417,99 @@ START_TEST(a_line_of_65_bytes_and_its_newline_drops_the_client)
 }
 END_TEST
 
+/* A line too long is too long however it arrives: here in two reads, none full. */
+START_TEST(a_long_line_in_pieces_drops_the_client)
+{
+    char piece[41];
+    struct pair pr = make_pair();
+    struct call k;
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0);
+    assert_list_received(&k, pr.peer);
+    memset(piece, 'a', 40);
+    piece[40] = '\0';
+    send_and_settle(&k, pr, piece);
+    send_text(pr.peer, piece);              /* 80 bytes so far, and no '\n' */
+    bool back = pending_returned(k.p, 2.0 * harness_slowdown());
+    if (!back)
+        close(pr.peer);
+    pending_join(k.p);
+    ck_assert_msg(back, "handle_client still waited after 80 bytes with no '\\n' came in two "
+                  "pieces: a line longer than %d bytes must drop the client, whether it came in "
+                  "one read or many", HANDLER_LINE_MAX);
+    ck_assert_msg(k.r.end == HANDLER_TOO_LONG,
+                  "80 bytes with no '\\n', in two pieces of 40, must end with HANDLER_TOO_LONG "
+                  "(%d), not %d: once the unfinished line fills the buffer, it is too long (a "
+                  "recv() into no room returns 0, which is not a close)", HANDLER_TOO_LONG,
+                  k.r.end);
+    if (back)
+        close(pr.peer);
+    log_capture_stop();
+}
+END_TEST
+
+START_TEST(garbage_bytes_are_logged_escaped)
+{
+    struct pair pr = make_pair();
+    struct call k;
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0);
+    assert_list_received(&k, pr.peer);
+    char ones[HANDLER_LINE_MAX + 2], shown[4 * HANDLER_LINE_MAX + 1];
+    memset(ones, '\x01', HANDLER_LINE_MAX);           /* the longest line, every byte escaped */
+    strcpy(ones + HANDLER_LINE_MAX, "\n");
+    for (int i = 0; i < HANDLER_LINE_MAX; i++)
+        memcpy(shown + 4 * i, "\\x01", 5);
+    send_text(pr.peer, "a\x01\x7f\xff\tz\n");
+    send_text(pr.peer, "50%% off, %d%s\n");             /* text, never a format */
+    send_text(pr.peer, ones);
+    close(pr.peer);
+    pending_join(k.p);
+    assert_messages("p", (const char *const[]){ "a\\x01\\x7f\\xff\\x09z", "50%% off, %d%s", shown }, 3);
+    log_capture_stop();
+}
+END_TEST
+
+/* Empty lines, NUL bytes and a '\r' that is not right before the '\n' are
+ * message bytes like any other. */
+START_TEST(empty_lines_nul_bytes_and_inner_carriage_returns_are_kept)
+{
+    static const char bytes[] = "\na\0b\nx\ry\r\nz\r\r\n";
+    struct pair pr = make_pair();
+    struct call k;
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0);
+    assert_list_received(&k, pr.peer);
+    ck_assert_int_eq(send(pr.peer, bytes, sizeof bytes - 1, 0), (ssize_t)(sizeof bytes - 1));
+    close(pr.peer);
+    pending_join(k.p);
+    assert_messages("p", (const char *const[]){ "", "a\\x00b", "x\\x0dy", "z\\x0d" }, 4);
+    ck_assert_msg(k.r.messages == 4, "four lines (one empty, one with a NUL byte, one with a "
+                  "'\\r' inside, one ending in two: only the one right before the '\\n' goes) are "
+                  "four messages; the result says %d", k.r.messages);
+    log_capture_stop();
+}
+END_TEST
+
+/* Spaces and tabs at the end of a message are the client's bytes: only the
+ * '\n', and a '\r' right before it, are framing. */
+START_TEST(trailing_spaces_and_tabs_are_part_of_the_message)
+{
+    struct pair pr = make_pair();
+    struct call k;
+    log_capture_start(1);
+    start_call(&k, pr, "p", 0);
+    assert_list_received(&k, pr.peer);
+    send_text(pr.peer, "a  \n\tb\t\nc \r\n \n");
+    close(pr.peer);
+    pending_join(k.p);
+    assert_messages_because("p", (const char *const[]){ "a  ", "\\x09b\\x09", "c ", " " }, 4,
+                            "spaces and tabs at the end of a line are part of the message: only the "
+                            "'\\n', and one '\\r' right before it, are cut off");
+    log_capture_stop();
+}
+END_TEST
+
 /* A signal may interrupt a recv (EINTR, with no SA_RESTART): nothing went
  * wrong with the client, so the handler reads again. */
 static void ignore_signal(int sig)
@@ -1121,56 +1543,91 @@ START_TEST(a_signal_during_recv_is_not_an_error)
 }
 END_TEST
 
-/* Empty lines, NUL bytes and a '\r' that is not right before the '\n' are
- * message bytes like any other. */
-START_TEST(empty_lines_nul_bytes_and_inner_carriage_returns_are_kept)
+/* Fill the handler's way out to the client, so that its next send waits;
+ * how many bytes that took. */
+static size_t fill_outgoing(int server_end)
 {
-    static const char bytes[] = "\na\0b\nx\ry\r\nz\r\r\n";
+    char block[4096] = { 0 };
+    size_t filled = 0;
+    ssize_t n;
+    while ((n = send(server_end, block, sizeof block, MSG_DONTWAIT)) > 0)
+        filled += (size_t)n;
+    ck_assert_int_eq(errno, EAGAIN);
+    return filled;
+}
+
+/* Wait (at most 2 s) until the handler's thread sleeps in a send (or a
+ * write): the call a signal then interrupts. Linux tells by /proc; where it
+ * cannot, a thread asleep is taken as one asleep in its send. */
+static void wait_in_send(struct call *k)
+{
+    double give_up = timing_now() + 2 * harness_slowdown();
+    while (atomic_load(&k->tid) == 0 && timing_now() < give_up)
+        timing_sleep_unscaled(0.0005);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%ld/syscall", atomic_load(&k->tid));
+    while (timing_now() < give_up) {
+        ck_assert_msg(!pending_returned(k->p, 0), "handle_client returned without sending the list first");
+        FILE *f = fopen(path, "r");
+        long call = -2;
+        if (f == NULL) {
+            wait_read_returned(k);
+            return;
+        }
+        int got = fscanf(f, "%ld", &call);
+        fclose(f);
+        if (got == 1 && (call == SYS_sendto || call == SYS_sendmsg || call == SYS_write))
+            return;
+        timing_sleep_unscaled(0.0005);
+    }
+    ck_abort_msg("handle_client's thread was not seen waiting in send() for 2 s, though the way to the "
+                 "client was full: does it send the list first?");
+}
+
+/* Set when the handler's thread has run the signal's handler: its send has
+ * returned by then (with EINTR: the way to the client is still full). */
+static atomic_int signal_handled;      /* (lock-free: safe in a signal handler) */
+
+static void note_signal(int sig)
+{
+    (void)sig;
+    atomic_store(&signal_handled, 1);
+}
+
+/* A signal may interrupt a send as it does a recv: send again. */
+START_TEST(a_signal_during_send_is_not_an_error)
+{
     struct pair pr = make_pair();
     struct call k;
+    struct sigaction sa = { .sa_handler = note_signal };       /* no SA_RESTART */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+    size_t filled = fill_outgoing(pr.server), drained = 0;
     log_capture_start(1);
     start_call(&k, pr, "p", 0);
-    assert_list_received(&k, pr.peer);
-    ck_assert_int_eq(send(pr.peer, bytes, sizeof bytes - 1, 0), (ssize_t)(sizeof bytes - 1));
+    wait_in_send(&k);                       /* its send of the list waits for room */
+    pthread_kill(k.thread, SIGUSR1);        /* and fails with EINTR, nothing sent */
+    double give_up = timing_now() + 2 * harness_slowdown();
+    while (!atomic_load(&signal_handled) && timing_now() < give_up)
+        timing_sleep_unscaled(0.0005);      /* (room made before that could let the send go on) */
+    ck_assert_msg(atomic_load(&signal_handled), "the signal sent to handle_client's thread was not handled within 2 s");
+    char block[4096];
+    while (drained < filled) {
+        ssize_t n = recv(pr.peer, block, filled - drained < sizeof block ? filled - drained : sizeof block, 0);
+        ck_assert_int_gt(n, 0);
+        drained += (size_t)n;
+    }
+    bool got = read_list(pr.peer);
+    send_text(pr.peer, "Hey. 0\nHey. 1\nHey. 2\nHey. 3\nHey. 4\nHey. 5\nHey. 6\nHey. 7\nHey. 8\nHey. 9\n");
+    bool back = pending_returned(k.p, 2.0 * harness_slowdown());
     close(pr.peer);
     pending_join(k.p);
-    assert_messages("p", (const char *const[]){ "", "a\\x00b", "x\\x0dy", "z\\x0d" }, 4);
-    ck_assert_msg(k.r.messages == 4, "four lines (one empty, one with a NUL byte, one with a "
-                  "'\\r' inside, one ending in two: only the one right before the '\\n' goes) are "
-                  "four messages; the result says %d", k.r.messages);
-    log_capture_stop();
-}
-END_TEST
-
-/* A line too long is too long however it arrives: here in two reads, none full. */
-START_TEST(a_long_line_in_pieces_drops_the_client)
-{
-    char piece[41];
-    struct pair pr = make_pair();
-    struct call k;
-    log_capture_start(1);
-    start_call(&k, pr, "p", 0);
-    assert_list_received(&k, pr.peer);
-    memset(piece, 'a', 40);
-    piece[40] = '\0';
-    send_text(pr.peer, piece);
-    wait_consumed(pr.server);
-    wait_read_returned(&k);
-    send_text(pr.peer, piece);              /* 80 bytes so far, and no '\n' */
-    bool back = pending_returned(k.p, 2.0 * harness_slowdown());
-    if (!back)
-        close(pr.peer);
-    pending_join(k.p);
-    ck_assert_msg(back, "handle_client still waited after 80 bytes with no '\\n' came in two "
-                  "pieces: a line longer than %d bytes must drop the client, whether it came in "
-                  "one read or many", HANDLER_LINE_MAX);
-    ck_assert_msg(k.r.end == HANDLER_TOO_LONG,
-                  "80 bytes with no '\\n', in two pieces of 40, must end with HANDLER_TOO_LONG "
-                  "(%d), not %d: once the unfinished line fills the buffer, it is too long (a "
-                  "recv() into no room returns 0, which is not a close)", HANDLER_TOO_LONG,
-                  k.r.end);
-    if (back)
-        close(pr.peer);
+    ck_assert_msg(got && back && k.r.end == HANDLER_DONE && k.r.messages == 10,
+                  "a signal came while handle_client's send of the list waited for room (send then "
+                  "fails with EINTR, having sent nothing), then the client read the list and sent ten "
+                  "lines: the client %s the list, and the result says end %d and %d messages, not "
+                  "HANDLER_DONE (%d) and 10. EINTR is no error of the client's: send again, as for recv",
+                  got ? "got" : "did not get", k.r.end, k.r.messages, HANDLER_DONE);
     log_capture_stop();
 }
 END_TEST
@@ -1240,28 +1697,6 @@ START_TEST(a_reset_connection_is_an_error_not_a_close)
 }
 END_TEST
 
-START_TEST(garbage_bytes_are_logged_escaped)
-{
-    struct pair pr = make_pair();
-    struct call k;
-    log_capture_start(1);
-    start_call(&k, pr, "p", 0);
-    assert_list_received(&k, pr.peer);
-    char ones[HANDLER_LINE_MAX + 2], shown[4 * HANDLER_LINE_MAX + 1];
-    memset(ones, '\x01', HANDLER_LINE_MAX);           /* the longest line, every byte escaped */
-    strcpy(ones + HANDLER_LINE_MAX, "\n");
-    for (int i = 0; i < HANDLER_LINE_MAX; i++)
-        memcpy(shown + 4 * i, "\\x01", 5);
-    send_text(pr.peer, "a\x01\x7f\xff\tz\n");
-    send_text(pr.peer, "50%% off, %d%s\n");             /* text, never a format */
-    send_text(pr.peer, ones);
-    close(pr.peer);
-    pending_join(k.p);
-    assert_messages("p", (const char *const[]){ "a\\x01\\x7f\\xff\\x09z", "50%% off, %d%s", shown }, 3);
-    log_capture_stop();
-}
-END_TEST
-
 /* Set when a SIGPIPE arrives: where SIG_DFL would have killed the server. */
 static volatile sig_atomic_t sigpipes;
 
@@ -1288,35 +1723,6 @@ START_TEST(a_client_gone_before_the_list_does_not_kill_the_server)
     ck_assert_msg(k.r.end == HANDLER_ERROR && k.r.messages == 0, "a client gone before the list: the result must say HANDLER_ERROR (%d) and 0 messages, it says end %d and %d messages", HANDLER_ERROR, k.r.end, k.r.messages);
     ck_assert_msg(lines_with("Closed connection: p (0 messages in 0 reads)") == 1, "no 'Closed connection' line");
     assert_closed_once(pr.server);
-    log_capture_stop();
-}
-END_TEST
-
-START_TEST(two_handlers_at_once_keep_their_own_unfinished_lines)
-{
-    struct pair a = make_pair(), b = make_pair();
-    struct call ka, kb;
-    log_capture_start(1);
-    start_call(&ka, a, "A", 0);
-    start_call(&kb, b, "B", 0);
-    assert_list_received(&ka, a.peer);
-    assert_list_received(&kb, b.peer);
-    send_text(a.peer, "aaa");           /* A holds an unfinished line... */
-    wait_consumed(a.server);
-    wait_read_returned(&ka);
-    send_text(b.peer, "bbbb\nbb");      /* ...while B reads a whole one and part of the next */
-    wait_consumed(b.server);
-    wait_read_returned(&kb);
-    send_text(a.peer, "a");             /* A's line grows in two more reads */
-    wait_consumed(a.server);
-    wait_read_returned(&ka);
-    send_text(a.peer, "a\n");
-    close(a.peer);
-    close(b.peer);
-    pending_join(ka.p);
-    pending_join(kb.p);
-    assert_messages("A", (const char *const[]){ "aaaaa" }, 1);
-    assert_messages("B", (const char *const[]){ "bbbb" }, 1);
     log_capture_stop();
 }
 END_TEST
@@ -1387,29 +1793,37 @@ int main(void)
     tcase_add_test(tc, the_threaded_server_survives_bad_clients_and_leaks_no_descriptor);
     tcase_add_test(tc, the_pool_server_survives_bad_clients_and_leaks_no_descriptor);
     tcase_add_test(tc, a_port_in_use_a_bad_port_and_a_bad_address_are_refused);
-    tcase_add_test(tc, the_client_reads_only_a_list_of_ints_pickled_with_protocol_2);
+    tcase_add_test(tc, the_client_reads_the_list_in_every_protocol_and_refuses_anything_else);
     tcase_add_test(tc, the_seeds_python_client_talks_to_the_c_server);
     tcase_add_test(tc, the_c_client_talks_to_the_seeds_python_server);
+    tcase_add_test(tc, the_c_client_reads_the_seeds_own_python2_server);
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");
-    tc = harness_tcase("handler", 5);
+    tc = harness_tcase("handler", 15);      /* 56 handlers at once: room for a loaded machine */
     tcase_add_test(tc, sends_the_list_then_logs_ten_lines_and_closes);
-    tcase_add_test(tc, the_list_goes_out_whole_when_send_takes_five_bytes_at_a_time);
     tcase_add_test(tc, messages_split_across_reads_are_put_back_together);
     tcase_add_test(tc, stops_after_ten_messages_without_waiting_for_more);
-    tcase_add_test(tc, a_client_that_leaves_early_is_logged_and_closed);
     tcase_add_test(tc, a_silent_client_is_dropped_after_the_timeout);
+    tcase_add_test(tc, a_handler_waiting_for_its_client_does_not_hold_up_another);
+    tcase_add_test(tc, two_handlers_at_once_keep_their_own_unfinished_lines);
+    tcase_add_test(tc, a_second_handler_starts_clean_while_the_first_is_mid_line);
+    tcase_add_test(tc, fifty_six_handlers_at_once_each_keep_their_own_line_and_counts);
+    suite_add_tcase(exercise, tc);
+    tc = harness_tcase("robustness", 5);
+    tcase_add_test(tc, the_list_goes_out_whole_when_send_takes_five_bytes_at_a_time);
+    tcase_add_test(tc, a_client_that_leaves_early_is_logged_and_closed);
     tcase_add_test(tc, a_line_longer_than_the_buffer_drops_the_client);
+    tcase_add_test(tc, a_line_of_65_bytes_and_its_newline_drops_the_client);
+    tcase_add_test(tc, a_long_line_in_pieces_drops_the_client);
     tcase_add_test(tc, garbage_bytes_are_logged_escaped);
     tcase_add_test(tc, empty_lines_nul_bytes_and_inner_carriage_returns_are_kept);
-    tcase_add_test(tc, a_line_of_65_bytes_and_its_newline_drops_the_client);
+    tcase_add_test(tc, trailing_spaces_and_tabs_are_part_of_the_message);
     tcase_add_test(tc, a_signal_during_recv_is_not_an_error);
-    tcase_add_test(tc, a_long_line_in_pieces_drops_the_client);
+    tcase_add_test(tc, a_signal_during_send_is_not_an_error);
     tcase_add_test(tc, the_timeout_is_set_as_given);
     tcase_add_test(tc, a_reset_connection_is_an_error_not_a_close);
     tcase_add_test(tc, a_client_gone_before_the_list_does_not_kill_the_server);
-    tcase_add_test(tc, two_handlers_at_once_keep_their_own_unfinished_lines);
     tcase_add_test(tc, no_descriptor_is_left_open);
     suite_add_tcase(exercise, tc);
 

@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -393,7 +394,7 @@ static inline struct handler_result serve_client(struct client c, double timeout
     return k.r;
 }
 
-/* ---- pickle: exactly the subset a list of small ints uses, protocol 2 ------- */
+/* ---- pickle: exactly what a list of small ints uses, protocols 0 to 5 ------- */
 
 enum pickle_status { PICKLE_OK, PICKLE_MORE, PICKLE_BAD };
 
@@ -409,63 +410,123 @@ static inline long pickle_int(const unsigned char *b, int n)
 }
 
 /*
- * Read b[0..n) as pickle.dumps(list_of_ints, protocol=2): PROTO 2, EMPTY_LIST,
- * an optional BINPUT, then ints (BININT1, BININT2, BININT) each followed by
- * APPEND or grouped by MARK ... APPENDS, then STOP. PICKLE_OK: items[0..*count)
- * hold the list; PICKLE_MORE: the bytes so far are a good start; PICKLE_BAD:
- * anything else, with the reason in why. Never anything but ints: this is
- * data, not a program (Python's pickle.loads can run code).
+ * The decimal argument of a protocol 0 opcode at b[i] ("I17\n", "p0\n"):
+ * *v, and *next, the index after its '\n'. PICKLE_MORE until the '\n' has
+ * come; PICKLE_BAD for anything but [-]digits, 18 at most, without a
+ * leading zero (I00 and I01 are False and True).
+ */
+static inline enum pickle_status pickle_decimal(const unsigned char *b, size_t n, size_t i, long *v,
+                                                size_t *next)
+{
+    size_t j = i + 1 + (i + 1 < n && b[i + 1] == '-'), first = j;
+    unsigned long u = 0;
+    for (; j < n && j - first < 18 && b[j] >= '0' && b[j] <= '9'; j++)
+        u = u * 10 + (unsigned long)(b[j] - '0');
+    if (j == n)
+        return PICKLE_MORE;
+    if (b[j] != '\n' || j == first || (b[first] == '0' && j - first > 1))
+        return PICKLE_BAD;
+    *v = b[i + 1] == '-' ? -(long)u : (long)u;
+    *next = j + 1;
+    return PICKLE_OK;
+}
+
+/*
+ * Read b[0..n) as pickle.dumps(list_of_small_ints, protocol=p), p from 0 to
+ * 5, as Python 2 or 3 writes it: PROTO p (2 and up), a FRAME (4 and up);
+ * the empty list, EMPTY_LIST (']'), or MARK LIST ("(l") in protocols 0 and
+ * 1; one memo store (PUT "p0\n", BINPUT, LONG_BINPUT, MEMOIZE); the ints
+ * (INT "I7\n", BININT1, BININT2, BININT), each followed by APPEND or
+ * grouped by MARK ... APPENDS; STOP, the last byte. PICKLE_OK:
+ * items[0..*count) hold the list; PICKLE_MORE: the bytes so far are a good
+ * start; PICKLE_BAD: anything else, with the reason in why. Never anything
+ * but ints: this is data, not a program (Python's pickle.loads can run code).
  */
 static inline enum pickle_status pickle_int_list(const unsigned char *b, size_t n, long items[],
                                                  size_t max, size_t *count, char *why, size_t whysize)
 {
-    size_t i = 0;
+    size_t i = 0, frame_end = 0, memo_at = 0, loose = 0;    /* loose: ints not appended yet */
+    int proto = 0;
     bool marked = false;
 
     *count = 0;
-    if (n >= 1 && b[0] != 0x80) {
-        snprintf(why, whysize, "the bytes are not a pickle of protocol 2 or later "
-                 "(they start with 0x%02x, not 0x80): protocol 0 or 1, or not a pickle at all", b[0]);
-        return PICKLE_BAD;
-    }
-    if (n >= 2 && b[1] != 2) {
-        snprintf(why, whysize, "the list is pickled with protocol %d: this client reads protocol 2 "
-                 "only (pickle.dumps(x, protocol=2))", b[1]);
-        return PICKLE_BAD;
-    }
-    if (n >= 3 && b[2] != ']') {
-        snprintf(why, whysize, "byte 2 is opcode 0x%02x, not EMPTY_LIST (']'): not a list", b[2]);
-        return PICKLE_BAD;
-    }
-    for (i = 3; i < n;) {
-        unsigned char op = b[i];
-        int arg = op == 'q' || op == 'K' ? 1 : op == 'M' ? 2 : op == 'J' || op == 'r' ? 4 : 0;
-        if (i + 1 + (size_t)arg > n)
+    if (n >= 1 && b[0] == 0x80) {
+        if (n < 2)
             return PICKLE_MORE;
-        if (op == 'K' || op == 'M' || op == 'J') {
+        proto = b[1];
+        if (proto < 2 || proto > 5) {
+            snprintf(why, whysize, "the list is pickled with protocol %d: this client reads protocols 0 "
+                     "to 5 (pickle.dumps(x, protocol=5) or lower)", proto);
+            return PICKLE_BAD;
+        }
+        i = 2;
+    }
+    while (i < n) {
+        unsigned char op = b[i];
+        size_t arg = op == 'q' || op == 'K' ? 1 : op == 'M' ? 2 : op == 'J' || op == 'r' ? 4 : op == 0x95 ? 8 : 0;
+        size_t next = i + 1 + arg;
+        bool item = op == 'K' || op == 'M' || op == 'J' || op == 'I';
+        long v = 0;
+        if (next > n || (op == '(' && memo_at == 0 && i + 1 == n))
+            return PICKLE_MORE;
+        if (op == 'I' || op == 'p') {
+            enum pickle_status st = pickle_decimal(b, n, i, &v, &next);
+            if (st == PICKLE_MORE)
+                return st;
+            if (st == PICKLE_BAD) {
+                snprintf(why, whysize, "byte %zu: opcode '%c' takes a whole number with no leading zero and "
+                         "a newline (I00 and I01 are False and True): not a list of small ints", i, op);
+                return st;
+            }
+        } else if (item) {
+            v = pickle_int(b + i + 1, (int)arg);
+        }
+        if (op == 0x95 && proto >= 4 && i == 2) {
+            frame_end = next + (size_t)pickle_int(b + i + 1, 8);
+        } else if (memo_at == 0) {
+            if (op == ']' && (proto > 0 || i == 0)) {
+                memo_at = next;
+                proto = proto > 0 ? proto : 1;  /* no PROTO, and EMPTY_LIST: protocol 1 */
+            } else if (op == '(' && proto == 0 && i == 0 && b[1] == 'l') {
+                memo_at = next = 2;
+            } else {
+                snprintf(why, whysize, "byte %zu is opcode 0x%02x, not the start of a list (EMPTY_LIST ']', "
+                         "or \"(l\" in protocol 0): not a list", i, op);
+                return PICKLE_BAD;
+            }
+        } else if (i == memo_at && (op == 'q' || op == 'r' ? proto != 0 : op == 0x94 ? proto >= 4 : op == 'p')) {
+            /* the list's memo entry: nothing to keep */
+        } else if (item && (op == 'I') == (proto == 0) && (marked || loose == 0)) {
             if (*count == max) {
                 snprintf(why, whysize, "the list has more than %zu items", max);
                 return PICKLE_BAD;
             }
-            items[(*count)++] = pickle_int(b + i + 1, arg);
-        } else if (op == '(' && !marked) {
-            marked = true;
-        } else if (op == 'e' && marked) {
+            items[(*count)++] = v;
+            loose++;
+        } else if ((op == 'a' && !marked && loose == 1) || (op == 'e' && marked)) {
             marked = false;
-        } else if (op == '.' && !marked) {
-            if (i + 1 != n) {
-                snprintf(why, whysize, "%zu bytes follow the pickle's STOP", n - i - 1);
+            loose = 0;
+        } else if (op == '(' && proto > 0 && !marked && loose == 0) {
+            marked = true;
+        } else if (op == '.' && !marked && loose == 0) {
+            if (next != n)
+                snprintf(why, whysize, "%zu bytes follow the pickle's STOP", n - next);
+            else if (frame_end != 0 && frame_end != n)
+                snprintf(why, whysize, "the pickle's FRAME says it ends at byte %zu, its STOP is byte %zu",
+                         frame_end, i);
+            if (next != n || (frame_end != 0 && frame_end != n))
                 return PICKLE_BAD;
-            }
             return PICKLE_OK;
-        } else if (!((op == 'q' || op == 'r') && i == 3) && !(op == 'a' && !marked)) {
-            snprintf(why, whysize, "byte %zu is pickle opcode 0x%02x%s%c%s, which this client does "
-                     "not read: it takes only a list of ints pickled with protocol 2", i, op,
-                     op >= 0x20 && op < 0x7f ? " ('" : "", op >= 0x20 && op < 0x7f ? op : ' ',
-                     op >= 0x20 && op < 0x7f ? "')" : "");
+        } else {
+            char shown[8] = "";
+            if (op >= 0x20 && op < 0x7f)
+                snprintf(shown, sizeof shown, " ('%c')", op);
+            snprintf(why, whysize, "byte %zu is pickle opcode 0x%02x%s, which this client does not %s: it "
+                     "takes only a list of small ints, pickled with protocol 0 to 5", i, op, shown,
+                     op != 0 && strchr("]()laeKMJIpqr.\x94\x95", op) != NULL ? "expect there" : "read");
             return PICKLE_BAD;
         }
-        i += 1 + (size_t)arg;
+        i = next;
     }
     return PICKLE_MORE;
 }
@@ -505,6 +566,8 @@ static inline bool seed_client(long port, int id, double pause)
                 strerror(errno));
         return false;
     }
+    /* Each line leaves at once, in a segment of its own: no Nagle (the lesson's README says why). */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
     while (st == PICKLE_MORE && n < sizeof got) {
         ssize_t r = recv(fd, got + n, sizeof got - n, 0);
         if (r <= 0) {

@@ -1,6 +1,7 @@
 # seed_server.py - the seed's threaded server, ported to Python 3 and kept
 # for comparison with server.c (python3 seed_server.py PORT; default 2727).
-# It sends the list pickled with protocol 2, the one client.c reads.
+# It pickles the list as the seed does, with the default protocol (4 or 5
+# in Python 3; seed_server_as_printed.py, under Python 2, sends protocol 0).
 # Like the seed it serves forever: stop it with Ctrl-C. A parent may hand
 # it a listening socket instead, as fd 3 with LISTEN_FDS=1 (the tests do).
 import os
@@ -11,7 +12,7 @@ import threading
 
 # We'll pickle a list of numbers:
 someList = [1, 2, 7, 9, 0]
-pickledList = pickle.dumps(someList, protocol=2)
+pickledList = pickle.dumps(someList)
 
 # Our thread class:
 class ClientThread(threading.Thread):
