@@ -6,6 +6,13 @@
  * and the bounds no machine can break (a wait is never shorter than asked).
  * The exercise tests check which items each thread added up, and prove that
  * the chunks ran at the same time by making them meet inside f.
+ *
+ * The exercise tests are written to the workbook's rule for the mistakes
+ * students really make, and keep to it: more threads than the minimum, two
+ * instances at once, sizes past any fixed bound a student might choose,
+ * real waits as well as early wake-ups, both ends of every timeout, every
+ * promise in the header; each caught every run by construction, with a
+ * message in the student's terms.
  */
 #include "harness.h"
 #include "parallel_sum.h"
@@ -115,6 +122,7 @@ END_TEST
  * f; the test's own thread is 0).
  */
 #define MAX_ITEMS 100003
+#define MOST_THREADS 300    /* the most chunks a test asks for */
 
 static long a[MAX_ITEMS + 1];
 static atomic_int calls[MAX_ITEMS];
@@ -197,7 +205,11 @@ static void check_sum(size_t n, int threads)
                   threads, got, want);
     ck_assert_msg(spy_created() == k,
                   "%zu items on %d threads: parallel_sum started %zu threads, expected %zu "
-                  "(one per chunk, min(threads, n))", n, threads, spy_created(), k);
+                  "(one per chunk, min(threads, n))%s", n, threads, spy_created(), k,
+                  spy_created() < k && spy_created() >= 8
+                      ? ". The caller may ask for any number of threads: a cap, or an array of a "
+                        "fixed size, breaks that promise; allocate k chunks"
+                      : "");
     ck_assert_msg(spy_joined() == k, "%zu items on %d threads: %zu of the %zu threads were joined",
                   n, threads, spy_joined(), k);
     char blocks[160];
@@ -209,7 +221,7 @@ static void check_sum(size_t n, int threads)
         return;
 
     /* Each thread's items: one contiguous run, sizes differing by at most one. */
-    size_t size[65] = { 0 }, runs = 1, smallest = n, largest = 0;
+    size_t size[MOST_THREADS + 1] = { 0 }, runs = 1, smallest = n, largest = 0;
     for (size_t i = 0; i < n; i++) {
         int o = atomic_load(&owner[i]);
         ck_assert_msg(o != 0, "%zu items on %d threads: item %zu was added up by the calling "
@@ -269,6 +281,20 @@ END_TEST
 START_TEST(no_items_start_no_thread)
 {
     check_sum(0, 4);
+}
+END_TEST
+
+/*
+ * More threads than any fixed bound a student might choose (the cores of a
+ * big machine, 32, 64, 100, 256): an answer that keeps its chunks in an
+ * array of a fixed size writes past its end here (the test's process ends
+ * with a crash, in this test), and one that caps the thread count starts
+ * too few.
+ */
+START_TEST(more_threads_than_any_fixed_array_holds)
+{
+    check_sum(1000, MOST_THREADS);
+    check_sum(150, 1000);
 }
 END_TEST
 
@@ -372,6 +398,7 @@ int main(void)
     tcase_add_test(tc, chunks_run_at_the_same_time);
     tcase_add_test(tc, no_lock_on_the_hot_path);
     tcase_add_test(tc, two_calls_at_once_keep_apart);
+    tcase_add_test(tc, more_threads_than_any_fixed_array_holds);
     suite_add_tcase(exercise, tc);
     return harness_main((Suite *[]){ demo, exercise, NULL });
 }
