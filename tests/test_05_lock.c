@@ -440,8 +440,11 @@ START_TEST(two_accounts_at_once_keep_apart)
             bool stepped_in = spy_interfered();
             spy_start();
             describe_call(&mine, name, sizeof name);
-            ck_assert_msg(stepped_in, "the test could not step in %s %s's lock of a->lock",
-                          p == 0 ? "just before" : "just after", name);
+            ck_assert_msg(stepped_in, "the test could not step in %s %s: it never %s a->lock "
+                          "holding no other mutex. Lock a->lock, the account's own lock, around "
+                          "the work, and unlock it when done",
+                          p == 0 ? "just before the lock of" : "just after the unlock of", name,
+                          p == 0 ? "locks" : "unlocks");
             long other_want = op == DEPOSIT ? 12 : 5;
             ck_assert_msg(other_account.balance == other_want && (op != WITHDRAW || !o.ok) &&
                               (op != BALANCE || o.seen == 5),

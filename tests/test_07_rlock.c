@@ -1,4 +1,13 @@
-/* test_07_rlock.c - lesson 7: a lock taken again by its owner; exercise 7. */
+/*
+ * test_07_rlock.c - lesson 7: a lock taken again by its owner; exercise 7.
+ *
+ * The exercise tests are written to the workbook's rule for the mistakes
+ * students really make, and keep to it: more threads than the minimum, two
+ * instances at once, sizes past any fixed bound a student might choose,
+ * real waits as well as early wake-ups, both ends of every timeout, every
+ * promise in the header; each caught every run by construction, with a
+ * message in the student's terms.
+ */
 #include "harness.h"
 #include "inventory.h"
 #include "pt.h"
