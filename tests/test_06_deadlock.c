@@ -430,6 +430,9 @@ START_TEST(transfers_between_different_pairs_run_in_parallel)
     struct watch w = { .move = { 0, 1, 1 } };
 
     open_accounts();
+    spy_hint("two transfers between different pairs of accounts ran at once: keep what a transfer "
+             "works out (which account it locks first) in local variables, never in static or "
+             "global ones, which every transfer shares");
     SPY_LOCK(&accounts[1].lock);
     start_watched(&w);
     bool waits = stops_at_the_tests_lock(&w);
