@@ -123,8 +123,9 @@ END_TEST
  */
 #define MAX_ITEMS 100003
 /* The most chunks a test asks for: past any fixed bound a student might
- * choose (32, 64, 100, 128), within the grader's 256 threads a slot. */
-#define MOST_THREADS 200
+ * choose (32, 64, 100, 128), within the grader's 256 threads a slot, and
+ * quick under ThreadSanitizer, where a thread costs a millisecond or more. */
+#define MOST_THREADS 150
 
 static long a[MAX_ITEMS + 1];
 static atomic_int calls[MAX_ITEMS];
@@ -299,7 +300,6 @@ END_TEST
 START_TEST(more_threads_than_any_fixed_array_holds)
 {
     check_sum(1000, MOST_THREADS);
-    check_sum(MOST_THREADS - 20, 1000);
 }
 END_TEST
 
