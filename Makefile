@@ -190,7 +190,8 @@ $(BUILD)/spied/%.o: %.c $(NO_DEPS_YET)
 	$(COMPILE) $(DEPS) -include $(SPY_HOOK) -Itests/harness -c $< -o $@
 SPIED_test_executor := $(BUILD)/spied/common/executor.o
 SPIED_test_event := $(BUILD)/spied/common/event.o
-SPIED := $(SPIED_test_executor) $(SPIED_test_event)
+SPIED_test_harness := $(BUILD)/spied/tests/spy_hook_calls.o
+SPIED := $(SPIED_test_executor) $(SPIED_test_event) $(SPIED_test_harness)
 
 # Tests of common/ and of the harness itself.
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(SPIED_$$*) $(HARNESS) $(LIBCOMMON) | $(DEMOS) $(BUILD)/tests/harness_probe
@@ -225,7 +226,7 @@ $(BUILD)/sets/%/test: $$(addsuffix .o,$$(basename $$(wildcard $(BUILD)/sets/$$*/
 
 $(BUILD)/%.d: ;
 -include $(wildcard $(BUILD)/obj/common/*.d $(BUILD)/obj/tests/*.d $(BUILD)/obj/tests/harness/*.d \
-                    $(BUILD)/bin/*.d $(BUILD)/spied/common/*.d)
+                    $(BUILD)/bin/*.d $(BUILD)/spied/common/*.d $(BUILD)/spied/tests/*.d)
 
 # What every set links with (make test builds it for ThreadSanitizer ahead).
 harness: $(HARNESS) $(LIBCOMMON)

@@ -1,4 +1,13 @@
-/* test_05_lock.c - lesson 5: the lock fixes the race; exercise 5. */
+/*
+ * test_05_lock.c - lesson 5: the lock fixes the race; exercise 5.
+ *
+ * The exercise tests are written to the workbook's rule for the mistakes
+ * students really make, and keep to it: more threads than the minimum, two
+ * instances at once, sizes past any fixed bound a student might choose,
+ * real waits as well as early wake-ups, both ends of every timeout, every
+ * promise in the header; each caught every run by construction, with a
+ * message in the student's terms.
+ */
 #include "account.h"
 #include "harness.h"
 #include "pt.h"
@@ -319,6 +328,12 @@ static void judge_withdrawals(const struct call *mine, const struct call *other,
                   "another thread's account_withdraw(%ld) %s; the balance is now %ld. "
                   "account_withdraw %s; check and take under one hold of a->lock" SCHEDULE,
                   mine->amount, START, other->amount, where, account.balance, bug, schedule);
+    ck_assert_msg(mine->ok || other->ok || account.balance != START - mine->amount,
+                  "account_withdraw(%ld) on a balance of %d took the money (the balance is %ld) "
+                  "and returned false: its answer changed after it let go of a->lock, when "
+                  "another thread's account_withdraw(%ld) ran %s. Keep the answer in a local "
+                  "variable, not a static one, which every call shares" SCHEDULE,
+                  mine->amount, START, account.balance, other->amount, where, schedule);
     ck_assert_msg(mine->ok || other->ok,
                   "account_withdraw(%ld) on a balance of %d was refused, and so was another "
                   "thread's account_withdraw(%ld) made %s: one of them must succeed" SCHEDULE,
@@ -375,6 +390,83 @@ static void assert_balance_is_read_under_the_lock(void)
 START_TEST(the_balance_is_read_under_the_lock)
 {
     assert_balance_is_read_under_the_lock();
+}
+END_TEST
+
+/*
+ * Two accounts at once: another thread works on a second account at each
+ * point where a call on the first holds no lock (before its lock, after
+ * its unlock). Each call must return what its own account held: a result
+ * kept in a static variable, which every account shares, is overwritten
+ * there by the other account's call.
+ */
+static struct account other_account;
+
+struct other_op {
+    enum op op;
+    bool ok;
+    long seen;
+};
+
+static void on_the_other_account(void *arg)
+{
+    struct other_op *o = arg;
+    switch (o->op) {
+    case DEPOSIT:
+        account_deposit(&other_account, 7);
+        break;
+    case WITHDRAW:
+        o->ok = account_withdraw(&other_account, 1000);    /* refused: it holds 5 */
+        break;
+    case BALANCE:
+        o->seen = account_balance(&other_account);
+        break;
+    }
+}
+
+START_TEST(two_accounts_at_once_keep_apart)
+{
+    static const enum spy_point points[] = { SPY_BEFORE_LOCK, SPY_AFTER_UNLOCK };
+    for (enum op op = DEPOSIT; op <= BALANCE; op++)
+        for (size_t p = 0; p < 2; p++) {
+            struct call mine = { op, op == WITHDRAW ? 60 : 1, false, 0 };
+            struct other_op o = { op, true, -1 };
+            char name[64];
+            account_init(&account, START);
+            account_init(&other_account, 5);
+            spy_start();
+            spy_interfere(&account.lock, points[p], 1, on_the_other_account, &o);
+            make_call(&mine);
+            bool stepped_in = spy_interfered();
+            spy_start();
+            describe_call(&mine, name, sizeof name);
+            ck_assert_msg(stepped_in, "the test could not step in %s %s: it never %s a->lock "
+                          "holding no other mutex. Lock a->lock, the account's own lock, around "
+                          "the work, and unlock it when done",
+                          p == 0 ? "just before the lock of" : "just after the unlock of", name,
+                          p == 0 ? "locks" : "unlocks");
+            long other_want = op == DEPOSIT ? 12 : 5;
+            ck_assert_msg(other_account.balance == other_want && (op != WITHDRAW || !o.ok) &&
+                              (op != BALANCE || o.seen == 5),
+                          "another account, holding 5, came out of a call of the same function "
+                          "made while %s ran on this account with %ld (returned %s, seen %ld). "
+                          "Keep what a call works on in the account and in locals, never in a "
+                          "static or global variable, which every account shares",
+                          name, other_account.balance, o.ok ? "true" : "false", o.seen);
+            const char *shared = "another thread's call on another account, made %s, changed "
+                                 "what %s returned: its result was kept in a static variable, "
+                                 "which every account shares. Keep it in a local";
+            if (op == WITHDRAW)
+                ck_assert_msg(mine.ok, shared, p == 0 ? "just before its lock" : "just after its unlock", name);
+            if (op == BALANCE)
+                ck_assert_msg(mine.seen == START, shared,
+                              p == 0 ? "just before its lock" : "just after its unlock", name);
+            long want = START + (op == DEPOSIT ? 1 : op == WITHDRAW ? -60 : 0);
+            ck_assert_msg(account.balance == want, "%s on a balance of %d left %ld, not %ld, while "
+                          "another thread used another account", name, START, account.balance, want);
+            account_destroy(&other_account);
+            account_destroy(&account);
+        }
 }
 END_TEST
 
@@ -445,6 +537,7 @@ int main(void)
     tcase_add_test(tc, a_deposit_reads_and_writes_under_one_hold_of_the_lock);
     tcase_add_test(tc, a_withdrawal_checks_and_takes_under_one_hold_of_the_lock);
     tcase_add_test(tc, the_balance_is_read_under_the_lock);
+    tcase_add_test(tc, two_accounts_at_once_keep_apart);
     tcase_add_test(tc, many_threads_never_lose_money_or_overdraw);
     suite_add_tcase(exercise, tc);
 

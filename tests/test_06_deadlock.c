@@ -1,4 +1,13 @@
-/* test_06_deadlock.c - lesson 6: deadlocks shown and stopped; exercise 6. */
+/*
+ * test_06_deadlock.c - lesson 6: deadlocks shown and stopped; exercise 6.
+ *
+ * The exercise tests are written to the workbook's rule for the mistakes
+ * students really make, and keep to it: more threads than the minimum, two
+ * instances at once, sizes past any fixed bound a student might choose,
+ * real waits as well as early wake-ups, both ends of every timeout, every
+ * promise in the header; each caught every run by construction, with a
+ * message in the student's terms.
+ */
 #include "harness.h"
 #include "pt.h"
 #include "timing.h"
@@ -195,6 +204,81 @@ START_TEST(a_transfer_locks_both_accounts_and_nothing_else)
 }
 END_TEST
 
+/*
+ * The header's promise: a transfer is one step, no thread ever sees the
+ * money in both accounts or in neither. The test steps in as such a thread
+ * (an auditor that takes both accounts' locks, lower id first, and adds the
+ * two balances) at every point where a transfer holds no lock: just before
+ * each of its locks and just after each unlock. The reference holds nothing
+ * only before it starts and after it is done; a transfer that lets go
+ * between the debit and the credit is caught there, every run.
+ */
+struct audit {
+    struct account *lo, *hi;
+    bool held_both;     /* the transfer had taken both locks before the audit */
+    long seen;          /* the two balances added, under both locks */
+};
+
+static void audit(void *arg)
+{
+    struct audit *a = arg;
+    a->held_both = spy_locks(&a->lo->lock) > 0 && spy_locks(&a->hi->lock) > 0;
+    SPY_LOCK(&a->lo->lock);
+    SPY_LOCK(&a->hi->lock);
+    a->seen = a->lo->balance + a->hi->balance;
+    spy_note("adds the two balances: %ld", a->seen);
+    SPY_UNLOCK(&a->hi->lock);
+    SPY_UNLOCK(&a->lo->lock);
+}
+
+static char schedule[HARNESS_MESSAGE_MAX - 1200];
+
+static void assert_no_thread_sees_a_transfer_half_done(int lo, int hi)
+{
+    static const enum spy_point points[] = { SPY_BEFORE_LOCK, SPY_AFTER_UNLOCK };
+    const struct move moves[] = { { lo, hi, 10 }, { hi, lo, 10 } };
+    for (int i = 0; i < 2; i++)
+        for (int p = 0; p < 2; p++)
+            for (int which = 0; which < 2; which++)
+                for (int nth = 1; nth <= 2; nth++) {
+                    const struct move *m = &moves[i];
+                    struct account *at = &accounts[which == 0 ? lo : hi];
+                    struct audit a = { &accounts[lo], &accounts[hi], false, 0 };
+                    open_accounts();
+                    spy_interfere(&at->lock, points[p], nth, audit, &a);
+                    make_move((void *)m);
+                    bool audited = spy_interfered();
+                    spy_timeline(schedule, sizeof schedule);
+                    spy_start();    /* disarm: a is gone after this round */
+                    if (!audited || a.seen == 2 * START_BALANCE)
+                        continue;
+                    ck_abort_msg(
+                        "transfer(account %d -> account %d, %ld) is not one step: another thread "
+                        "that took both accounts' locks %s the transfer's %s %s of account %d's "
+                        "lock saw %ld in the two accounts together, not %d: the money was in %s. "
+                        "%s\n\nStep by step (a column per thread):\n%s",
+                        m->from + 1, m->to + 1, m->amount,
+                        points[p] == SPY_BEFORE_LOCK ? "just before" : "just after",
+                        nth == 1 ? "1st" : "2nd", points[p] == SPY_BEFORE_LOCK ? "lock" : "unlock",
+                        (int)(at - accounts) + 1, a.seen, 2 * START_BALANCE,
+                        a.seen < 2 * START_BALANCE ? "neither account" : "both accounts",
+                        a.held_both ? "The transfer let go of the locks between the debit and "
+                                      "the credit and took them again: hold both locks from "
+                                      "before the debit until after the credit"
+                                    : "The transfer locks one account at a time, the debit under "
+                                      "one lock and the credit under the other: hold both "
+                                      "accounts' locks, lower id first, around the debit and the "
+                                      "credit together",
+                        schedule);
+                }
+}
+
+START_TEST(no_thread_sees_a_transfer_half_done)
+{
+    assert_no_thread_sees_a_transfer_half_done(1, 4);
+}
+END_TEST
+
 /* Run at a transfer's first lock: nothing to do, spy_interfered() tells. */
 static void first_lock(void *unused)
 {
@@ -346,6 +430,9 @@ START_TEST(transfers_between_different_pairs_run_in_parallel)
     struct watch w = { .move = { 0, 1, 1 } };
 
     open_accounts();
+    spy_hint("two transfers between different pairs of accounts ran at once: keep what a transfer "
+             "works out (which account it locks first) in local variables, never in static or "
+             "global ones, which every transfer shares");
     SPY_LOCK(&accounts[1].lock);
     start_watched(&w);
     bool waits = stops_at_the_tests_lock(&w);
@@ -381,6 +468,7 @@ START_TEST(many_threads_many_accounts_conserve_the_total)
     /* The checks above first, so that a wrong lock discipline fails this
      * test on every run, not only when the threads happen to collide. */
     assert_locks_both_and_nothing_else(0, 7);
+    assert_no_thread_sees_a_transfer_half_done(0, 7);
     assert_locks_the_lower_id_first(0, 7);
     assert_a_transfer_to_itself_changes_nothing();
 
@@ -408,6 +496,7 @@ int main(void)
     tcase_add_checked_fixture(tc, show_state, NULL);
     tcase_add_test(tc, a_transfer_moves_the_amount);
     tcase_add_test(tc, a_transfer_locks_both_accounts_and_nothing_else);
+    tcase_add_test(tc, no_thread_sees_a_transfer_half_done);
     tcase_add_test(tc, the_lower_id_is_locked_first_both_ways);
     tcase_add_test(tc, a_transfer_to_the_same_account_changes_nothing);
     tcase_add_test(tc, opposite_transfers_cannot_deadlock);

@@ -1,4 +1,13 @@
-/* test_07_rlock.c - lesson 7: a lock taken again by its owner; exercise 7. */
+/*
+ * test_07_rlock.c - lesson 7: a lock taken again by its owner; exercise 7.
+ *
+ * The exercise tests are written to the workbook's rule for the mistakes
+ * students really make, and keep to it: more threads than the minimum, two
+ * instances at once, sizes past any fixed bound a student might choose,
+ * real waits as well as early wake-ups, both ends of every timeout, every
+ * promise in the header; each caught every run by construction, with a
+ * message in the student's terms.
+ */
 #include "harness.h"
 #include "inventory.h"
 #include "pt.h"
@@ -214,6 +223,7 @@ START_TEST(no_thread_sees_half_a_delivery)
             spy_interfere(&inv.lock, points[p].at, nth, read_total, NULL);
             inventory_add_many(&inv, delivery_items, delivery_counts, DELIVERY_LINES);
             bool read = spy_interfered();
+            spy_interfere_cancel();     /* a plan that never fired stays out of the checks */
             ck_assert_msg(!read || total_seen == 0 || total_seen == DELIVERY_TOTAL,
                           "another thread read a total of %ld in the middle of a delivery of %d (it "
                           "ran %s number %d inside inventory_add_many): add_many let go of the lock between "
@@ -302,6 +312,80 @@ START_TEST(every_call_waits_while_another_thread_holds_the_lock)
 }
 END_TEST
 
+/*
+ * Two inventories at once: just before a call's first lock and just after
+ * its last unlock, another thread makes the same call on a second
+ * inventory. Each call must act on, and return, its own inventory's
+ * counts: a result kept in a static variable, which every inventory
+ * shares, is overwritten there.
+ */
+static struct inventory other_inv;
+
+enum call_kind { ADD, ADD_MANY, COUNT, TOTAL };
+static const char *const kind_name[] = { "inventory_add", "inventory_add_many", "inventory_count",
+                                         "inventory_total" };
+
+static long make_kind(struct inventory *in, enum call_kind k)
+{
+    switch (k) {
+    case ADD:
+        inventory_add(in, 5, 7);
+        return 0;
+    case ADD_MANY:
+        inventory_add_many(in, delivery_items, delivery_counts, DELIVERY_LINES);
+        return 0;
+    case COUNT:
+        return inventory_count(in, 5);
+    case TOTAL:
+        return inventory_total(in);
+    }
+    return 0;
+}
+
+static long other_result;
+
+static void on_the_other_inventory(void *kind)
+{
+    other_result = make_kind(&other_inv, (enum call_kind)(intptr_t)kind);
+}
+
+START_TEST(two_inventories_at_once_keep_apart)
+{
+    static const enum spy_point points[] = { SPY_BEFORE_LOCK, SPY_AFTER_UNLOCK };
+    for (enum call_kind k = ADD; k <= TOTAL; k++)
+        for (size_t p = 0; p < 2; p++) {
+            const char *where = p == 0 ? "just before its first lock" : "just after its last unlock";
+            inventory_init(&inv);
+            inventory_init(&other_inv);
+            inventory_add(&inv, 5, 1);          /* this one: item 5 holds 1 */
+            inventory_add(&other_inv, 5, 100);  /* the other: item 5 holds 100 */
+            spy_start();
+            spy_interfere(&inv.lock, points[p], 1, on_the_other_inventory, (void *)(intptr_t)k);
+            long got = make_kind(&inv, k);
+            bool stepped_in = spy_interfered();
+            spy_start();
+            ck_assert_msg(stepped_in, "the test could not step in %s in %s: it never %s the "
+                          "inventory's lock holding no other mutex", where, kind_name[k],
+                          p == 0 ? "locks" : "unlocks");
+            long added = k == ADD ? 7 : k == ADD_MANY ? DELIVERY_TOTAL : 0;
+            ck_assert_msg(inventory_total(&inv) == 1 + added && inventory_total(&other_inv) == 100 + added,
+                          "%s on one inventory, and the same call on another inventory made by "
+                          "another thread %s, left totals of %ld and %ld, not %ld and %ld. Keep "
+                          "what a call works on in its inventory and in locals, never in a static "
+                          "or global variable, which every inventory shares", kind_name[k], where,
+                          inventory_total(&inv), inventory_total(&other_inv), 1 + added, 100 + added);
+            long want = k == COUNT ? 1 : k == TOTAL ? 1 : 0;
+            ck_assert_msg(got == want,
+                          "%s returned %ld, not %ld: another thread's %s on another inventory, "
+                          "made %s, changed its result (%ld is what that one saw). It kept its "
+                          "result in a static variable, which every inventory shares: keep it in "
+                          "a local", kind_name[k], got, want, kind_name[k], where, other_result);
+            inventory_destroy(&other_inv);
+            inventory_destroy(&inv);
+        }
+}
+END_TEST
+
 #define WRITERS 4
 #define DELIVERIES 500
 
@@ -339,6 +423,7 @@ int main(void)
     tcase_add_test(tc, add_many_returns_and_adds_everything);
     tcase_add_test(tc, no_thread_sees_half_a_delivery);
     tcase_add_test(tc, every_call_waits_while_another_thread_holds_the_lock);
+    tcase_add_test(tc, two_inventories_at_once_keep_apart);
     tcase_add_test(tc, concurrent_deliveries_are_all_counted);
     suite_add_tcase(exercise, tc);
 

@@ -1,4 +1,13 @@
-/* test_09_producer_consumer_queue.c - lesson 9: a queue and an Event; exercise 9. */
+/*
+ * test_09_producer_consumer_queue.c - lesson 9: a queue and an Event; exercise 9.
+ *
+ * The exercise tests are written to the workbook's rule for the mistakes
+ * students really make, and keep to it: more threads than the minimum, two
+ * instances at once, sizes past any fixed bound a student might choose,
+ * real waits as well as early wake-ups, both ends of every timeout, every
+ * promise in the header; each caught every run by construction, with a
+ * message in the student's terms.
+ */
 #include "alloc.h"
 #include "bqueue.h"
 #include "harness.h"
@@ -464,10 +473,155 @@ static void two_wait_and_both_are_woken(bool gets)
     bqueue_destroy(&q);
 }
 
+/*
+ * The same two sleepers with real waits only: the first wake-up is let go
+ * on its way, and the thread it woke returns before the second put (or
+ * get) comes. What the woken one changed on its way out (a flag of "a get
+ * waits" it cleared, say) must not keep the second sleeper from its wake-up.
+ */
+static void two_wait_and_the_second_is_woken_after_the_first_returned(bool gets)
+{
+    const char *call = gets ? "bqueue_put" : "bqueue_get";
+
+    spy_start();
+    bqueue_init(&q, 2);
+    if (!gets) {
+        bqueue_put(&q, 1);
+        bqueue_put(&q, 2);
+    }
+    pending_t *p[2];
+    for (int i = 0; i < 2; i++) {
+        p[i] = pending_start(gets ? get_one : put_three, NULL);
+        assert_waits(p[i], gets ? "bqueue_get on an empty queue" : "bqueue_put on a full queue",
+                     gets ? "empty" : "full (count == capacity)");
+    }
+    if (gets)
+        bqueue_put(&q, 5);
+    else
+        ck_assert_int_eq(bqueue_get(&q), 1);
+    int woken = -1;
+    for (double give_up = timing_now() + 5 * harness_slowdown(); woken < 0 && timing_now() < give_up;)
+        for (int i = 0; i < 2 && woken < 0; i++)
+            if (pending_returned(p[i], 0.001))
+                woken = i;
+    ck_assert_msg(woken >= 0, "two %s waited and a %s was made, yet neither returned within %g s",
+                  gets ? "gets" : "puts", call, 5 * harness_slowdown());
+    pending_join(p[woken]);
+    if (gets)
+        bqueue_put(&q, 5);
+    else
+        ck_assert_int_eq(bqueue_get(&q), 2);
+    ck_assert_msg(pending_comes_back(p[1 - woken]),
+                  "two %s waited; a %s woke one and it returned; then a second %s left the other "
+                  "asleep for good (a lost wake-up). Something the woken one changed on its way "
+                  "out told the second %s nobody was waiting: a flag or a count of waiting %s "
+                  "that one thread clears for all. Signal after every %s",
+                  gets ? "gets" : "puts", call, call, call, gets ? "gets" : "puts",
+                  gets ? "put" : "get");
+    pending_join(p[1 - woken]);
+    if (!gets)
+        ck_assert_int_eq(bqueue_get(&q), 3);
+    bqueue_destroy(&q);
+}
+
 START_TEST(every_put_wakes_a_get_while_two_wait)
 {
     two_wait_and_both_are_woken(true);
     two_wait_and_both_are_woken(false);
+    two_wait_and_the_second_is_woken_after_the_first_returned(true);
+    two_wait_and_the_second_is_woken_after_the_first_returned(false);
+}
+END_TEST
+
+/*
+ * Two queues at once: everything a queue keeps is in its own struct
+ * bqueue. First their puts and gets interleaved (a position kept in a
+ * static is moved by the other queue's calls); then a thread asleep on each
+ * queue, woken one queue after the other (a flag or a count of sleepers
+ * kept in a static is changed by the other queue's threads).
+ */
+static struct bqueue q2;
+
+static void *get_from(void *queue)
+{
+    return (void *)(intptr_t)bqueue_get(queue);
+}
+
+static void *put_eight_into(void *queue)
+{
+    bqueue_put(queue, 8);
+    return NULL;
+}
+
+static const char *const apart =
+    "The two queues share something: keep all of a queue's state in its struct bqueue (q->head, "
+    "q->count, the items), never in a static or global variable, which every queue shares";
+
+static void assert_got(struct bqueue *from, const char *name, int want)
+{
+    int item = bqueue_get(from);
+    ck_assert_msg(item == want,
+                  "with two queues in use at once, bqueue_get on %s returned %d, expected %d, its "
+                  "oldest item. %s", name, item, want, apart);
+}
+
+START_TEST(two_queues_at_once_keep_apart)
+{
+    spy_name(&q2.lock, "q2->lock");
+    spy_name(&q2.not_empty, "q2->not_empty");
+    spy_name(&q2.not_full, "q2->not_full");
+    bqueue_init(&q, 3);
+    bqueue_init(&q2, 2);
+    for (int i = 0; i < 7; i++) {
+        bqueue_put(&q, 2 * i);
+        bqueue_put(&q2, 100 + i);
+        bqueue_put(&q, 2 * i + 1);
+        assert_got(&q2, "the second queue", 100 + i);
+        assert_got(&q, "the first queue", 2 * i);
+        assert_got(&q, "the first queue", 2 * i + 1);
+    }
+    ck_assert_msg(bqueue_size(&q) == 0 && bqueue_size(&q2) == 0,
+                  "two queues, each given as many items as taken from it, hold %zu and %zu. %s",
+                  bqueue_size(&q), bqueue_size(&q2), apart);
+
+    /* A get asleep on each (empty) queue; a put into one, then the other. */
+    struct bqueue *queues[] = { &q, &q2 };
+    pending_t *p[2];
+    for (int i = 0; i < 2; i++) {
+        p[i] = pending_start(get_from, queues[i]);
+        pending_assert_waits(p[i], "bqueue_get on an empty queue");
+    }
+    for (int i = 0; i < 2; i++) {
+        bqueue_put(queues[i], 40 + i);
+        ck_assert_msg(pending_comes_back(p[i]),
+                      "a get asleep on one queue slept on for good after a put into that queue%s. %s",
+                      i == 1 ? ", once a get asleep on another queue had been woken by a put into "
+                               "its own"
+                             : ", while a get slept on another queue",
+                      apart);
+        ck_assert_int_eq((intptr_t)pending_join(p[i]), 40 + i);
+    }
+
+    /* A put asleep on each (full) queue; a get from one, then the other. */
+    bqueue_put(&q, 1), bqueue_put(&q, 2), bqueue_put(&q, 3);
+    bqueue_put(&q2, 4), bqueue_put(&q2, 5);
+    p[0] = pending_start(put_eight_into, &q);
+    pending_assert_waits(p[0], "bqueue_put on a full queue");
+    p[1] = pending_start(put_eight_into, &q2);
+    pending_assert_waits(p[1], "bqueue_put on a full queue");
+    assert_got(&q, "the first queue", 1);
+    ck_assert_msg(pending_comes_back(p[0]), "a put asleep on a full queue slept on for good after "
+                  "a get from that queue, while a put slept on another queue. %s", apart);
+    pending_join(p[0]);
+    assert_got(&q2, "the second queue", 4);
+    ck_assert_msg(pending_comes_back(p[1]), "a put asleep on a full queue slept on for good after "
+                  "a get from that queue, once a put asleep on another queue had been woken by a "
+                  "get from its own. %s", apart);
+    pending_join(p[1]);
+    assert_got(&q, "the first queue", 2);
+    assert_got(&q2, "the second queue", 5);
+    bqueue_destroy(&q2);
+    bqueue_destroy(&q);
 }
 END_TEST
 
@@ -615,6 +769,7 @@ int main(void)
     tcase_add_test(tc, get_waits_while_empty_and_a_put_wakes_it);
     tcase_add_test(tc, put_and_get_wait_on_their_own_condition_variables);
     tcase_add_test(tc, every_put_wakes_a_get_while_two_wait);
+    tcase_add_test(tc, two_queues_at_once_keep_apart);
     tcase_add_test(tc, many_producers_and_consumers_lose_nothing);
     suite_add_tcase(exercise, tc);
 

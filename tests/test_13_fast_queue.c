@@ -6,6 +6,13 @@
  * a busy machine must not fail it. That the two queues keep the same
  * promises is tests/test_queue.c's job, run on each (test_fastqueue.c).
  * The exercise tests count signals with the spies, never time them.
+ *
+ * The exercise tests are written to the workbook's rule for the mistakes
+ * students really make, and keep to it: more threads than the minimum, two
+ * instances at once, sizes past any fixed bound a student might choose,
+ * real waits as well as early wake-ups, both ends of every timeout, every
+ * promise in the header; each caught every run by construction, with a
+ * message in the student's terms.
  */
 #include "harness.h"
 #include "pt.h"
@@ -188,8 +195,8 @@ static void assert_count(const char *who, int want, const char *when)
     if (got == want)
         return;
     if (got < want)
-        ck_abort_msg("%s, q->waiting_%s is %d, not %d: the count says nobody sleeps, so the "
-                     "thread that could wake the sleeper will not signal, and it sleeps on forever "
+        ck_abort_msg("%s, q->waiting_%s is %d, not %d: the count misses a sleeper, so the "
+                     "thread that could wake it may not signal, and it sleeps on forever "
                      "(a lost wake-up). Count yourself with the lock held right before each wait "
                      "(+1), and take yourself off right after it returns (-1)", when, who, got,
                      want);
@@ -248,6 +255,11 @@ static void get_sleeps_and_a_put_wakes_it(bool first_wait_real)
     assert_count("putters", 0, "while one wakeq_get sleeps and no put does");
     wakeq_put(&q, 9);
     if (!pending_comes_back(get)) {
+        if (wakeups(&q.not_empty) == 0 && wakeups(&q.not_full) > 0)
+            ck_abort_msg("wakeq_put stored an item while a get slept, and signalled not_full, the "
+                         "condition variable putters sleep on, not not_empty, where the get "
+                         "sleeps: the get sleeps on forever (a lost wake-up). A put signals "
+                         "not_empty when waiting_getters is not 0");
         if (wakeups(&q.not_empty) == 0)
             ck_abort_msg("wakeq_put stored an item while a get slept, and sent no signal on "
                          "not_empty: the get sleeps on forever (a lost wake-up). A put signals "
@@ -282,6 +294,11 @@ static void put_sleeps_and_a_get_wakes_it(bool first_wait_real)
     assert_count("getters", 0, "while one wakeq_put sleeps and no get does");
     int first = wakeq_get(&q);
     if (!pending_comes_back(put)) {
+        if (wakeups(&q.not_full) == 0 && wakeups(&q.not_empty) > 0)
+            ck_abort_msg("wakeq_get took an item from a full queue while a put slept, and "
+                         "signalled not_empty, the condition variable getters sleep on, not "
+                         "not_full, where the put sleeps: the put sleeps on forever (a lost "
+                         "wake-up). A get signals not_full when waiting_putters is not 0");
         if (wakeups(&q.not_full) == 0)
             ck_abort_msg("wakeq_get took an item from a full queue while a put slept, and sent no "
                          "signal on not_full: the put sleeps on forever (a lost wake-up). A get "
@@ -542,6 +559,105 @@ START_TEST(put_and_get_sleep_on_their_own_condition_variables)
 }
 END_TEST
 
+/*
+ * Two queues at once: everything a queue keeps is in its own struct wakeq.
+ * Their puts and gets interleaved (a position kept in a static is moved by
+ * the other queue's calls), then a get asleep on each queue, each counted
+ * in its own queue only, woken one queue after the other; the same with
+ * puts on two full queues.
+ */
+static struct wakeq q2;
+
+static void *get_from(void *queue)
+{
+    return (void *)(intptr_t)wakeq_get(queue);
+}
+
+static void *put_eight_into(void *queue)
+{
+    wakeq_put(queue, 8);
+    return NULL;
+}
+
+static const char *const apart =
+    "The two queues share something: keep all of a queue's state in its struct wakeq (q->head, "
+    "q->count, the sleeper counts), never in a static or global variable, which every queue shares";
+
+static void assert_got(struct wakeq *from, const char *name, int want)
+{
+    int item = wakeq_get(from);
+    ck_assert_msg(item == want,
+                  "with two queues in use at once, wakeq_get on %s returned %d, expected %d, its "
+                  "oldest item. %s", name, item, want, apart);
+}
+
+/* A sleeper on each of q and q2 (gets on empty queues, or puts on full
+ * ones), each counted in its own queue; then each woken in turn. */
+static void one_sleeper_on_each_queue(bool gets)
+{
+    struct wakeq *queues[] = { &q, &q2 };
+    const char *what = gets ? "wakeq_get on an empty queue" : "wakeq_put on a full queue";
+    pending_t *p[2];
+
+    for (int i = 0; i < 2; i++) {
+        p[i] = pending_start(gets ? get_from : put_eight_into, queues[i]);
+        pending_assert_waits(p[i], what);
+    }
+    for (int i = 0; i < 2; i++) {
+        SPY_LOCK(&queues[i]->lock);
+        int count = gets ? queues[i]->waiting_getters : queues[i]->waiting_putters;
+        SPY_UNLOCK(&queues[i]->lock);
+        ck_assert_msg(count == 1,
+                      "while a %s slept on each of two queues, the %s queue's waiting_%s was %d, "
+                      "not 1. %s", gets ? "get" : "put", i == 0 ? "first" : "second",
+                      gets ? "getters" : "putters", count, apart);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (gets)
+            wakeq_put(queues[i], 40 + i);
+        else
+            assert_got(queues[i], i == 0 ? "the first queue" : "the second queue", 10 * i + 1);
+        ck_assert_msg(pending_comes_back(p[i]),
+                      "a %s asleep on one queue slept on for good after a %s on that queue%s. %s",
+                      gets ? "get" : "put", gets ? "put" : "get",
+                      i == 1 ? ", once the sleeper on another queue had been woken"
+                             : ", while another queue had a sleeper too",
+                      apart);
+        intptr_t got = (intptr_t)pending_join(p[i]);
+        if (gets)
+            ck_assert_int_eq(got, 40 + i);
+    }
+}
+
+START_TEST(two_queues_at_once_keep_apart)
+{
+    spy_name(&q2.lock, "q2->lock");
+    spy_name(&q2.not_empty, "q2->not_empty");
+    spy_name(&q2.not_full, "q2->not_full");
+    wakeq_init(&q, 3);
+    wakeq_init(&q2, 2);
+    for (int i = 0; i < 7; i++) {
+        wakeq_put(&q, 2 * i);
+        wakeq_put(&q2, 100 + i);
+        wakeq_put(&q, 2 * i + 1);
+        assert_got(&q2, "the second queue", 100 + i);
+        assert_got(&q, "the first queue", 2 * i);
+        assert_got(&q, "the first queue", 2 * i + 1);
+    }
+    one_sleeper_on_each_queue(true);
+    wakeq_put(&q, 1), wakeq_put(&q, 2), wakeq_put(&q, 3);
+    wakeq_put(&q2, 11), wakeq_put(&q2, 12);
+    one_sleeper_on_each_queue(false);
+    assert_got(&q, "the first queue", 2);
+    assert_got(&q, "the first queue", 3);
+    assert_got(&q, "the first queue", 8);
+    assert_got(&q2, "the second queue", 12);
+    assert_got(&q2, "the second queue", 8);
+    wakeq_destroy(&q2);
+    wakeq_destroy(&q);
+}
+END_TEST
+
 #define SIDES 2
 #define PER_PRODUCER 2000
 
@@ -617,6 +733,7 @@ int main(void)
     tcase_add_test(tc, a_sleeper_looks_at_the_count_after_it_wakes);
     tcase_add_test(tc, put_and_get_sleep_on_their_own_condition_variables);
     tcase_add_test(tc, two_sleepers_are_both_woken);
+    tcase_add_test(tc, two_queues_at_once_keep_apart);
     tcase_add_test(tc, two_producers_and_two_consumers_lose_nothing);
     suite_add_tcase(exercise, tc);
 

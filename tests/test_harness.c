@@ -1,6 +1,7 @@
 /* test_harness.c - the harness fails what Check alone would pass or lose. */
 #include "harness.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,18 @@ START_TEST(a_timeline_shows_the_watched_state_where_it_changed)
 }
 END_TEST
 
+/* spy_hook_calls.c, built with the hook forced in as exercise files are. */
+int spy_hook_calls(bool ending_too);
+
+START_TEST(the_hook_takes_every_argument_the_real_call_takes)
+{
+    /* That it compiled is most of the test: a compound literal such as
+     * &(struct timespec){ 0, 100000000 } is one argument to C, two to a
+     * macro of fixed arity. Run, the calls behave as the real ones. */
+    ck_assert_int_eq(spy_hook_calls(false), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("harness");
@@ -93,6 +106,7 @@ int main(void)
     tcase_add_test(tc, pthread_exit_in_the_test_is_a_failure);
     tcase_add_test(tc, a_crash_and_a_hang_are_errors_and_the_run_goes_on);
     tcase_add_test(tc, a_timeline_shows_the_watched_state_where_it_changed);
+    tcase_add_test(tc, the_hook_takes_every_argument_the_real_call_takes);
     suite_add_tcase(s, tc);
     return harness_main((Suite *[]){ s, NULL });
 }

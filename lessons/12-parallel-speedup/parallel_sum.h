@@ -23,7 +23,8 @@
  *   static or global variables, so calls from two threads may run at once,
  *   and it frees what it allocates before it returns.
  *
- * threads >= 1. f may be called from any of the threads, and from several
+ * threads >= 1, with no upper bound: asked for 150 threads on 1000 items,
+ * it starts 150. f may be called from any of the threads, and from several
  * at once.
  */
 #ifndef PARALLEL_SUM_H

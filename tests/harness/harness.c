@@ -607,6 +607,18 @@ static bool asleep(enum spy_doing doing)
  * spurious wake-up, the real wait. Far more, and it is looking again and again. */
 #define SETTLING_CALLS 50
 
+/* A wait that returns at once, again and again, because its deadline was
+ * long past before it began: say so, not just that it polls. */
+static void assert_no_past_deadline(pending_t *p, const char *what)
+{
+    char past[400];
+    if (spy_past_deadline(p->spy, past, sizeof past))
+        ck_abort_msg("%s never stays asleep: %s. Add the timeout to the time now "
+                     "(clock_gettime(CLOCK_REALTIME, ...)) to get the deadline; or, where nothing "
+                     "needs a timeout, wait with pthread_cond_wait until another thread signals",
+                     what, past);
+}
+
 void pending_assert_waits(pending_t *p, const char *what)
 {
     char now[512];
@@ -619,6 +631,8 @@ void pending_assert_waits(pending_t *p, const char *what)
         if (asleep(doing))
             break;
         spy_describe(p->spy, now, sizeof now);
+        if (doing == SPY_SLEEPING || doing == SPY_YIELDING || spy_calls(p->spy) > SETTLING_CALLS)
+            assert_no_past_deadline(p, what);
         if (doing == SPY_SLEEPING || doing == SPY_YIELDING || spy_calls(p->spy) > SETTLING_CALLS)
             ck_abort_msg("%s polls instead of waiting (%s; %lu pthread calls so far): a thread "
                          "that waits for another should sleep in pthread_cond_wait, in a while "
@@ -634,6 +648,8 @@ void pending_assert_waits(pending_t *p, const char *what)
         ck_abort_msg("%s returned, but nothing it waits for had happened: it must wait", what);
     unsigned long more = spy_calls(p->spy) - calls;
     spy_describe(p->spy, now, sizeof now);
+    if (more > 0 || !asleep(spy_doing(p->spy)))
+        assert_no_past_deadline(p, what);
     if (more > 0 || !asleep(spy_doing(p->spy)))
         ck_abort_msg("%s does not stay asleep: it made %lu pthread calls in 0.1 s while nothing "
                      "changed (now %s). It polls: wait on a condition variable until another "

@@ -55,6 +55,9 @@ struct spy_thread {
     bool was_held;              /* was held so, and has been let go */
     bool started_held;          /* it started a thread while the test held starts */
     bool starts_open;           /* and has waited since: those threads may go */
+    struct timespec past;       /* a timed wait's deadline already long past, */
+    const char *past_file;      /* and where (NULL: none yet) */
+    int past_line;
 };
 
 struct mrec {
@@ -1068,14 +1071,35 @@ static bool timespec_before(const struct timespec *a, const struct timespec *b)
     return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
+/* A deadline more than a second before now on CLOCK_REALTIME and on
+ * CLOCK_MONOTONIC both, so before now whichever clock the wait measures:
+ * a duration ({ 0, 100000000 } for 0.1 s) passed as the time to stop. */
+static bool long_past(const struct timespec *deadline)
+{
+    static const clockid_t clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC };
+    for (size_t i = 0; i < 2; i++) {
+        struct timespec now;
+        clock_gettime(clocks[i], &now);
+        if (deadline->tv_sec + 1 >= now.tv_sec)
+            return false;
+    }
+    return true;
+}
+
 static int wait_common(pthread_cond_t *cv, pthread_mutex_t *m, const struct timespec *deadline,
                        bool pt, SPY_AT)
 {
     spy_thread_t *me = self();
     char a[96];
+    bool past = deadline != NULL && long_past(deadline);
 
     LOCK();
     enter(me, file, line);
+    if (past) {
+        me->past = *deadline;
+        me->past_file = file;
+        me->past_line = line;
+    }
     struct mrec *r = mutex_rec(m, true);
     if (r->owner != me)
         FAIL_LOCKED("%s:%d: %s waits on a condition variable without holding the mutex it passes "
@@ -1628,6 +1652,21 @@ static void describe(const spy_thread_t *t, char *buf, size_t size)
         else
             snprintf(buf, size, "%s runs", a);
     }
+}
+
+bool spy_past_deadline(spy_thread_t *t, char *buf, size_t size)
+{
+    LOCK();
+    bool past = t->past_file != NULL;
+    if (past)
+        snprintf(buf, size, "its timed wait at %s:%d was given the deadline { %lld, %ld }, %.9f s "
+                 "after the clock's zero (1 January 1970 for CLOCK_REALTIME), long past: a timed "
+                 "wait takes the time to stop waiting, not how long to wait, so each one returns "
+                 "at once (ETIMEDOUT)", base(t->past_file), t->past_line,
+                 (long long)t->past.tv_sec, (long)t->past.tv_nsec,
+                 (double)t->past.tv_sec + t->past.tv_nsec / 1e9);
+    UNLOCK();
+    return past;
 }
 
 void spy_describe(spy_thread_t *t, char *buf, size_t size)

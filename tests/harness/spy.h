@@ -86,6 +86,9 @@ enum spy_doing spy_doing(spy_thread_t *t);
 unsigned long spy_calls(spy_thread_t *t);   /* spied calls it has made */
 /* One line: "thread 2 waits on a condition variable at bqueue.c:31". */
 void spy_describe(spy_thread_t *t, char *buf, size_t size);
+/* Whether a timed wait of t was given a deadline already long past (a
+ * duration passed as the time to stop): then a sentence saying so in buf. */
+bool spy_past_deadline(spy_thread_t *t, char *buf, size_t size);
 /* Every thread the spies know, one line each (for hang reports). */
 void spy_describe_all(char *buf, size_t size);
 

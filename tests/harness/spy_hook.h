@@ -7,7 +7,11 @@
  * (close, send, write) to spy.c, which checks each call, remembers it for
  * the tests (spy.h) and then makes the real call. Only code compiled with this file
  * is watched: common/, the harness and Check are not. The macros carry
- * __FILE__ and __LINE__, so a failure names the student's line.
+ * __FILE__ and __LINE__, so a failure names the student's line. Each takes
+ * its arguments as `...`, so whatever the real function accepts passes,
+ * a compound literal with a comma in it too (&(struct timespec){ 0, 1 }
+ * is one argument to C but two to a macro of fixed arity):
+ * tests/spy_hook_calls.c makes every call here that way.
  *
  * It needs no linker feature, so it works with any C toolchain. To hook in
  * another way (a linker's --wrap, dlsym(RTLD_NEXT, ...)), change this file
@@ -87,52 +91,52 @@ ssize_t spy_send(int fd, const void *buf, size_t size, int flags, SPY_AT);
 ssize_t spy_write(int fd, const void *buf, size_t size, SPY_AT);
 
 #ifndef SPY_NO_REDIRECT
-#define pthread_create(t, a, f, x) spy_pthread_create((t), (a), (f), (x), __FILE__, __LINE__)
-#define pthread_join(t, r) spy_pthread_join((t), (r), __FILE__, __LINE__)
-#define pthread_detach(t) spy_pthread_detach((t), __FILE__, __LINE__)
-#define pthread_exit(r) spy_pthread_exit((r), __FILE__, __LINE__)
-#define pthread_mutex_init(m, a) spy_pthread_mutex_init((m), (a), __FILE__, __LINE__)
-#define pthread_mutex_destroy(m) spy_pthread_mutex_destroy((m), __FILE__, __LINE__)
-#define pthread_mutex_lock(m) spy_pthread_mutex_lock((m), __FILE__, __LINE__)
-#define pthread_mutex_trylock(m) spy_pthread_mutex_trylock((m), __FILE__, __LINE__)
-#define pthread_mutex_timedlock(m, d) spy_pthread_mutex_timedlock((m), (d), __FILE__, __LINE__)
-#define pthread_mutex_unlock(m) spy_pthread_mutex_unlock((m), __FILE__, __LINE__)
-#define pthread_cond_init(c, a) spy_pthread_cond_init((c), (a), __FILE__, __LINE__)
-#define pthread_cond_destroy(c) spy_pthread_cond_destroy((c), __FILE__, __LINE__)
-#define pthread_cond_wait(c, m) spy_pthread_cond_wait((c), (m), __FILE__, __LINE__)
-#define pthread_cond_timedwait(c, m, d) spy_pthread_cond_timedwait((c), (m), (d), __FILE__, __LINE__)
-#define pthread_cond_signal(c) spy_pthread_cond_signal((c), __FILE__, __LINE__)
-#define pthread_cond_broadcast(c) spy_pthread_cond_broadcast((c), __FILE__, __LINE__)
-#define pt_mutex_init_type(m, t) spy_pt_mutex_init_type((m), (t), __FILE__, __LINE__)
-#define pt_cond_init_monotonic(c) spy_pt_cond_init_monotonic((c), __FILE__, __LINE__)
-#define pt_cond_wait_until(c, m, d) spy_pt_cond_wait_until((c), (m), (d), __FILE__, __LINE__)
+#define pthread_create(...) spy_pthread_create(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_join(...) spy_pthread_join(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_detach(...) spy_pthread_detach(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_exit(...) spy_pthread_exit(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_mutex_init(...) spy_pthread_mutex_init(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_mutex_destroy(...) spy_pthread_mutex_destroy(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_mutex_lock(...) spy_pthread_mutex_lock(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_mutex_trylock(...) spy_pthread_mutex_trylock(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_mutex_timedlock(...) spy_pthread_mutex_timedlock(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_mutex_unlock(...) spy_pthread_mutex_unlock(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_cond_init(...) spy_pthread_cond_init(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_cond_destroy(...) spy_pthread_cond_destroy(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_cond_wait(...) spy_pthread_cond_wait(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_cond_timedwait(...) spy_pthread_cond_timedwait(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_cond_signal(...) spy_pthread_cond_signal(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_cond_broadcast(...) spy_pthread_cond_broadcast(__VA_ARGS__, __FILE__, __LINE__)
+#define pt_mutex_init_type(...) spy_pt_mutex_init_type(__VA_ARGS__, __FILE__, __LINE__)
+#define pt_cond_init_monotonic(...) spy_pt_cond_init_monotonic(__VA_ARGS__, __FILE__, __LINE__)
+#define pt_cond_wait_until(...) spy_pt_cond_wait_until(__VA_ARGS__, __FILE__, __LINE__)
 #define pt_fail spy_pt_fail
 #define sched_yield() spy_sched_yield(__FILE__, __LINE__)
-#define usleep(u) spy_usleep((u), __FILE__, __LINE__)
-#define sleep(s) spy_sleep((s), __FILE__, __LINE__)
-#define nanosleep(w, l) spy_nanosleep((w), (l), __FILE__, __LINE__)
-#define timing_sleep(s) spy_timing_sleep((s), __FILE__, __LINE__)
-#define timing_sleep_unscaled(s) spy_timing_sleep_unscaled((s), __FILE__, __LINE__)
-#define exit(s) spy_exit("exit", (s), __FILE__, __LINE__)
-#define _exit(s) spy_exit("_exit", (s), __FILE__, __LINE__)
-#define _Exit(s) spy_exit("_Exit", (s), __FILE__, __LINE__)
-#define quick_exit(s) spy_exit("quick_exit", (s), __FILE__, __LINE__)
+#define usleep(...) spy_usleep(__VA_ARGS__, __FILE__, __LINE__)
+#define sleep(...) spy_sleep(__VA_ARGS__, __FILE__, __LINE__)
+#define nanosleep(...) spy_nanosleep(__VA_ARGS__, __FILE__, __LINE__)
+#define timing_sleep(...) spy_timing_sleep(__VA_ARGS__, __FILE__, __LINE__)
+#define timing_sleep_unscaled(...) spy_timing_sleep_unscaled(__VA_ARGS__, __FILE__, __LINE__)
+#define exit(...) spy_exit("exit", __VA_ARGS__, __FILE__, __LINE__)
+#define _exit(...) spy_exit("_exit", __VA_ARGS__, __FILE__, __LINE__)
+#define _Exit(...) spy_exit("_Exit", __VA_ARGS__, __FILE__, __LINE__)
+#define quick_exit(...) spy_exit("quick_exit", __VA_ARGS__, __FILE__, __LINE__)
 #define abort() spy_exit("abort", 0, __FILE__, __LINE__)
-#define malloc(n) spy_malloc((n), __FILE__, __LINE__)
-#define calloc(n, s) spy_calloc((n), (s), __FILE__, __LINE__)
-#define realloc(p, n) spy_realloc((p), (n), __FILE__, __LINE__)
-#define free(p) spy_free((p), __FILE__, __LINE__)
+#define malloc(...) spy_malloc(__VA_ARGS__, __FILE__, __LINE__)
+#define calloc(...) spy_calloc(__VA_ARGS__, __FILE__, __LINE__)
+#define realloc(...) spy_realloc(__VA_ARGS__, __FILE__, __LINE__)
+#define free(...) spy_free(__VA_ARGS__, __FILE__, __LINE__)
 #ifdef SPY_SPIN_LOCKS
-#define pthread_spin_lock(l) spy_pthread_spin_lock((l), __FILE__, __LINE__)
-#define pthread_spin_trylock(l) spy_pthread_spin_trylock((l), __FILE__, __LINE__)
+#define pthread_spin_lock(...) spy_pthread_spin_lock(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_spin_trylock(...) spy_pthread_spin_trylock(__VA_ARGS__, __FILE__, __LINE__)
 #endif
-#define pthread_rwlock_rdlock(l) spy_pthread_rwlock_rdlock((l), __FILE__, __LINE__)
-#define pthread_rwlock_wrlock(l) spy_pthread_rwlock_wrlock((l), __FILE__, __LINE__)
-#define pthread_rwlock_tryrdlock(l) spy_pthread_rwlock_tryrdlock((l), __FILE__, __LINE__)
-#define pthread_rwlock_trywrlock(l) spy_pthread_rwlock_trywrlock((l), __FILE__, __LINE__)
-#define close(fd) spy_close((fd), __FILE__, __LINE__)
-#define send(fd, b, n, f) spy_send((fd), (b), (n), (f), __FILE__, __LINE__)
-#define write(fd, b, n) spy_write((fd), (b), (n), __FILE__, __LINE__)
+#define pthread_rwlock_rdlock(...) spy_pthread_rwlock_rdlock(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_rwlock_wrlock(...) spy_pthread_rwlock_wrlock(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_rwlock_tryrdlock(...) spy_pthread_rwlock_tryrdlock(__VA_ARGS__, __FILE__, __LINE__)
+#define pthread_rwlock_trywrlock(...) spy_pthread_rwlock_trywrlock(__VA_ARGS__, __FILE__, __LINE__)
+#define close(...) spy_close(__VA_ARGS__, __FILE__, __LINE__)
+#define send(...) spy_send(__VA_ARGS__, __FILE__, __LINE__)
+#define write(...) spy_write(__VA_ARGS__, __FILE__, __LINE__)
 #endif
 
 #endif

@@ -1,0 +1,63 @@
+/* bqueue.c, wrong: the next free slot kept in a static `tail`, which every queue shares */
+#include "bqueue.h"
+
+#include "alloc.h"
+#include "pt.h"
+
+#include <stdlib.h>
+
+/* Where the next put stores: one past the newest item. */
+static size_t tail;
+
+void bqueue_init(struct bqueue *q, size_t capacity)
+{
+    PT(pthread_mutex_init(&q->lock, NULL));
+    PT(pthread_cond_init(&q->not_empty, NULL));
+    PT(pthread_cond_init(&q->not_full, NULL));
+    q->items = alloc_zeroed(capacity, sizeof *q->items);
+    q->capacity = capacity;
+    q->head = 0;
+    q->count = 0;
+    tail = 0;
+}
+
+void bqueue_destroy(struct bqueue *q)
+{
+    free(q->items);
+    PT(pthread_cond_destroy(&q->not_full));
+    PT(pthread_cond_destroy(&q->not_empty));
+    PT(pthread_mutex_destroy(&q->lock));
+}
+
+void bqueue_put(struct bqueue *q, int item)
+{
+    PT(pthread_mutex_lock(&q->lock));
+    while (q->count == q->capacity)
+        PT(pthread_cond_wait(&q->not_full, &q->lock));
+    q->items[tail] = item;
+    tail = (tail + 1) % q->capacity;
+    q->count++;
+    PT(pthread_cond_signal(&q->not_empty));
+    PT(pthread_mutex_unlock(&q->lock));
+}
+
+int bqueue_get(struct bqueue *q)
+{
+    PT(pthread_mutex_lock(&q->lock));
+    while (q->count == 0)
+        PT(pthread_cond_wait(&q->not_empty, &q->lock));
+    int item = q->items[q->head];
+    q->head = (q->head + 1) % q->capacity;
+    q->count--;
+    PT(pthread_cond_signal(&q->not_full));
+    PT(pthread_mutex_unlock(&q->lock));
+    return item;
+}
+
+size_t bqueue_size(struct bqueue *q)
+{
+    PT(pthread_mutex_lock(&q->lock));
+    size_t n = q->count;
+    PT(pthread_mutex_unlock(&q->lock));
+    return n;
+}
