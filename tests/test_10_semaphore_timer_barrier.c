@@ -1,4 +1,19 @@
-/* test_10_semaphore_timer_barrier.c - lesson 10: Semaphore, Timer, Barrier; exercise 10 (csem, cbarrier). */
+/*
+ * test_10_semaphore_timer_barrier.c - lesson 10: Semaphore, Timer, Barrier;
+ * exercise 10 (csem, cbarrier).
+ *
+ * The rule for the exercise's tests (keep it when adding one): a wrong
+ * answer must fail every run, by construction, never by luck. So the tests
+ * use more threads than the minimum (four callers on a barrier of two), two
+ * instances at once from different threads (a count in a static shows),
+ * sizes past any fixed bound a student might choose (300 rounds: past a
+ * byte), real waits as well as the spies' early wake-ups (a first wait
+ * real, woken waiters held still so that a wake-up is counted as the one
+ * call's that sent it), and both ends of every timeout: here the headers
+ * promise none, so a wait with a deadline is the bug, caught as it begins.
+ * Each failure names the likely mistake in the student's terms, not only
+ * what was seen.
+ */
 #include "cbarrier.h"
 #include "csem.h"
 #include "harness.h"
@@ -80,6 +95,11 @@ END_TEST
 
 /* ---- exercise 10 --------------------------------------------------------- */
 
+/* What the exercise's calls work on: most tests use one of each; the second
+ * ones run beside the first, to show that each instance is on its own. */
+static struct csem sem, sem2;
+static struct cbarrier bar, bar2;
+
 /* How long a call that has been let go may take to come back: far more than it needs. */
 static double patience(void)
 {
@@ -94,14 +114,22 @@ struct call {
     pending_t *p;
     _Atomic(spy_thread_t *) spy;    /* set by the call's thread before it calls */
     pthread_t thread;
+    void *on;                       /* the semaphore or barrier it calls on */
     bool result;                    /* what it returned, once it has */
 };
 
-static void call_start(struct call *c, void *(*fn)(void *))
+static void call_start_on(struct call *c, void *(*fn)(void *), void *on)
 {
     atomic_store(&c->spy, NULL);
+    c->on = on;
     c->result = false;
     c->p = pending_start(fn, c);
+}
+
+/* A call on sem or bar, the instance most tests use. */
+static void call_start(struct call *c, void *(*fn)(void *))
+{
+    call_start_on(c, fn, NULL);
 }
 
 static void call_enter(struct call *c)
@@ -111,8 +139,32 @@ static void call_enter(struct call *c)
 }
 
 /*
+ * The headers promise waits with no timeout: a party waits as long as the
+ * others take, an acquire as long as the permits are out. A wait with a
+ * deadline is the give-up they rule out, caught as it begins: no test has to
+ * outwait a student's patience.
+ */
+static void assert_no_deadline(void)
+{
+    if (spy_timed_waits(&sem.available) + spy_timed_waits(&sem2.available) > 0)
+        ck_abort_msg("csem_acquire waits with a deadline (pthread_cond_timedwait or "
+                     "pt_cond_wait_until): the header promises a wait with no timeout, until a "
+                     "permit is free. An acquire that gives up after a while returns without a "
+                     "permit, and its caller goes on as if it held one. Wait with "
+                     "pthread_cond_wait, in a while loop, as long as value is 0");
+    if (spy_timed_waits(&bar.all_arrived) + spy_timed_waits(&bar2.all_arrived) > 0)
+        ck_abort_msg("cbarrier_wait waits with a deadline (pthread_cond_timedwait or "
+                     "pt_cond_wait_until): the header promises a wait with no timeout, as long as "
+                     "the other parties take. A party that gives up after a while leaves before "
+                     "its round is full, and the round it counted itself out of waits for one "
+                     "party more than will come. Wait with pthread_cond_wait, while your round "
+                     "is not over");
+}
+
+/*
  * Watch a call until it returns (false) or sleeps in a wait (true). One
- * that polls or spins instead fails here, through pending_assert_waits().
+ * that polls or spins instead fails here, through pending_assert_waits(),
+ * and one that sleeps with a deadline, through assert_no_deadline().
  */
 static bool sleeps(struct call *c, const char *what)
 {
@@ -123,8 +175,10 @@ static bool sleeps(struct call *c, const char *what)
         if (t == NULL)
             continue;
         enum spy_doing doing = spy_doing(t);
-        if (doing == SPY_WAITING || doing == SPY_SEM)
+        if (doing == SPY_WAITING || doing == SPY_SEM) {
+            assert_no_deadline();
             return true;
+        }
         if (doing == SPY_SLEEPING || doing == SPY_YIELDING || spy_calls(t) > 50 || timing_now() > give_up) {
             pending_assert_waits(c->p, what);
             return true;
@@ -223,27 +277,31 @@ static void disarm(void)
 
 /* ---- exercise 10, part 1: csem ------------------------------------------- */
 
-static struct csem sem;
-
 static void *run_acquire(void *arg)
 {
-    call_enter(arg);
-    csem_acquire(&sem);
+    struct call *c = arg;
+    call_enter(c);
+    csem_acquire(c->on != NULL ? c->on : &sem);
     return NULL;
 }
 
-/* Start csem_acquire on a semaphore with no permits, and see it sleep. */
-static void start_waiter(struct call *c)
+/* Start csem_acquire on semaphore s, with no permits, and see it sleep. */
+static void start_waiter_on(struct call *c, struct csem *s)
 {
-    call_start(c, run_acquire);
+    call_start_on(c, run_acquire, s);
     if (sleeps(c, "csem_acquire with no permits"))
         return;
-    if (spy_wait_sites(&sem.available) > 0)
+    if (spy_wait_sites(&s->available) > 0)
         ck_abort_msg("csem_acquire came back from pthread_cond_wait and took a permit though value was "
                      "still 0: a wait may return with nothing changed (a spurious wake-up, or another "
                      "thread took the permit first). Wait in `while (s->value == 0)`, which looks "
                      "again, not in `if`");
     ck_abort_msg("csem_acquire returned at once with no permit (value 0): it must wait until a release");
+}
+
+static void start_waiter(struct call *c)
+{
+    start_waiter_on(c, &sem);
 }
 
 static void assert_unlocked(const char *who)
@@ -491,6 +549,58 @@ START_TEST(each_release_wakes_a_waiter)
 }
 END_TEST
 
+/*
+ * Two semaphores in use at once, by different threads: each is on its own.
+ * Each wait of the waiters is real in one of the two passes (the spies'
+ * early wake-ups, which a count of sleepers may count twice, come first in
+ * one and second in the other), and the second semaphore gets more releases
+ * than it has waiters: a count kept outside the struct runs out.
+ */
+START_TEST(two_semaphores_keep_their_own_permits_and_sleepers)
+{
+    struct call a, b;
+
+    for (int real_first = 0; real_first <= 1; real_first++) {
+        csem_init(&sem, 0);
+        csem_init(&sem2, 0);
+        spy_start();
+        spy_first_wait_real(real_first);
+        start_waiter_on(&a, &sem);
+        start_waiter_on(&b, &sem2);
+        for (int i = 0; i < 3; i++)
+            csem_release(&sem2);
+        ck_assert_msg(quiesce(&b, 1, &sem2.available, &sem2.lock, "csem_acquire") == 0,
+                      "two semaphores, a waiter on each: 3 releases of the second one, and its "
+                      "waiter sleeps on with permits free. Does every release signal its own "
+                      "s->available?");
+        ck_assert_msg(sleeps(&a, "csem_acquire"),
+                      "two semaphores, a waiter on each: releases of the second one let the first "
+                      "one's waiter through, with no permit of its own. Is value, or anything "
+                      "else, kept outside struct csem (a static or global variable), shared by "
+                      "every semaphore? Keep each semaphore's state in its struct");
+        csem_release(&sem);
+        ck_assert_msg(quiesce(&a, 1, &sem.available, &sem.lock, "csem_acquire") == 0,
+                      "two semaphores, a waiter on each%s: 3 releases of the second one, then 1 "
+                      "of the first, and the first one's waiter sleeps on with a permit free "
+                      "(its semaphore sent %lu wake-up(s)). Do you count the sleepers in a static "
+                      "or global variable, shared by every semaphore? The second semaphore's "
+                      "releases used up the count, and the first one's release saw nobody asleep. "
+                      "Keep each semaphore's state in its struct, or signal on every release",
+                      real_first ? " (each one's first wait a real one)" : "",
+                      wakeups(&sem.available));
+        pending_join(a.p);
+        pending_join(b.p);
+        ck_assert_msg(!csem_try_acquire(&sem), "1 release, 1 acquire, and a permit left over");
+        for (int i = 0; i < 2; i++)
+            ck_assert_msg(csem_try_acquire(&sem2), "3 releases, 1 acquire, and permit %d of the 2 "
+                          "left was refused", i + 1);
+        ck_assert_msg(!csem_try_acquire(&sem2), "3 releases, 3 takes, and a permit left over");
+        csem_destroy(&sem);
+        csem_destroy(&sem2);
+    }
+}
+END_TEST
+
 #define HOLDERS 3
 #define THREADS 12
 #define ROUNDS 40
@@ -544,23 +654,28 @@ END_TEST
 
 /* ---- exercise 10, part 2: cbarrier --------------------------------------- */
 
-static struct cbarrier bar;
-
 /* A failure's timeline shows the permits, or the round, beside each step under the lock. */
 static void describe(const pthread_mutex_t *m, char *buf, size_t size)
 {
-    if (m == &sem.lock)
-        snprintf(buf, size, "value %u", sem.value);
-    else if (m == &bar.lock)
-        snprintf(buf, size, "%u of %u arrived, round %lu", bar.waiting, bar.parties, bar.generation);
+    if (m == &sem.lock || m == &sem2.lock) {
+        const struct csem *s = m == &sem.lock ? &sem : &sem2;
+        snprintf(buf, size, "value %u", s->value);
+    } else if (m == &bar.lock || m == &bar2.lock) {
+        const struct cbarrier *b = m == &bar.lock ? &bar : &bar2;
+        snprintf(buf, size, "%u of %u arrived, round %lu", b->waiting, b->parties, b->generation);
+    }
 }
 
 static void show_state(void)
 {
     spy_name(&sem.lock, "s->lock");
     spy_name(&sem.available, "s->available");
+    spy_name(&sem2.lock, "s2->lock");
+    spy_name(&sem2.available, "s2->available");
     spy_name(&bar.lock, "b->lock");
     spy_name(&bar.all_arrived, "b->all_arrived");
+    spy_name(&bar2.lock, "b2->lock");
+    spy_name(&bar2.all_arrived, "b2->all_arrived");
     spy_watch(describe);
 }
 
@@ -568,7 +683,7 @@ static void *run_wait(void *arg)
 {
     struct call *c = arg;
     call_enter(c);
-    c->result = cbarrier_wait(&bar);
+    c->result = cbarrier_wait(c->on != NULL ? c->on : &bar);
     return NULL;
 }
 
@@ -647,8 +762,26 @@ START_TEST(nobody_leaves_before_all_parties_arrive)
                 if (!sleeps(&c[j], "cbarrier_wait"))
                     left_early(round, i + 1, PARTIES);
         }
+        /* The others sleep in real waits. Whoever the last arrival wakes is
+         * held in its wait, so every wake-up counted now is the last one's. */
+        unsigned long signals = spy_signals(&bar.all_arrived);
+        unsigned long broadcasts = spy_broadcasts(&bar.all_arrived);
+        spy_hold_wakers(true);
         call_start(&c[PARTIES - 1], run_wait);
+        bool last_went = !sleeps(&c[PARTIES - 1], "cbarrier_wait");
+        signals = spy_signals(&bar.all_arrived) - signals;
+        broadcasts = spy_broadcasts(&bar.all_arrived) - broadcasts;
+        spy_hold_wakers(false);
         assert_round_ends(c, PARTIES, round);
+        ck_assert_msg(!last_went || broadcasts > 0 || signals >= PARTIES - 1,
+                      "round %d was full, its other %d parties asleep, and the last to arrive woke "
+                      "%lu of them itself (%lu signal(s), no broadcast); the others were left to "
+                      "the ones it woke, a chain of signals. A chain breaks: a signal can reach a "
+                      "thread already waiting in the next round, which goes back to sleep without "
+                      "passing it on, and POSIX lets a signal wake any waiter, the newest first. "
+                      "The last to arrive must wake every waiter of its round itself: "
+                      "pthread_cond_broadcast(&b->all_arrived)",
+                      round, PARTIES - 1, signals, signals);
     }
     cbarrier_destroy(&bar);
 }
@@ -764,6 +897,167 @@ START_TEST(a_fast_thread_cannot_trap_a_slow_one)
     ck_assert_msg(fast->result + other->result == 1, "round 2: %d of 2 threads got true from "
                   "cbarrier_wait; exactly one per round must", fast->result + other->result);
     cbarrier_destroy(&bar);
+}
+END_TEST
+
+/*
+ * More callers than parties: four threads on a barrier of 2 go through two
+ * at a time, round after round. Round 1 is a, then b; round 2 is c, then d.
+ * The woken are held in their waits until both rounds are over: a waiter
+ * that looks only then must still see its round over.
+ */
+START_TEST(more_callers_than_parties_go_through_parties_at_a_time)
+{
+    struct call c[4];
+
+    cbarrier_init(&bar, 2);
+    spy_start();
+    call_start(&c[0], run_wait);
+    if (!sleeps(&c[0], "cbarrier_wait"))
+        left_early(1, 1, 2);
+    spy_hold_wakers(true);
+    call_start(&c[1], run_wait);
+    bool b_waits = sleeps(&c[1], "cbarrier_wait");
+    call_start(&c[2], run_wait);
+    bool c_waits = sleeps(&c[2], "cbarrier_wait");
+    call_start(&c[3], run_wait);
+    bool d_waits = sleeps(&c[3], "cbarrier_wait");
+    spy_hold_wakers(false);
+    ck_assert_msg(!b_waits && !d_waits,
+                  "four threads on a barrier of 2 parties: the %s of them, the last of round %d, "
+                  "waited instead of ending its round. The last to arrive in each round, however "
+                  "many have come before, must wake the others and return",
+                  b_waits ? "second" : "fourth", b_waits ? 1 : 2);
+    ck_assert_msg(c_waits,
+                  "four threads on a barrier of 2 parties: round 1 had ended, and the third thread, "
+                  "the first of round 2, went straight through, alone. Each round must start with "
+                  "the count back at 0 and wait for its own 2 parties");
+    unsigned asleep = quiesce(c, 4, &bar.all_arrived, &bar.lock, "cbarrier_wait");
+    if (asleep != 0) {
+        SPY_LOCK(&bar.lock);        /* every call is asleep or gone: the lock is free */
+        unsigned long generation = bar.generation;
+        SPY_UNLOCK(&bar.lock);
+        if (asleep == 1 && generation == 2)
+            ck_abort_msg("four threads on a barrier of 2 parties: the first waiter, of round 1, "
+                         "looked only once round 2 had ended too (generation went from 0 to 2), "
+                         "and went back to sleep for good. Did it wait for exactly the next round "
+                         "(generation != round + 1)? A waiter's round is over as soon as "
+                         "generation has moved on from the round it arrived in, by one round or "
+                         "more: wait while (b->generation == round)");
+        ck_abort_msg("four threads on a barrier of 2 parties: both rounds were full (generation "
+                     "went to %lu), and %s still sleep%s for good. A barrier of 2 lets callers "
+                     "through 2 at a time, round after round: a waiter leaves once the round it "
+                     "arrived in is over, whatever came after",
+                     generation, asleep == 1 ? "the first waiter" : "waiters",
+                     asleep == 1 ? "s" : "");
+    }
+    for (int i = 0; i < 4; i++)
+        pending_join(c[i].p);
+    ck_assert_msg(c[0].result + c[1].result == 1 && c[2].result + c[3].result == 1,
+                  "four threads on a barrier of 2 parties: round 1 gave true to %d of its 2, round "
+                  "2 to %d; exactly one per round must (the last to arrive)",
+                  c[0].result + c[1].result, c[2].result + c[3].result);
+    cbarrier_destroy(&bar);
+}
+END_TEST
+
+/* A whole round of two other threads, forced in just before a call's first lock. */
+static struct call lap[2];
+static atomic_bool lapped;
+
+static void a_round_goes_by(void *unused)
+{
+    (void)unused;
+    call_start(&lap[0], run_wait);
+    if (!sleeps(&lap[0], "cbarrier_wait"))
+        left_early(1, 1, 2);
+    call_start(&lap[1], run_wait);
+    ck_assert_msg(quiesce(lap, 2, &bar.all_arrived, &bar.lock, "cbarrier_wait") == 0,
+                  "round 1 was full (2 of 2 parties) and did not end");
+    pending_join(lap[0].p);
+    pending_join(lap[1].p);
+    atomic_store(&lapped, true);
+}
+
+START_TEST(a_round_that_ends_before_the_lock_is_not_the_callers)
+{
+    struct call c[2];
+
+    cbarrier_init(&bar, 2);
+    atomic_store(&lapped, false);
+    spy_interfere(&bar.lock, SPY_BEFORE_LOCK, 1, a_round_goes_by, NULL);
+    call_start(&c[0], run_wait);
+    for (double give_up = timing_now() + 2 * patience(); !atomic_load(&lapped);) {
+        ck_assert_msg(timing_now() < give_up && !pending_returned(c[0].p, 0),
+                      "cbarrier_wait never took b->lock, or a round of two other threads forced in "
+                      "before its lock did not end");
+        timing_sleep_unscaled(0.0005);
+    }
+    ck_assert_msg(sleeps(&c[0], "cbarrier_wait"),
+                  "a whole round of two other threads ended just before a third call took "
+                  "b->lock, and that call, the first of round 2, went straight through, alone. "
+                  "Did it read the generation before taking the lock? Then it remembered round 1, "
+                  "already over, as its own. Read the round you arrive in under the lock, in the "
+                  "same hold as counting yourself in");
+    call_start(&c[1], run_wait);
+    ck_assert_msg(quiesce(c, 2, &bar.all_arrived, &bar.lock, "cbarrier_wait") == 0,
+                  "round 2 was full (2 of 2 parties) and did not end");
+    pending_join(c[0].p);
+    pending_join(c[1].p);
+    ck_assert_msg(c[0].result + c[1].result == 1, "round 2: %d of 2 threads got true from "
+                  "cbarrier_wait; exactly one per round must", c[0].result + c[1].result);
+    cbarrier_destroy(&bar);
+}
+END_TEST
+
+/*
+ * Two barriers in use at once, by different threads: each is on its own. A
+ * party waits at the first while a whole round of the second comes and goes;
+ * then it is woken for nothing (a spurious wake-up, as POSIX allows), and
+ * must see its own round not over.
+ */
+START_TEST(two_barriers_keep_their_own_counts_and_rounds)
+{
+    struct call p[2], q[2];
+
+    cbarrier_init(&bar, 2);
+    cbarrier_init(&bar2, 2);
+    spy_start();
+    call_start_on(&p[0], run_wait, &bar);
+    if (!sleeps(&p[0], "cbarrier_wait"))
+        left_early(1, 1, 2);
+    call_start_on(&q[0], run_wait, &bar2);
+    ck_assert_msg(sleeps(&q[0], "cbarrier_wait"),
+                  "two barriers of 2 parties: a thread waits at the first, and the first thread to "
+                  "arrive at the second went straight through, alone. Is the count of arrivals "
+                  "kept outside struct cbarrier (a static or global variable), shared by every "
+                  "barrier? Each barrier counts its own, in b->waiting");
+    call_start_on(&q[1], run_wait, &bar2);
+    ck_assert_msg(quiesce(q, 2, &bar2.all_arrived, &bar2.lock, "cbarrier_wait") == 0,
+                  "two barriers of 2 parties: a thread waits at the first, 2 arrived at the "
+                  "second, and that round did not end. Is the count of arrivals kept outside "
+                  "struct cbarrier (a static or global variable), shared by every barrier? Each "
+                  "barrier counts its own, in b->waiting");
+    SPY_WAKE_ALL(&bar.all_arrived);
+    spy_settle(NULL);
+    ck_assert_msg(sleeps(&p[0], "cbarrier_wait"),
+                  "two barriers of 2 parties: a thread waited at the first, alone, while a round "
+                  "of the second ended; woken for nothing, it left, its own round not full. Is "
+                  "the round kept outside struct cbarrier (a static or global variable), shared "
+                  "by every barrier? Each barrier counts its own rounds, in b->generation");
+    call_start_on(&p[1], run_wait, &bar);
+    ck_assert_msg(quiesce(p, 2, &bar.all_arrived, &bar.lock, "cbarrier_wait") == 0,
+                  "two barriers of 2 parties: 2 arrived at the first, and that round did not end");
+    for (int i = 0; i < 2; i++) {
+        pending_join(p[i].p);
+        pending_join(q[i].p);
+    }
+    ck_assert_msg(p[0].result + p[1].result == 1 && q[0].result + q[1].result == 1,
+                  "two barriers of 2 parties, a round of each: %d and %d threads got true from "
+                  "cbarrier_wait; exactly one per round of each barrier must",
+                  p[0].result + p[1].result, q[0].result + q[1].result);
+    cbarrier_destroy(&bar);
+    cbarrier_destroy(&bar2);
 }
 END_TEST
 
@@ -909,6 +1203,7 @@ int main(void)
     tcase_add_test(tc, the_wake_up_comes_after_the_permit);
     tcase_add_test(tc, a_permit_is_never_handed_out_twice);
     tcase_add_test(tc, each_release_wakes_a_waiter);
+    tcase_add_test(tc, two_semaphores_keep_their_own_permits_and_sleepers);
     tcase_add_test(tc, never_more_holders_than_permits);
     tcase_add_test(tc, all_permits_can_be_held_at_once);
     suite_add_tcase(exercise, tc);
@@ -918,6 +1213,9 @@ int main(void)
     tcase_add_test(tc, one_party_never_waits);
     tcase_add_test(tc, parties_count_in_under_the_lock);
     tcase_add_test(tc, a_fast_thread_cannot_trap_a_slow_one);
+    tcase_add_test(tc, more_callers_than_parties_go_through_parties_at_a_time);
+    tcase_add_test(tc, a_round_that_ends_before_the_lock_is_not_the_callers);
+    tcase_add_test(tc, two_barriers_keep_their_own_counts_and_rounds);
     tcase_add_test(tc, rounds_go_in_lock_step);
     suite_add_tcase(exercise, tc);
 
