@@ -304,6 +304,16 @@ static void start_waiter(struct call *c)
     start_waiter_on(c, &sem);
 }
 
+/* What a try-acquire that refused a free permit, or a call that left one behind, got wrong. */
+#define REFUSED_A_FREE_PERMIT "csem_try_acquire said false with a permit free (value %u): it must " \
+    "take one and say true whenever value > 0, and say false only when value is 0"
+#define LEFT_THE_PERMIT "the waiting csem_acquire returned, and the permit the release gave back " \
+    "is still there (value %u): csem_acquire must take the permit it waited for (value--) " \
+    "before it returns"
+#define TOOK_WITHOUT_COUNTING "a call said it took the permit, and a try-acquire after it got " \
+    "another (value is %u): the permit was taken without value-- (or the release gave back " \
+    "more than one). Take a permit with value--, under the lock, in the same hold as the look"
+
 static void assert_unlocked(const char *who)
 {
     ck_assert_msg(spy_owner(&sem.lock) == NULL,
@@ -331,15 +341,23 @@ static void assert_the_waiter_gets_the_permit(struct call *waiter)
 START_TEST(try_acquire_counts_the_permits)
 {
     csem_init(&sem, 2);
-    ck_assert_msg(csem_try_acquire(&sem), "the first of 2 permits was refused");
+    ck_assert_msg(csem_try_acquire(&sem), REFUSED_A_FREE_PERMIT, sem.value);
     assert_unlocked("csem_try_acquire");
-    ck_assert_msg(csem_try_acquire(&sem), "the second of 2 permits was refused");
-    ck_assert_msg(!csem_try_acquire(&sem), "a third permit was given out of 2");
+    ck_assert_msg(csem_try_acquire(&sem), "csem_try_acquire said false with the second of 2 "
+                  "permits free (value %u): did the first try take more than one?", sem.value);
+    ck_assert_msg(!csem_try_acquire(&sem), "csem_try_acquire took a third permit of 2 (value is "
+                  "now %u): it must look at value under the lock and take one only when value > "
+                  "0; when value is 0, change nothing and say false", sem.value);
     assert_unlocked("csem_try_acquire");
     csem_release(&sem);
     assert_unlocked("csem_release");
-    ck_assert_msg(csem_try_acquire(&sem), "a released permit was refused");
-    ck_assert_msg(!csem_try_acquire(&sem), "a permit was given out twice");
+    ck_assert_msg(csem_try_acquire(&sem), "a refused csem_try_acquire, then a release, and the "
+                  "permit it gave back was refused (value is %u): did the refused try take one "
+                  "off anyway? value-- > 0 decrements even when the test fails, and an unsigned "
+                  "value wraps to 4294967295. Or does csem_release not give the permit back "
+                  "(value++)?", sem.value);
+    ck_assert_msg(!csem_try_acquire(&sem), "one permit given back, and two tries took it (value "
+                  "is %u): does csem_release give back more than one?", sem.value);
     csem_destroy(&sem);
 }
 END_TEST
@@ -374,7 +392,7 @@ START_TEST(try_acquire_waits_out_a_busy_lock)
                   "thread held s->lock at that moment: pthread_mutex_trylock fails on a busy "
                   "lock, not on a missing permit. Lock s->lock (nobody holds it for long), then "
                   "look at value");
-    ck_assert_msg(took, "csem_try_acquire refused the one free permit");
+    ck_assert_msg(took, REFUSED_A_FREE_PERMIT, sem.value);
     csem_destroy(&sem);
 }
 END_TEST
@@ -387,7 +405,7 @@ START_TEST(acquire_waits_until_a_release)
     csem_release(&sem);
     assert_the_waiter_gets_the_permit(&waiter);
     pending_join(waiter.p);
-    ck_assert_msg(!csem_try_acquire(&sem), "the released permit was not taken by the waiter");
+    ck_assert_msg(!csem_try_acquire(&sem), LEFT_THE_PERMIT, sem.value + 1);
     csem_destroy(&sem);
 }
 END_TEST
@@ -405,7 +423,7 @@ START_TEST(permits_change_hands_under_the_lock)
 {
     csem_init(&sem, 1);
     unsigned long locks = spy_locks(&sem.lock);
-    ck_assert_msg(csem_try_acquire(&sem), "the one permit was refused");
+    ck_assert_msg(csem_try_acquire(&sem), REFUSED_A_FREE_PERMIT, sem.value);
     ck_assert_msg(spy_locks(&sem.lock) > locks,
                   "csem_try_acquire took a permit without taking s->lock: two threads trying at "
                   "once can both see value 1 and both take it (a data race). Look and take under "
@@ -417,7 +435,7 @@ START_TEST(permits_change_hands_under_the_lock)
                   "csem_release gave the permit back (value++) and signalled without taking "
                   "s->lock: value++ races with every acquire and try-acquire, and its signal can "
                   "reach a waiter between its look and its sleep. Do both under the lock");
-    ck_assert_msg(csem_try_acquire(&sem), "a released permit was refused");
+    ck_assert_msg(csem_try_acquire(&sem), REFUSED_A_FREE_PERMIT, sem.value);
 
     /* value as the spies see it just before the first lock, and right after the first unlock. */
     spy_interfere(&sem.lock, SPY_BEFORE_LOCK, 1, note_value, NULL);
@@ -426,7 +444,7 @@ START_TEST(permits_change_hands_under_the_lock)
                   "csem_release changed value before it took s->lock (value was already %u): "
                   "that write races with the acquires that read it under the lock. Give the "
                   "permit back under the lock", value_then);
-    ck_assert_msg(csem_try_acquire(&sem), "a released permit was refused");
+    ck_assert_msg(csem_try_acquire(&sem), REFUSED_A_FREE_PERMIT, sem.value);
     spy_interfere(&sem.lock, SPY_AFTER_UNLOCK, 1, note_value, NULL);
     csem_release(&sem);
     ck_assert_msg(!spy_interfered() || value_then == 1,
@@ -458,7 +476,7 @@ START_TEST(the_wake_up_comes_after_the_permit)
         disarm();
         assert_the_waiter_gets_the_permit(&waiter);
         pending_join(waiter.p);
-        ck_assert_msg(!csem_try_acquire(&sem), "the released permit was not taken by the waiter");
+        ck_assert_msg(!csem_try_acquire(&sem), LEFT_THE_PERMIT, sem.value + 1);
         csem_destroy(&sem);
     }
 }
@@ -486,9 +504,8 @@ START_TEST(a_permit_is_never_handed_out_twice)
                       "s->lock and locked it again to take the permit; in between, another "
                       "csem_try_acquire took that same permit. Look and take under one hold of "
                       "the lock");
-        ck_assert_msg(taken || stolen, "one permit, two csem_try_acquire calls, and neither took it");
-        ck_assert_msg(!csem_try_acquire(&sem), "one permit was taken, and a try-acquire after "
-                      "that got another (value is %u)", sem.value);
+        ck_assert_msg(taken || stolen, REFUSED_A_FREE_PERMIT, sem.value);
+        ck_assert_msg(!csem_try_acquire(&sem), TOOK_WITHOUT_COUNTING, sem.value + 1);
         csem_destroy(&sem);
     }
     for (int nth = 1; nth <= 3; nth++) {
@@ -499,7 +516,8 @@ START_TEST(a_permit_is_never_handed_out_twice)
         bool asleep = sleeps(&waiter, "csem_acquire");
         disarm();
         if (asleep) {
-            ck_assert_msg(stolen, "csem_acquire sleeps though a permit is free");
+            ck_assert_msg(stolen, "csem_acquire went to sleep with a permit free (value %u): "
+                          "it must wait only while value is 0", sem.value);
             csem_release(&sem);
         } else {
             ck_assert_msg(!stolen,
@@ -510,8 +528,7 @@ START_TEST(a_permit_is_never_handed_out_twice)
         }
         assert_the_waiter_gets_the_permit(&waiter);
         pending_join(waiter.p);
-        ck_assert_msg(!csem_try_acquire(&sem), "one permit was taken, and a try-acquire after "
-                      "that got another (value is %u)", sem.value);
+        ck_assert_msg(!csem_try_acquire(&sem), TOOK_WITHOUT_COUNTING, sem.value + 1);
         csem_destroy(&sem);
     }
 }
@@ -543,8 +560,7 @@ START_TEST(each_release_wakes_a_waiter)
                   "waiter it woke takes its permit)", WAITERS, WAITERS, wakeups(&sem.available));
     for (int i = 0; i < WAITERS; i++)
         pending_join(w[i].p);
-    ck_assert_msg(!csem_try_acquire(&sem), "%d releases, %d acquires, and a permit left over",
-                  WAITERS, WAITERS);
+    ck_assert_msg(!csem_try_acquire(&sem), LEFT_THE_PERMIT, sem.value + 1);
     csem_destroy(&sem);
 }
 END_TEST
@@ -590,11 +606,10 @@ START_TEST(two_semaphores_keep_their_own_permits_and_sleepers)
                       wakeups(&sem.available));
         pending_join(a.p);
         pending_join(b.p);
-        ck_assert_msg(!csem_try_acquire(&sem), "1 release, 1 acquire, and a permit left over");
+        ck_assert_msg(!csem_try_acquire(&sem), LEFT_THE_PERMIT, sem.value + 1);
         for (int i = 0; i < 2; i++)
-            ck_assert_msg(csem_try_acquire(&sem2), "3 releases, 1 acquire, and permit %d of the 2 "
-                          "left was refused", i + 1);
-        ck_assert_msg(!csem_try_acquire(&sem2), "3 releases, 3 takes, and a permit left over");
+            ck_assert_msg(csem_try_acquire(&sem2), REFUSED_A_FREE_PERMIT, sem2.value);
+        ck_assert_msg(!csem_try_acquire(&sem2), TOOK_WITHOUT_COUNTING, sem2.value + 1);
         csem_destroy(&sem);
         csem_destroy(&sem2);
     }
@@ -621,10 +636,15 @@ START_TEST(never_more_holders_than_permits)
     csem_init(&sem, HOLDERS);
     concurrency_reset();
     ck_assert_msg(harness_threads(hold_permits, NULL, NULL, THREADS, patience()),
-                  "%d threads taking and giving back %d permits did not finish within %g s",
-                  THREADS, HOLDERS, patience());
-    ck_assert_msg(concurrency_high_water() <= HOLDERS, "%d threads held a permit at once, of %d permits",
-                  concurrency_high_water(), HOLDERS);
+                  "%d threads taking and giving back %d permits did not finish within %g s: a "
+                  "thread sleeps with permits free (does every release signal, and does an "
+                  "acquire wait only while value is 0?), or waits for s->lock, which a call did "
+                  "not let go", THREADS, HOLDERS, patience());
+    ck_assert_msg(concurrency_high_water() <= HOLDERS,
+                  "%d threads held a permit at once, of %d permits: csem_acquire let a thread in "
+                  "with none free. Does it wait while value is 0, and take its permit (value--) "
+                  "in the same hold of the lock as the look? Does csem_release give back one, "
+                  "not more?", concurrency_high_water(), HOLDERS);
     csem_destroy(&sem);
 }
 END_TEST
@@ -644,10 +664,16 @@ START_TEST(all_permits_can_be_held_at_once)
 
     csem_init(&sem, HOLDERS);
     concurrency_reset();
-    ck_assert(harness_threads(hold_until_all_hold, NULL, all, HOLDERS, 5));
+    ck_assert_msg(harness_threads(hold_until_all_hold, NULL, all, HOLDERS, 5),
+                  "%d threads, each taking one of %d permits, did not all get through within 5 s: "
+                  "a csem_acquire sleeps with permits free", HOLDERS, HOLDERS);
     for (int i = 0; i < HOLDERS; i++)
-        ck_assert_msg(all[i] != NULL, "%d permits, but %d threads could not hold them at the same time",
-                      HOLDERS, HOLDERS);
+        ck_assert_msg(all[i] != NULL,
+                      "%d permits, and %d threads could not hold one each at the same time: "
+                      "csem_acquire let fewer in at once. Does it wait while value is below "
+                      "some bound other than 0, or keep s->lock until the release (a mutex in "
+                      "disguise)? It waits only while value is 0, and returns with the lock "
+                      "let go", HOLDERS, HOLDERS);
     csem_destroy(&sem);
 }
 END_TEST
@@ -688,6 +714,19 @@ static void *run_wait(void *arg)
 }
 
 #define PARTIES 3
+
+/* What a round that gave true to `serial` of its threads got wrong (exactly one must get it). */
+#define SERIAL_MISTAKE(serial)                                                                    \
+    ((serial) == 0 ? "did the last to arrive return false? The thread whose arrival fills the "   \
+                     "round returns true, the others false"                                       \
+                   : "did each thread decide after its wait, from the count the last arriver "    \
+                     "had already set back to 0? Decide when you arrive: the one whose arrival "  \
+                     "fills the round returns true, the others false")
+
+/* A full round whose parties did not all leave. */
+#define ROUND_DID_NOT_END "and a party sleeps on for good: the last to arrive must wake every " \
+    "waiter (pthread_cond_broadcast; a signal wakes one), and a waiter must leave once "          \
+    "generation has moved on from the round it arrived in"
 
 /* A party of round `round` left when only `arrived` of `parties` had come. */
 _Noreturn static void left_early(int round, int arrived, int parties)
@@ -740,7 +779,7 @@ static void assert_round_ends(struct call c[], int parties, int round)
         serial += c[i].result;
     }
     ck_assert_msg(serial == 1, "round %d: %d of %d threads got true from cbarrier_wait; exactly "
-                  "one per round must (say, the last to arrive)", round, serial, parties);
+                  "one per round must: %s", round, serial, parties, SERIAL_MISTAKE(serial));
 }
 
 START_TEST(nobody_leaves_before_all_parties_arrive)
@@ -889,13 +928,15 @@ START_TEST(a_fast_thread_cannot_trap_a_slow_one)
                   "on the count");
     call_start(other, run_wait);
     ck_assert_msg(quiesce(fast, 3, &bar.all_arrived, &bar.lock, "cbarrier_wait") == 0,
-                  "round 2 was full (2 of 2 parties) and did not end");
+                  "round 2 was full (2 of 2 parties), " ROUND_DID_NOT_END);
     for (int i = 0; i < 4; i++)
         pending_join(c[i].p);
     ck_assert_msg(slow->result + last->result == 1, "round 1: %d of 2 threads got true from "
-                  "cbarrier_wait; exactly one per round must", slow->result + last->result);
+                  "cbarrier_wait; exactly one per round must: %s", slow->result + last->result,
+                  SERIAL_MISTAKE(slow->result + last->result));
     ck_assert_msg(fast->result + other->result == 1, "round 2: %d of 2 threads got true from "
-                  "cbarrier_wait; exactly one per round must", fast->result + other->result);
+                  "cbarrier_wait; exactly one per round must: %s", fast->result + other->result,
+                  SERIAL_MISTAKE(fast->result + other->result));
     cbarrier_destroy(&bar);
 }
 END_TEST
@@ -953,10 +994,11 @@ START_TEST(more_callers_than_parties_go_through_parties_at_a_time)
     }
     for (int i = 0; i < 4; i++)
         pending_join(c[i].p);
-    ck_assert_msg(c[0].result + c[1].result == 1 && c[2].result + c[3].result == 1,
+    int one = c[0].result + c[1].result, two = c[2].result + c[3].result;
+    ck_assert_msg(one == 1 && two == 1,
                   "four threads on a barrier of 2 parties: round 1 gave true to %d of its 2, round "
-                  "2 to %d; exactly one per round must (the last to arrive)",
-                  c[0].result + c[1].result, c[2].result + c[3].result);
+                  "2 to %d; exactly one per round must: %s", one, two,
+                  SERIAL_MISTAKE(one != 1 ? one : two));
     cbarrier_destroy(&bar);
 }
 END_TEST
@@ -973,7 +1015,7 @@ static void a_round_goes_by(void *unused)
         left_early(1, 1, 2);
     call_start(&lap[1], run_wait);
     ck_assert_msg(quiesce(lap, 2, &bar.all_arrived, &bar.lock, "cbarrier_wait") == 0,
-                  "round 1 was full (2 of 2 parties) and did not end");
+                  "round 1 was full (2 of 2 parties), " ROUND_DID_NOT_END);
     pending_join(lap[0].p);
     pending_join(lap[1].p);
     atomic_store(&lapped, true);
@@ -1001,11 +1043,12 @@ START_TEST(a_round_that_ends_before_the_lock_is_not_the_callers)
                   "same hold as counting yourself in");
     call_start(&c[1], run_wait);
     ck_assert_msg(quiesce(c, 2, &bar.all_arrived, &bar.lock, "cbarrier_wait") == 0,
-                  "round 2 was full (2 of 2 parties) and did not end");
+                  "round 2 was full (2 of 2 parties), " ROUND_DID_NOT_END);
     pending_join(c[0].p);
     pending_join(c[1].p);
-    ck_assert_msg(c[0].result + c[1].result == 1, "round 2: %d of 2 threads got true from "
-                  "cbarrier_wait; exactly one per round must", c[0].result + c[1].result);
+    int serial = c[0].result + c[1].result;
+    ck_assert_msg(serial == 1, "round 2: %d of 2 threads got true from cbarrier_wait; exactly one "
+                  "per round must: %s", serial, SERIAL_MISTAKE(serial));
     cbarrier_destroy(&bar);
 }
 END_TEST
@@ -1047,15 +1090,16 @@ START_TEST(two_barriers_keep_their_own_counts_and_rounds)
                   "by every barrier? Each barrier counts its own rounds, in b->generation");
     call_start_on(&p[1], run_wait, &bar);
     ck_assert_msg(quiesce(p, 2, &bar.all_arrived, &bar.lock, "cbarrier_wait") == 0,
-                  "two barriers of 2 parties: 2 arrived at the first, and that round did not end");
+                  "two barriers of 2 parties: 2 arrived at the first, " ROUND_DID_NOT_END);
     for (int i = 0; i < 2; i++) {
         pending_join(p[i].p);
         pending_join(q[i].p);
     }
-    ck_assert_msg(p[0].result + p[1].result == 1 && q[0].result + q[1].result == 1,
+    int first = p[0].result + p[1].result, second = q[0].result + q[1].result;
+    ck_assert_msg(first == 1 && second == 1,
                   "two barriers of 2 parties, a round of each: %d and %d threads got true from "
-                  "cbarrier_wait; exactly one per round of each barrier must",
-                  p[0].result + p[1].result, q[0].result + q[1].result);
+                  "cbarrier_wait; exactly one per round of each barrier must: %s", first, second,
+                  SERIAL_MISTAKE(first != 1 ? first : second));
     cbarrier_destroy(&bar);
     cbarrier_destroy(&bar2);
 }
@@ -1121,6 +1165,12 @@ static bool rounds_finish(void)
     }
 }
 
+/* Why a thread left a round early, when the first rounds of the tests above went right. */
+#define LEFT_EARLY "Did a waiter take a wake-up for the end of its round without looking again " \
+    "(if instead of while), or compare the round it arrived in, kept in a type that wraps (an "  \
+    "unsigned char wraps after 255 rounds, and 300 run here), with generation? Keep the round "  \
+    "in an unsigned long, as generation is"
+
 static void run_in_lock_step(unsigned parties)
 {
     pthread_t t[MOST_PARTIES];
@@ -1150,7 +1200,10 @@ static void run_in_lock_step(unsigned parties)
                          "(generation) you arrived in, and wait while it is still the current one",
                          parties, where, lo, hi);
         ck_abort_msg("with %u parties, round %u never ended though all had arrived (%s), and all "
-                     "sleep for good", parties, lo, where);
+                     "sleep for good: the last arriver's wake-up did not reach every waiter. Did "
+                     "it signal instead of broadcasting, or signal one waiter that was to pass it "
+                     "on (a chain breaks when a signal reaches a thread of the next round)?",
+                     parties, lo, where);
     }
     for (unsigned i = 0; i < parties; i++)
         PT(pthread_join(t[i], NULL));
@@ -1160,19 +1213,23 @@ static void run_in_lock_step(unsigned parties)
         if (theirs == 0)
             ck_abort_msg("with %u parties, thread %u left round %u before thread %u had even "
                          "called cbarrier_wait: nobody may leave a round before all have arrived "
-                         "in it", parties, atomic_load(&step.off_seen), r, off - 1);
+                         "in it. %s", parties, atomic_load(&step.off_seen), r, off - 1, LEFT_EARLY);
         if (theirs < r)
             ck_abort_msg("with %u parties, thread %u left round %u before thread %u had arrived "
                          "in it (it was in round %u): nobody may leave a round before all have "
-                         "arrived in it", parties, atomic_load(&step.off_seen), r, off - 1, theirs);
+                         "arrived in it. %s", parties, atomic_load(&step.off_seen), r, off - 1, theirs,
+                         LEFT_EARLY);
         ck_abort_msg("with %u parties, thread %u was just leaving round %u when thread %u was "
-                     "already in round %u: the rounds must go in lock step",
-                     parties, atomic_load(&step.off_seen), r, off - 1, theirs);
+                     "already in round %u, a round it could not have finished without thread %u: "
+                     "it left a round before all had arrived. %s",
+                     parties, atomic_load(&step.off_seen), r, off - 1, theirs,
+                     atomic_load(&step.off_seen), LEFT_EARLY);
     }
     for (unsigned r = 1; r <= STEPS; r++)
         ck_assert_msg(atomic_load(&step.serial[r]) == 1,
                       "with %u parties, round %u: %u threads got true from cbarrier_wait; exactly "
-                      "one per round must", parties, r, atomic_load(&step.serial[r]));
+                      "one per round must: %s", parties, r, atomic_load(&step.serial[r]),
+                      SERIAL_MISTAKE(atomic_load(&step.serial[r])));
     cbarrier_destroy(&bar);
 }
 
