@@ -1213,7 +1213,9 @@ static void run_in_lock_step(unsigned parties)
         if (theirs == 0)
             ck_abort_msg("with %u parties, thread %u left round %u before thread %u had even "
                          "called cbarrier_wait: nobody may leave a round before all have arrived "
-                         "in it. %s", parties, atomic_load(&step.off_seen), r, off - 1, LEFT_EARLY);
+                         "in it. %s", parties, atomic_load(&step.off_seen), r, off - 1,
+                         r == 1 ? "Does cbarrier_wait wait at all, until the last party arrives?"
+                                : LEFT_EARLY);
         if (theirs < r)
             ck_abort_msg("with %u parties, thread %u left round %u before thread %u had arrived "
                          "in it (it was in round %u): nobody may leave a round before all have "
