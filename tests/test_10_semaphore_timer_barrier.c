@@ -1266,7 +1266,7 @@ int main(void)
     tcase_add_test(tc, never_more_holders_than_permits);
     tcase_add_test(tc, all_permits_can_be_held_at_once);
     suite_add_tcase(exercise, tc);
-    tc = harness_tcase("cbarrier", 5);
+    tc = harness_tcase("cbarrier", 10);     /* 8 parties x 300 rounds on a loaded machine */
     tcase_add_checked_fixture(tc, show_state, NULL);
     tcase_add_test(tc, nobody_leaves_before_all_parties_arrive);
     tcase_add_test(tc, one_party_never_waits);
