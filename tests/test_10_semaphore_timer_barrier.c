@@ -8,11 +8,11 @@
  * instances at once from different threads (a count in a static shows),
  * sizes past any fixed bound a student might choose (300 rounds: past a
  * byte), real waits as well as the spies' early wake-ups (a first wait
- * real, woken waiters held still so that a wake-up is counted as the one
- * call's that sent it), and both ends of every timeout: here the headers
- * promise none, so a wait with a deadline is the bug, caught as it begins.
- * Each failure names the likely mistake in the student's terms, not only
- * what was seen.
+ * real; woken waiters held still, so that the wake-ups counted are those
+ * of the one call that sent them), and both ends of every timeout: the
+ * headers here promise none, so a wait with a deadline is the bug, caught
+ * as it begins. Each failure names the likely mistake in the student's
+ * terms, not only what was seen.
  */
 #include "cbarrier.h"
 #include "csem.h"
@@ -354,7 +354,7 @@ START_TEST(try_acquire_counts_the_permits)
     ck_assert_msg(csem_try_acquire(&sem), "a refused csem_try_acquire, then a release, and the "
                   "permit it gave back was refused (value is %u): did the refused try take one "
                   "off anyway? value-- > 0 decrements even when the test fails, and an unsigned "
-                  "value wraps to 4294967295. Or does csem_release not give the permit back "
+                  "value at 0 wraps round to UINT_MAX. Or does csem_release not give the permit back "
                   "(value++)?", sem.value);
     ck_assert_msg(!csem_try_acquire(&sem), "one permit given back, and two tries took it (value "
                   "is %u): does csem_release give back more than one?", sem.value);
