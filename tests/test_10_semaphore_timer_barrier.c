@@ -1,4 +1,19 @@
-/* test_10_semaphore_timer_barrier.c - lesson 10: Semaphore, Timer, Barrier; exercise 10 (csem, cbarrier). */
+/*
+ * test_10_semaphore_timer_barrier.c - lesson 10: Semaphore, Timer, Barrier;
+ * exercise 10 (csem, cbarrier).
+ *
+ * The rule for the exercise's tests (keep it when adding one): a wrong
+ * answer must fail every run, by construction, never by luck. So the tests
+ * use more threads than the minimum (four callers on a barrier of two), two
+ * instances at once from different threads (a count in a static shows),
+ * sizes past any fixed bound a student might choose (300 rounds: past a
+ * byte), real waits as well as the spies' early wake-ups (a first wait
+ * real; woken waiters held still, so that the wake-ups counted are those
+ * of the one call that sent them), and both ends of every timeout: the
+ * headers here promise none, so a wait with a deadline is the bug, caught
+ * as it begins. Each failure names the likely mistake in the student's
+ * terms, not only what was seen.
+ */
 #include "cbarrier.h"
 #include "csem.h"
 #include "harness.h"
@@ -80,6 +95,11 @@ END_TEST
 
 /* ---- exercise 10 --------------------------------------------------------- */
 
+/* What the exercise's calls work on: most tests use one of each; the second
+ * ones run beside the first, to show that each instance is on its own. */
+static struct csem sem, sem2;
+static struct cbarrier bar, bar2;
+
 /* How long a call that has been let go may take to come back: far more than it needs. */
 static double patience(void)
 {
@@ -94,14 +114,22 @@ struct call {
     pending_t *p;
     _Atomic(spy_thread_t *) spy;    /* set by the call's thread before it calls */
     pthread_t thread;
+    void *on;                       /* the semaphore or barrier it calls on */
     bool result;                    /* what it returned, once it has */
 };
 
-static void call_start(struct call *c, void *(*fn)(void *))
+static void call_start_on(struct call *c, void *(*fn)(void *), void *on)
 {
     atomic_store(&c->spy, NULL);
+    c->on = on;
     c->result = false;
     c->p = pending_start(fn, c);
+}
+
+/* A call on sem or bar, the instance most tests use. */
+static void call_start(struct call *c, void *(*fn)(void *))
+{
+    call_start_on(c, fn, NULL);
 }
 
 static void call_enter(struct call *c)
@@ -111,8 +139,32 @@ static void call_enter(struct call *c)
 }
 
 /*
+ * The headers promise waits with no timeout: a party waits as long as the
+ * others take, an acquire as long as the permits are out. A wait with a
+ * deadline is the give-up they rule out, caught as it begins: no test has to
+ * outwait a student's patience.
+ */
+static void assert_no_deadline(void)
+{
+    if (spy_timed_waits(&sem.available) + spy_timed_waits(&sem2.available) > 0)
+        ck_abort_msg("csem_acquire waits with a deadline (pthread_cond_timedwait or "
+                     "pt_cond_wait_until): the header promises a wait with no timeout, until a "
+                     "permit is free. An acquire that gives up after a while returns without a "
+                     "permit, and its caller goes on as if it held one. Wait with "
+                     "pthread_cond_wait, in a while loop, as long as value is 0");
+    if (spy_timed_waits(&bar.all_arrived) + spy_timed_waits(&bar2.all_arrived) > 0)
+        ck_abort_msg("cbarrier_wait waits with a deadline (pthread_cond_timedwait or "
+                     "pt_cond_wait_until): the header promises a wait with no timeout, as long as "
+                     "the other parties take. A party that gives up after a while leaves before "
+                     "its round is full, and the round it counted itself out of waits for one "
+                     "party more than will come. Wait with pthread_cond_wait, while your round "
+                     "is not over");
+}
+
+/*
  * Watch a call until it returns (false) or sleeps in a wait (true). One
- * that polls or spins instead fails here, through pending_assert_waits().
+ * that polls or spins instead fails here, through pending_assert_waits(),
+ * and one that sleeps with a deadline, through assert_no_deadline().
  */
 static bool sleeps(struct call *c, const char *what)
 {
@@ -123,8 +175,10 @@ static bool sleeps(struct call *c, const char *what)
         if (t == NULL)
             continue;
         enum spy_doing doing = spy_doing(t);
-        if (doing == SPY_WAITING || doing == SPY_SEM)
+        if (doing == SPY_WAITING || doing == SPY_SEM) {
+            assert_no_deadline();
             return true;
+        }
         if (doing == SPY_SLEEPING || doing == SPY_YIELDING || spy_calls(t) > 50 || timing_now() > give_up) {
             pending_assert_waits(c->p, what);
             return true;
@@ -223,28 +277,42 @@ static void disarm(void)
 
 /* ---- exercise 10, part 1: csem ------------------------------------------- */
 
-static struct csem sem;
-
 static void *run_acquire(void *arg)
 {
-    call_enter(arg);
-    csem_acquire(&sem);
+    struct call *c = arg;
+    call_enter(c);
+    csem_acquire(c->on != NULL ? c->on : &sem);
     return NULL;
 }
 
-/* Start csem_acquire on a semaphore with no permits, and see it sleep. */
-static void start_waiter(struct call *c)
+/* Start csem_acquire on semaphore s, with no permits, and see it sleep. */
+static void start_waiter_on(struct call *c, struct csem *s)
 {
-    call_start(c, run_acquire);
+    call_start_on(c, run_acquire, s);
     if (sleeps(c, "csem_acquire with no permits"))
         return;
-    if (spy_wait_sites(&sem.available) > 0)
+    if (spy_wait_sites(&s->available) > 0)
         ck_abort_msg("csem_acquire came back from pthread_cond_wait and took a permit though value was "
                      "still 0: a wait may return with nothing changed (a spurious wake-up, or another "
                      "thread took the permit first). Wait in `while (s->value == 0)`, which looks "
                      "again, not in `if`");
     ck_abort_msg("csem_acquire returned at once with no permit (value 0): it must wait until a release");
 }
+
+static void start_waiter(struct call *c)
+{
+    start_waiter_on(c, &sem);
+}
+
+/* What a try-acquire that refused a free permit, or a call that left one behind, got wrong. */
+#define REFUSED_A_FREE_PERMIT "csem_try_acquire said false with a permit free (value %u): it must " \
+    "take one and say true whenever value > 0, and say false only when value is 0"
+#define LEFT_THE_PERMIT "the waiting csem_acquire returned, and the permit the release gave back " \
+    "is still there (value %u): csem_acquire must take the permit it waited for (value--) " \
+    "before it returns"
+#define TOOK_WITHOUT_COUNTING "a call said it took the permit, and a try-acquire after it got " \
+    "another (value is %u): the permit was taken without value-- (or the release gave back " \
+    "more than one). Take a permit with value--, under the lock, in the same hold as the look"
 
 static void assert_unlocked(const char *who)
 {
@@ -273,15 +341,23 @@ static void assert_the_waiter_gets_the_permit(struct call *waiter)
 START_TEST(try_acquire_counts_the_permits)
 {
     csem_init(&sem, 2);
-    ck_assert_msg(csem_try_acquire(&sem), "the first of 2 permits was refused");
+    ck_assert_msg(csem_try_acquire(&sem), REFUSED_A_FREE_PERMIT, sem.value);
     assert_unlocked("csem_try_acquire");
-    ck_assert_msg(csem_try_acquire(&sem), "the second of 2 permits was refused");
-    ck_assert_msg(!csem_try_acquire(&sem), "a third permit was given out of 2");
+    ck_assert_msg(csem_try_acquire(&sem), "csem_try_acquire said false with the second of 2 "
+                  "permits free (value %u): did the first try take more than one?", sem.value);
+    ck_assert_msg(!csem_try_acquire(&sem), "csem_try_acquire took a third permit of 2 (value is "
+                  "now %u): it must look at value under the lock and take one only when value > "
+                  "0; when value is 0, change nothing and say false", sem.value);
     assert_unlocked("csem_try_acquire");
     csem_release(&sem);
     assert_unlocked("csem_release");
-    ck_assert_msg(csem_try_acquire(&sem), "a released permit was refused");
-    ck_assert_msg(!csem_try_acquire(&sem), "a permit was given out twice");
+    ck_assert_msg(csem_try_acquire(&sem), "a refused csem_try_acquire, then a release, and the "
+                  "permit it gave back was refused (value is %u): did the refused try take one "
+                  "off anyway? value-- > 0 decrements even when the test fails, and an unsigned "
+                  "value at 0 wraps round to UINT_MAX. Or does csem_release not give the permit back "
+                  "(value++)?", sem.value);
+    ck_assert_msg(!csem_try_acquire(&sem), "one permit given back, and two tries took it (value "
+                  "is %u): does csem_release give back more than one?", sem.value);
     csem_destroy(&sem);
 }
 END_TEST
@@ -316,7 +392,7 @@ START_TEST(try_acquire_waits_out_a_busy_lock)
                   "thread held s->lock at that moment: pthread_mutex_trylock fails on a busy "
                   "lock, not on a missing permit. Lock s->lock (nobody holds it for long), then "
                   "look at value");
-    ck_assert_msg(took, "csem_try_acquire refused the one free permit");
+    ck_assert_msg(took, REFUSED_A_FREE_PERMIT, sem.value);
     csem_destroy(&sem);
 }
 END_TEST
@@ -329,7 +405,7 @@ START_TEST(acquire_waits_until_a_release)
     csem_release(&sem);
     assert_the_waiter_gets_the_permit(&waiter);
     pending_join(waiter.p);
-    ck_assert_msg(!csem_try_acquire(&sem), "the released permit was not taken by the waiter");
+    ck_assert_msg(!csem_try_acquire(&sem), LEFT_THE_PERMIT, sem.value + 1);
     csem_destroy(&sem);
 }
 END_TEST
@@ -347,7 +423,7 @@ START_TEST(permits_change_hands_under_the_lock)
 {
     csem_init(&sem, 1);
     unsigned long locks = spy_locks(&sem.lock);
-    ck_assert_msg(csem_try_acquire(&sem), "the one permit was refused");
+    ck_assert_msg(csem_try_acquire(&sem), REFUSED_A_FREE_PERMIT, sem.value);
     ck_assert_msg(spy_locks(&sem.lock) > locks,
                   "csem_try_acquire took a permit without taking s->lock: two threads trying at "
                   "once can both see value 1 and both take it (a data race). Look and take under "
@@ -359,7 +435,7 @@ START_TEST(permits_change_hands_under_the_lock)
                   "csem_release gave the permit back (value++) and signalled without taking "
                   "s->lock: value++ races with every acquire and try-acquire, and its signal can "
                   "reach a waiter between its look and its sleep. Do both under the lock");
-    ck_assert_msg(csem_try_acquire(&sem), "a released permit was refused");
+    ck_assert_msg(csem_try_acquire(&sem), REFUSED_A_FREE_PERMIT, sem.value);
 
     /* value as the spies see it just before the first lock, and right after the first unlock. */
     spy_interfere(&sem.lock, SPY_BEFORE_LOCK, 1, note_value, NULL);
@@ -368,7 +444,7 @@ START_TEST(permits_change_hands_under_the_lock)
                   "csem_release changed value before it took s->lock (value was already %u): "
                   "that write races with the acquires that read it under the lock. Give the "
                   "permit back under the lock", value_then);
-    ck_assert_msg(csem_try_acquire(&sem), "a released permit was refused");
+    ck_assert_msg(csem_try_acquire(&sem), REFUSED_A_FREE_PERMIT, sem.value);
     spy_interfere(&sem.lock, SPY_AFTER_UNLOCK, 1, note_value, NULL);
     csem_release(&sem);
     ck_assert_msg(!spy_interfered() || value_then == 1,
@@ -400,7 +476,7 @@ START_TEST(the_wake_up_comes_after_the_permit)
         disarm();
         assert_the_waiter_gets_the_permit(&waiter);
         pending_join(waiter.p);
-        ck_assert_msg(!csem_try_acquire(&sem), "the released permit was not taken by the waiter");
+        ck_assert_msg(!csem_try_acquire(&sem), LEFT_THE_PERMIT, sem.value + 1);
         csem_destroy(&sem);
     }
 }
@@ -428,9 +504,8 @@ START_TEST(a_permit_is_never_handed_out_twice)
                       "s->lock and locked it again to take the permit; in between, another "
                       "csem_try_acquire took that same permit. Look and take under one hold of "
                       "the lock");
-        ck_assert_msg(taken || stolen, "one permit, two csem_try_acquire calls, and neither took it");
-        ck_assert_msg(!csem_try_acquire(&sem), "one permit was taken, and a try-acquire after "
-                      "that got another (value is %u)", sem.value);
+        ck_assert_msg(taken || stolen, REFUSED_A_FREE_PERMIT, sem.value);
+        ck_assert_msg(!csem_try_acquire(&sem), TOOK_WITHOUT_COUNTING, sem.value + 1);
         csem_destroy(&sem);
     }
     for (int nth = 1; nth <= 3; nth++) {
@@ -441,7 +516,8 @@ START_TEST(a_permit_is_never_handed_out_twice)
         bool asleep = sleeps(&waiter, "csem_acquire");
         disarm();
         if (asleep) {
-            ck_assert_msg(stolen, "csem_acquire sleeps though a permit is free");
+            ck_assert_msg(stolen, "csem_acquire went to sleep with a permit free (value %u): "
+                          "it must wait only while value is 0", sem.value);
             csem_release(&sem);
         } else {
             ck_assert_msg(!stolen,
@@ -452,8 +528,7 @@ START_TEST(a_permit_is_never_handed_out_twice)
         }
         assert_the_waiter_gets_the_permit(&waiter);
         pending_join(waiter.p);
-        ck_assert_msg(!csem_try_acquire(&sem), "one permit was taken, and a try-acquire after "
-                      "that got another (value is %u)", sem.value);
+        ck_assert_msg(!csem_try_acquire(&sem), TOOK_WITHOUT_COUNTING, sem.value + 1);
         csem_destroy(&sem);
     }
 }
@@ -485,15 +560,65 @@ START_TEST(each_release_wakes_a_waiter)
                   "waiter it woke takes its permit)", WAITERS, WAITERS, wakeups(&sem.available));
     for (int i = 0; i < WAITERS; i++)
         pending_join(w[i].p);
-    ck_assert_msg(!csem_try_acquire(&sem), "%d releases, %d acquires, and a permit left over",
-                  WAITERS, WAITERS);
+    ck_assert_msg(!csem_try_acquire(&sem), LEFT_THE_PERMIT, sem.value + 1);
     csem_destroy(&sem);
+}
+END_TEST
+
+/*
+ * Two semaphores in use at once, by different threads: each is on its own.
+ * Each wait of the waiters is real in one of the two passes (the spies'
+ * early wake-ups, which a count of sleepers may count twice, come first in
+ * one and second in the other), and the second semaphore gets more releases
+ * than it has waiters: a count kept outside the struct runs out.
+ */
+START_TEST(two_semaphores_keep_their_own_permits_and_sleepers)
+{
+    struct call a, b;
+
+    for (int real_first = 0; real_first <= 1; real_first++) {
+        csem_init(&sem, 0);
+        csem_init(&sem2, 0);
+        spy_start();
+        spy_first_wait_real(real_first);
+        start_waiter_on(&a, &sem);
+        start_waiter_on(&b, &sem2);
+        for (int i = 0; i < 3; i++)
+            csem_release(&sem2);
+        ck_assert_msg(quiesce(&b, 1, &sem2.available, &sem2.lock, "csem_acquire") == 0,
+                      "two semaphores, a waiter on each: 3 releases of the second one, and its "
+                      "waiter sleeps on with permits free. Does every release signal its own "
+                      "s->available?");
+        ck_assert_msg(sleeps(&a, "csem_acquire"),
+                      "two semaphores, a waiter on each: releases of the second one let the first "
+                      "one's waiter through, with no permit of its own. Is value, or anything "
+                      "else, kept outside struct csem (a static or global variable), shared by "
+                      "every semaphore? Keep each semaphore's state in its struct");
+        csem_release(&sem);
+        ck_assert_msg(quiesce(&a, 1, &sem.available, &sem.lock, "csem_acquire") == 0,
+                      "two semaphores, a waiter on each%s: 3 releases of the second one, then 1 "
+                      "of the first, and the first one's waiter sleeps on with a permit free "
+                      "(its semaphore sent %lu wake-up(s)). Do you count the sleepers in a static "
+                      "or global variable, shared by every semaphore? The second semaphore's "
+                      "releases used up the count, and the first one's release saw nobody asleep. "
+                      "Keep each semaphore's state in its struct, or signal on every release",
+                      real_first ? " (each one's first wait a real one)" : "",
+                      wakeups(&sem.available));
+        pending_join(a.p);
+        pending_join(b.p);
+        ck_assert_msg(!csem_try_acquire(&sem), LEFT_THE_PERMIT, sem.value + 1);
+        for (int i = 0; i < 2; i++)
+            ck_assert_msg(csem_try_acquire(&sem2), REFUSED_A_FREE_PERMIT, sem2.value);
+        ck_assert_msg(!csem_try_acquire(&sem2), TOOK_WITHOUT_COUNTING, sem2.value + 1);
+        csem_destroy(&sem);
+        csem_destroy(&sem2);
+    }
 }
 END_TEST
 
 #define HOLDERS 3
 #define THREADS 12
-#define ROUNDS 40
+#define ROUNDS 10
 
 static void *hold_permits(void *unused)
 {
@@ -510,11 +635,17 @@ START_TEST(never_more_holders_than_permits)
 {
     csem_init(&sem, HOLDERS);
     concurrency_reset();
-    ck_assert_msg(harness_threads(hold_permits, NULL, NULL, THREADS, patience()),
-                  "%d threads taking and giving back %d permits did not finish within %g s",
-                  THREADS, HOLDERS, patience());
-    ck_assert_msg(concurrency_high_water() <= HOLDERS, "%d threads held a permit at once, of %d permits",
-                  concurrency_high_water(), HOLDERS);
+    /* 120 stays of 1 ms, 3 at a time: 40 ms idle, and far more on a loaded machine. */
+    ck_assert_msg(harness_threads(hold_permits, NULL, NULL, THREADS, 4 * patience()),
+                  "%d threads taking and giving back %d permits did not finish within %g s: a "
+                  "thread sleeps with permits free (does every release signal, and does an "
+                  "acquire wait only while value is 0?), or waits for s->lock, which a call did "
+                  "not let go", THREADS, HOLDERS, 4 * patience());
+    ck_assert_msg(concurrency_high_water() <= HOLDERS,
+                  "%d threads held a permit at once, of %d permits: csem_acquire let a thread in "
+                  "with none free. Does it wait while value is 0, and take its permit (value--) "
+                  "in the same hold of the lock as the look? Does csem_release give back one, "
+                  "not more?", concurrency_high_water(), HOLDERS);
     csem_destroy(&sem);
 }
 END_TEST
@@ -534,33 +665,44 @@ START_TEST(all_permits_can_be_held_at_once)
 
     csem_init(&sem, HOLDERS);
     concurrency_reset();
-    ck_assert(harness_threads(hold_until_all_hold, NULL, all, HOLDERS, 5));
+    ck_assert_msg(harness_threads(hold_until_all_hold, NULL, all, HOLDERS, 5),
+                  "%d threads, each taking one of %d permits, did not all get through within 5 s: "
+                  "a csem_acquire sleeps with permits free", HOLDERS, HOLDERS);
     for (int i = 0; i < HOLDERS; i++)
-        ck_assert_msg(all[i] != NULL, "%d permits, but %d threads could not hold them at the same time",
-                      HOLDERS, HOLDERS);
+        ck_assert_msg(all[i] != NULL,
+                      "%d permits, and %d threads could not hold one each at the same time: "
+                      "csem_acquire let fewer in at once. Does it wait while value is below "
+                      "some bound other than 0, or keep s->lock until the release (a mutex in "
+                      "disguise)? It waits only while value is 0, and returns with the lock "
+                      "let go", HOLDERS, HOLDERS);
     csem_destroy(&sem);
 }
 END_TEST
 
 /* ---- exercise 10, part 2: cbarrier --------------------------------------- */
 
-static struct cbarrier bar;
-
 /* A failure's timeline shows the permits, or the round, beside each step under the lock. */
 static void describe(const pthread_mutex_t *m, char *buf, size_t size)
 {
-    if (m == &sem.lock)
-        snprintf(buf, size, "value %u", sem.value);
-    else if (m == &bar.lock)
-        snprintf(buf, size, "%u of %u arrived, round %lu", bar.waiting, bar.parties, bar.generation);
+    if (m == &sem.lock || m == &sem2.lock) {
+        const struct csem *s = m == &sem.lock ? &sem : &sem2;
+        snprintf(buf, size, "value %u", s->value);
+    } else if (m == &bar.lock || m == &bar2.lock) {
+        const struct cbarrier *b = m == &bar.lock ? &bar : &bar2;
+        snprintf(buf, size, "%u of %u arrived, round %lu", b->waiting, b->parties, b->generation);
+    }
 }
 
 static void show_state(void)
 {
     spy_name(&sem.lock, "s->lock");
     spy_name(&sem.available, "s->available");
+    spy_name(&sem2.lock, "s2->lock");
+    spy_name(&sem2.available, "s2->available");
     spy_name(&bar.lock, "b->lock");
     spy_name(&bar.all_arrived, "b->all_arrived");
+    spy_name(&bar2.lock, "b2->lock");
+    spy_name(&bar2.all_arrived, "b2->all_arrived");
     spy_watch(describe);
 }
 
@@ -568,11 +710,24 @@ static void *run_wait(void *arg)
 {
     struct call *c = arg;
     call_enter(c);
-    c->result = cbarrier_wait(&bar);
+    c->result = cbarrier_wait(c->on != NULL ? c->on : &bar);
     return NULL;
 }
 
 #define PARTIES 3
+
+/* What a round that gave true to `serial` of its threads got wrong (exactly one must get it). */
+#define SERIAL_MISTAKE(serial)                                                                    \
+    ((serial) == 0 ? "did the last to arrive return false? The thread whose arrival fills the "   \
+                     "round returns true, the others false"                                       \
+                   : "did each thread decide after its wait, from the count the last arriver "    \
+                     "had already set back to 0? Decide when you arrive: the one whose arrival "  \
+                     "fills the round returns true, the others false")
+
+/* A full round whose parties did not all leave. */
+#define ROUND_DID_NOT_END "and a party sleeps on for good: the last to arrive must wake every " \
+    "waiter (pthread_cond_broadcast; a signal wakes one), and a waiter must leave once "          \
+    "generation has moved on from the round it arrived in"
 
 /* A party of round `round` left when only `arrived` of `parties` had come. */
 _Noreturn static void left_early(int round, int arrived, int parties)
@@ -625,7 +780,7 @@ static void assert_round_ends(struct call c[], int parties, int round)
         serial += c[i].result;
     }
     ck_assert_msg(serial == 1, "round %d: %d of %d threads got true from cbarrier_wait; exactly "
-                  "one per round must (say, the last to arrive)", round, serial, parties);
+                  "one per round must: %s", round, serial, parties, SERIAL_MISTAKE(serial));
 }
 
 START_TEST(nobody_leaves_before_all_parties_arrive)
@@ -647,8 +802,26 @@ START_TEST(nobody_leaves_before_all_parties_arrive)
                 if (!sleeps(&c[j], "cbarrier_wait"))
                     left_early(round, i + 1, PARTIES);
         }
+        /* The others sleep in real waits. Whoever the last arrival wakes is
+         * held in its wait, so every wake-up counted now is the last one's. */
+        unsigned long signals = spy_signals(&bar.all_arrived);
+        unsigned long broadcasts = spy_broadcasts(&bar.all_arrived);
+        spy_hold_wakers(true);
         call_start(&c[PARTIES - 1], run_wait);
+        bool last_went = !sleeps(&c[PARTIES - 1], "cbarrier_wait");
+        signals = spy_signals(&bar.all_arrived) - signals;
+        broadcasts = spy_broadcasts(&bar.all_arrived) - broadcasts;
+        spy_hold_wakers(false);
         assert_round_ends(c, PARTIES, round);
+        ck_assert_msg(!last_went || broadcasts > 0 || signals >= PARTIES - 1,
+                      "round %d was full, its other %d parties asleep, and the last to arrive woke "
+                      "%lu of them itself (%lu signal(s), no broadcast); the others were left to "
+                      "the ones it woke, a chain of signals. A chain breaks: a signal can reach a "
+                      "thread already waiting in the next round, which goes back to sleep without "
+                      "passing it on, and POSIX lets a signal wake any waiter, the newest first. "
+                      "The last to arrive must wake every waiter of its round itself: "
+                      "pthread_cond_broadcast(&b->all_arrived)",
+                      round, PARTIES - 1, signals, signals);
     }
     cbarrier_destroy(&bar);
 }
@@ -756,14 +929,180 @@ START_TEST(a_fast_thread_cannot_trap_a_slow_one)
                   "on the count");
     call_start(other, run_wait);
     ck_assert_msg(quiesce(fast, 3, &bar.all_arrived, &bar.lock, "cbarrier_wait") == 0,
-                  "round 2 was full (2 of 2 parties) and did not end");
+                  "round 2 was full (2 of 2 parties), " ROUND_DID_NOT_END);
     for (int i = 0; i < 4; i++)
         pending_join(c[i].p);
     ck_assert_msg(slow->result + last->result == 1, "round 1: %d of 2 threads got true from "
-                  "cbarrier_wait; exactly one per round must", slow->result + last->result);
+                  "cbarrier_wait; exactly one per round must: %s", slow->result + last->result,
+                  SERIAL_MISTAKE(slow->result + last->result));
     ck_assert_msg(fast->result + other->result == 1, "round 2: %d of 2 threads got true from "
-                  "cbarrier_wait; exactly one per round must", fast->result + other->result);
+                  "cbarrier_wait; exactly one per round must: %s", fast->result + other->result,
+                  SERIAL_MISTAKE(fast->result + other->result));
     cbarrier_destroy(&bar);
+}
+END_TEST
+
+/*
+ * More callers than parties: four threads on a barrier of 2 go through two
+ * at a time, round after round. Round 1 is a, then b; round 2 is c, then d.
+ * The woken are held in their waits until both rounds are over: a waiter
+ * that looks only then must still see its round over.
+ */
+START_TEST(more_callers_than_parties_go_through_parties_at_a_time)
+{
+    struct call c[4];
+
+    cbarrier_init(&bar, 2);
+    spy_start();
+    call_start(&c[0], run_wait);
+    if (!sleeps(&c[0], "cbarrier_wait"))
+        left_early(1, 1, 2);
+    spy_hold_wakers(true);
+    call_start(&c[1], run_wait);
+    bool b_waits = sleeps(&c[1], "cbarrier_wait");
+    call_start(&c[2], run_wait);
+    bool c_waits = sleeps(&c[2], "cbarrier_wait");
+    call_start(&c[3], run_wait);
+    bool d_waits = sleeps(&c[3], "cbarrier_wait");
+    spy_hold_wakers(false);
+    ck_assert_msg(!b_waits && !d_waits,
+                  "four threads on a barrier of 2 parties: the %s of them, the last of round %d, "
+                  "waited instead of ending its round. The last to arrive in each round, however "
+                  "many have come before, must wake the others and return",
+                  b_waits ? "second" : "fourth", b_waits ? 1 : 2);
+    ck_assert_msg(c_waits,
+                  "four threads on a barrier of 2 parties: round 1 had ended, and the third thread, "
+                  "the first of round 2, went straight through, alone. Each round must start with "
+                  "the count back at 0 and wait for its own 2 parties");
+    unsigned asleep = quiesce(c, 4, &bar.all_arrived, &bar.lock, "cbarrier_wait");
+    if (asleep != 0) {
+        SPY_LOCK(&bar.lock);        /* every call is asleep or gone: the lock is free */
+        unsigned long generation = bar.generation;
+        SPY_UNLOCK(&bar.lock);
+        if (asleep == 1 && generation == 2)
+            ck_abort_msg("four threads on a barrier of 2 parties: the first waiter, of round 1, "
+                         "looked only once round 2 had ended too (generation went from 0 to 2), "
+                         "and went back to sleep for good. Did it wait for exactly the next round "
+                         "(generation != round + 1)? A waiter's round is over as soon as "
+                         "generation has moved on from the round it arrived in, by one round or "
+                         "more: wait while (b->generation == round)");
+        ck_abort_msg("four threads on a barrier of 2 parties: both rounds were full (generation "
+                     "went to %lu), and %s still sleep%s for good. A barrier of 2 lets callers "
+                     "through 2 at a time, round after round: a waiter leaves once the round it "
+                     "arrived in is over, whatever came after",
+                     generation, asleep == 1 ? "the first waiter" : "waiters",
+                     asleep == 1 ? "s" : "");
+    }
+    for (int i = 0; i < 4; i++)
+        pending_join(c[i].p);
+    int one = c[0].result + c[1].result, two = c[2].result + c[3].result;
+    ck_assert_msg(one == 1 && two == 1,
+                  "four threads on a barrier of 2 parties: round 1 gave true to %d of its 2, round "
+                  "2 to %d; exactly one per round must: %s", one, two,
+                  SERIAL_MISTAKE(one != 1 ? one : two));
+    cbarrier_destroy(&bar);
+}
+END_TEST
+
+/* A whole round of two other threads, forced in just before a call's first lock. */
+static struct call lap[2];
+static atomic_bool lapped;
+
+static void a_round_goes_by(void *unused)
+{
+    (void)unused;
+    call_start(&lap[0], run_wait);
+    if (!sleeps(&lap[0], "cbarrier_wait"))
+        left_early(1, 1, 2);
+    call_start(&lap[1], run_wait);
+    ck_assert_msg(quiesce(lap, 2, &bar.all_arrived, &bar.lock, "cbarrier_wait") == 0,
+                  "round 1 was full (2 of 2 parties), " ROUND_DID_NOT_END);
+    pending_join(lap[0].p);
+    pending_join(lap[1].p);
+    atomic_store(&lapped, true);
+}
+
+START_TEST(a_round_that_ends_before_the_lock_is_not_the_callers)
+{
+    struct call c[2];
+
+    cbarrier_init(&bar, 2);
+    atomic_store(&lapped, false);
+    spy_interfere(&bar.lock, SPY_BEFORE_LOCK, 1, a_round_goes_by, NULL);
+    call_start(&c[0], run_wait);
+    for (double give_up = timing_now() + 2 * patience(); !atomic_load(&lapped);) {
+        ck_assert_msg(timing_now() < give_up && !pending_returned(c[0].p, 0),
+                      "cbarrier_wait never took b->lock, or a round of two other threads forced in "
+                      "before its lock did not end");
+        timing_sleep_unscaled(0.0005);
+    }
+    ck_assert_msg(sleeps(&c[0], "cbarrier_wait"),
+                  "a whole round of two other threads ended just before a third call took "
+                  "b->lock, and that call, the first of round 2, went straight through, alone. "
+                  "Did it read the generation before taking the lock? Then it remembered round 1, "
+                  "already over, as its own. Read the round you arrive in under the lock, in the "
+                  "same hold as counting yourself in");
+    call_start(&c[1], run_wait);
+    ck_assert_msg(quiesce(c, 2, &bar.all_arrived, &bar.lock, "cbarrier_wait") == 0,
+                  "round 2 was full (2 of 2 parties), " ROUND_DID_NOT_END);
+    pending_join(c[0].p);
+    pending_join(c[1].p);
+    int serial = c[0].result + c[1].result;
+    ck_assert_msg(serial == 1, "round 2: %d of 2 threads got true from cbarrier_wait; exactly one "
+                  "per round must: %s", serial, SERIAL_MISTAKE(serial));
+    cbarrier_destroy(&bar);
+}
+END_TEST
+
+/*
+ * Two barriers in use at once, by different threads: each is on its own. A
+ * party waits at the first while a whole round of the second comes and goes;
+ * then it is woken for nothing (a spurious wake-up, as POSIX allows), and
+ * must see its own round not over.
+ */
+START_TEST(two_barriers_keep_their_own_counts_and_rounds)
+{
+    struct call p[2], q[2];
+
+    cbarrier_init(&bar, 2);
+    cbarrier_init(&bar2, 2);
+    spy_start();
+    call_start_on(&p[0], run_wait, &bar);
+    if (!sleeps(&p[0], "cbarrier_wait"))
+        left_early(1, 1, 2);
+    call_start_on(&q[0], run_wait, &bar2);
+    ck_assert_msg(sleeps(&q[0], "cbarrier_wait"),
+                  "two barriers of 2 parties: a thread waits at the first, and the first thread to "
+                  "arrive at the second went straight through, alone. Is the count of arrivals "
+                  "kept outside struct cbarrier (a static or global variable), shared by every "
+                  "barrier? Each barrier counts its own, in b->waiting");
+    call_start_on(&q[1], run_wait, &bar2);
+    ck_assert_msg(quiesce(q, 2, &bar2.all_arrived, &bar2.lock, "cbarrier_wait") == 0,
+                  "two barriers of 2 parties: a thread waits at the first, 2 arrived at the "
+                  "second, and that round did not end. Is the count of arrivals kept outside "
+                  "struct cbarrier (a static or global variable), shared by every barrier? Each "
+                  "barrier counts its own, in b->waiting");
+    SPY_WAKE_ALL(&bar.all_arrived);
+    spy_settle(NULL);
+    ck_assert_msg(sleeps(&p[0], "cbarrier_wait"),
+                  "two barriers of 2 parties: a thread waited at the first, alone, while a round "
+                  "of the second ended; woken for nothing, it left, its own round not full. Is "
+                  "the round kept outside struct cbarrier (a static or global variable), shared "
+                  "by every barrier? Each barrier counts its own rounds, in b->generation");
+    call_start_on(&p[1], run_wait, &bar);
+    ck_assert_msg(quiesce(p, 2, &bar.all_arrived, &bar.lock, "cbarrier_wait") == 0,
+                  "two barriers of 2 parties: 2 arrived at the first, " ROUND_DID_NOT_END);
+    for (int i = 0; i < 2; i++) {
+        pending_join(p[i].p);
+        pending_join(q[i].p);
+    }
+    int first = p[0].result + p[1].result, second = q[0].result + q[1].result;
+    ck_assert_msg(first == 1 && second == 1,
+                  "two barriers of 2 parties, a round of each: %d and %d threads got true from "
+                  "cbarrier_wait; exactly one per round of each barrier must: %s", first, second,
+                  SERIAL_MISTAKE(first != 1 ? first : second));
+    cbarrier_destroy(&bar);
+    cbarrier_destroy(&bar2);
 }
 END_TEST
 
@@ -827,6 +1166,12 @@ static bool rounds_finish(void)
     }
 }
 
+/* Why a thread left a round early, when the first rounds of the tests above went right. */
+#define LEFT_EARLY "Did a waiter take a wake-up for the end of its round without looking again " \
+    "(if instead of while), or compare the round it arrived in, kept in a type that wraps (an "  \
+    "unsigned char wraps after 255 rounds, and 300 run here), with generation? Keep the round "  \
+    "in an unsigned long, as generation is"
+
 static void run_in_lock_step(unsigned parties)
 {
     pthread_t t[MOST_PARTIES];
@@ -856,7 +1201,10 @@ static void run_in_lock_step(unsigned parties)
                          "(generation) you arrived in, and wait while it is still the current one",
                          parties, where, lo, hi);
         ck_abort_msg("with %u parties, round %u never ended though all had arrived (%s), and all "
-                     "sleep for good", parties, lo, where);
+                     "sleep for good: the last arriver's wake-up did not reach every waiter. Did "
+                     "it signal instead of broadcasting, or signal one waiter that was to pass it "
+                     "on (a chain breaks when a signal reaches a thread of the next round)?",
+                     parties, lo, where);
     }
     for (unsigned i = 0; i < parties; i++)
         PT(pthread_join(t[i], NULL));
@@ -866,19 +1214,25 @@ static void run_in_lock_step(unsigned parties)
         if (theirs == 0)
             ck_abort_msg("with %u parties, thread %u left round %u before thread %u had even "
                          "called cbarrier_wait: nobody may leave a round before all have arrived "
-                         "in it", parties, atomic_load(&step.off_seen), r, off - 1);
+                         "in it. %s", parties, atomic_load(&step.off_seen), r, off - 1,
+                         r == 1 ? "Does cbarrier_wait wait at all, until the last party arrives?"
+                                : LEFT_EARLY);
         if (theirs < r)
             ck_abort_msg("with %u parties, thread %u left round %u before thread %u had arrived "
                          "in it (it was in round %u): nobody may leave a round before all have "
-                         "arrived in it", parties, atomic_load(&step.off_seen), r, off - 1, theirs);
+                         "arrived in it. %s", parties, atomic_load(&step.off_seen), r, off - 1, theirs,
+                         LEFT_EARLY);
         ck_abort_msg("with %u parties, thread %u was just leaving round %u when thread %u was "
-                     "already in round %u: the rounds must go in lock step",
-                     parties, atomic_load(&step.off_seen), r, off - 1, theirs);
+                     "already in round %u, a round it could not have finished without thread %u: "
+                     "it left a round before all had arrived. %s",
+                     parties, atomic_load(&step.off_seen), r, off - 1, theirs,
+                     atomic_load(&step.off_seen), LEFT_EARLY);
     }
     for (unsigned r = 1; r <= STEPS; r++)
         ck_assert_msg(atomic_load(&step.serial[r]) == 1,
                       "with %u parties, round %u: %u threads got true from cbarrier_wait; exactly "
-                      "one per round must", parties, r, atomic_load(&step.serial[r]));
+                      "one per round must: %s", parties, r, atomic_load(&step.serial[r]),
+                      SERIAL_MISTAKE(atomic_load(&step.serial[r])));
     cbarrier_destroy(&bar);
 }
 
@@ -900,7 +1254,7 @@ int main(void)
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");
-    tc = harness_tcase("csem", 5);
+    tc = harness_tcase("csem", 10);
     tcase_add_checked_fixture(tc, show_state, NULL);
     tcase_add_test(tc, try_acquire_counts_the_permits);
     tcase_add_test(tc, try_acquire_waits_out_a_busy_lock);
@@ -909,15 +1263,19 @@ int main(void)
     tcase_add_test(tc, the_wake_up_comes_after_the_permit);
     tcase_add_test(tc, a_permit_is_never_handed_out_twice);
     tcase_add_test(tc, each_release_wakes_a_waiter);
+    tcase_add_test(tc, two_semaphores_keep_their_own_permits_and_sleepers);
     tcase_add_test(tc, never_more_holders_than_permits);
     tcase_add_test(tc, all_permits_can_be_held_at_once);
     suite_add_tcase(exercise, tc);
-    tc = harness_tcase("cbarrier", 5);
+    tc = harness_tcase("cbarrier", 10);     /* 8 parties x 300 rounds on a loaded machine */
     tcase_add_checked_fixture(tc, show_state, NULL);
     tcase_add_test(tc, nobody_leaves_before_all_parties_arrive);
     tcase_add_test(tc, one_party_never_waits);
     tcase_add_test(tc, parties_count_in_under_the_lock);
     tcase_add_test(tc, a_fast_thread_cannot_trap_a_slow_one);
+    tcase_add_test(tc, more_callers_than_parties_go_through_parties_at_a_time);
+    tcase_add_test(tc, a_round_that_ends_before_the_lock_is_not_the_callers);
+    tcase_add_test(tc, two_barriers_keep_their_own_counts_and_rounds);
     tcase_add_test(tc, rounds_go_in_lock_step);
     suite_add_tcase(exercise, tc);
 

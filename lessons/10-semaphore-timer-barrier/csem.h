@@ -9,7 +9,9 @@
  * another thread may have taken the permit first. Look at value and change
  * it only under the lock, in one hold of it, and signal once value has gone
  * up: the tests wake waiters spuriously, as POSIX allows, and run other
- * calls at the moments between your locks.
+ * calls at the moments between your locks. Any number of semaphores may be
+ * in use at once, by different threads: each is on its own, all its state in
+ * its struct.
  */
 #ifndef CSEM_H
 #define CSEM_H
@@ -26,7 +28,8 @@ struct csem {
 void csem_init(struct csem *s, unsigned value);
 void csem_destroy(struct csem *s);          /* no thread may be waiting */
 
-/* Wait until a permit is free, then take it. */
+/* Wait until a permit is free, then take it. The wait has no timeout: it
+ * lasts as long as the permits are out. */
 void csem_acquire(struct csem *s);
 
 /* Take a permit if one is free now: true; else change nothing: false. */

@@ -77,9 +77,9 @@ struct crec {
     struct { const char *file; int line; } site[SITES];
     int sites;
     unsigned long waits, signals, broadcasts;
+    unsigned long timed_waits;  /* waits with a deadline, spurious or real, */
+    struct timespec first_deadline, last_deadline;  /* and the earliest and latest they passed */
     int sleeping;               /* threads inside the real wait */
-    int timed;                  /* timed waits, and the earliest and latest deadline they passed */
-    struct timespec first_deadline, last_deadline;
     int owed;                   /* wake-ups sent and not yet taken */
     bool destroyed;             /* since its last init */
 };
@@ -1113,11 +1113,11 @@ static int wait_common(pthread_cond_t *cv, pthread_mutex_t *m, const struct time
     c->mutex = m;
     add_site(c, file, line);
     if (deadline != NULL) {
-        if (c->timed == 0 || timespec_before(deadline, &c->first_deadline))
+        if (c->timed_waits == 0 || timespec_before(deadline, &c->first_deadline))
             c->first_deadline = *deadline;
-        if (c->timed == 0 || timespec_before(&c->last_deadline, deadline))
+        if (c->timed_waits == 0 || timespec_before(&c->last_deadline, deadline))
             c->last_deadline = *deadline;
-        c->timed++;
+        c->timed_waits++;
     }
     bool spurious = !me->calm;
     me->calm = !me->calm;
@@ -1210,6 +1210,13 @@ static int wake(pthread_cond_t *cv, bool all, SPY_AT)
 
 int spy_pthread_cond_signal(pthread_cond_t *cv, SPY_AT) { return wake(cv, false, file, line); }
 int spy_pthread_cond_broadcast(pthread_cond_t *cv, SPY_AT) { return wake(cv, true, file, line); }
+
+void spy_test_wake_all(pthread_cond_t *cv, const char *file, int line)
+{
+    int rc = wake(cv, true, file, line);
+    if (rc != 0)
+        flunk("%s:%d: the test could not wake the waiters: %s", base(file), line, strerror(rc));
+}
 
 /* ---- sleeps, the end of the process --------------------------- */
 
@@ -1488,9 +1495,8 @@ void spy_start(void)
     watch.last[0] = '\0';
     for (size_t i = 0; i < SLOTS; i++) {
         mutexes[i].locks = mutexes[i].releases = 0;
-        conds[i].waits = conds[i].signals = conds[i].broadcasts = 0;
+        conds[i].waits = conds[i].signals = conds[i].broadcasts = conds[i].timed_waits = 0;
         conds[i].sites = 0;
-        conds[i].timed = 0;
     }
     UNLOCK();
 }
@@ -1565,6 +1571,7 @@ unsigned long spy_locks_total(void)
 unsigned long spy_waits(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->waits); }
 unsigned long spy_signals(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->signals); }
 unsigned long spy_broadcasts(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->broadcasts); }
+unsigned long spy_timed_waits(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->timed_waits); }
 int spy_wait_sites(const pthread_cond_t *cv) { READ(int, cond_seen(cv)->sites); }
 bool spy_cond_destroyed(const pthread_cond_t *cv) { READ(bool, cond_seen(cv)->destroyed); }
 
@@ -1572,7 +1579,7 @@ double spy_deadline_spread(const pthread_cond_t *cv)
 {
     LOCK();
     const struct crec *c = cond_seen(cv);
-    double spread = c->timed < 2 ? 0 : (double)(c->last_deadline.tv_sec - c->first_deadline.tv_sec) +
+    double spread = c->timed_waits < 2 ? 0 : (double)(c->last_deadline.tv_sec - c->first_deadline.tv_sec) +
                                        (c->last_deadline.tv_nsec - c->first_deadline.tv_nsec) / 1e9;
     UNLOCK();
     return spread;

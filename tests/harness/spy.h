@@ -105,6 +105,10 @@ bool spy_mutex_destroyed(const pthread_mutex_t *m);
 unsigned long spy_waits(const pthread_cond_t *cv);     /* condition waits that really slept */
 unsigned long spy_signals(const pthread_cond_t *cv);
 unsigned long spy_broadcasts(const pthread_cond_t *cv);
+/* Waits with a deadline (pthread_cond_timedwait, pt_cond_wait_until), each
+ * counted as it begins, spurious or real: a call whose contract has no
+ * timeout can be caught giving up without anyone waiting for it to. */
+unsigned long spy_timed_waits(const pthread_cond_t *cv);
 /* How many different lines of code have waited on cv (a cv used for two
  * conditions shows 2 or more). */
 int spy_wait_sites(const pthread_cond_t *cv);
@@ -234,5 +238,10 @@ int spy_timeline_threads(void);
 #define SPY_UNLOCK(m) spy_test_unlock((m), __FILE__, __LINE__)
 void spy_test_lock(pthread_mutex_t *m, const char *file, int line);
 void spy_test_unlock(pthread_mutex_t *m, const char *file, int line);
+/* A wake-up the test sends to every waiter on cv, seen by the spies as a
+ * broadcast (spy_settle waits for it to be taken): a spurious wake-up, as
+ * POSIX allows, at the moment the test chooses. */
+#define SPY_WAKE_ALL(cv) spy_test_wake_all((cv), __FILE__, __LINE__)
+void spy_test_wake_all(pthread_cond_t *cv, const char *file, int line);
 
 #endif

@@ -1,0 +1,50 @@
+/* csem.c, wrong: acquire counts the sleepers in a static variable around its wait, shared by every semaphore, and release signals only when that count is above 0 */
+#include "csem.h"
+
+#include "pt.h"
+
+static unsigned sleepers;   /* acquires inside the wait */
+
+void csem_init(struct csem *s, unsigned value)
+{
+    PT(pthread_mutex_init(&s->lock, NULL));
+    PT(pthread_cond_init(&s->available, NULL));
+    s->value = value;
+}
+
+void csem_destroy(struct csem *s)
+{
+    PT(pthread_cond_destroy(&s->available));
+    PT(pthread_mutex_destroy(&s->lock));
+}
+
+void csem_acquire(struct csem *s)
+{
+    PT(pthread_mutex_lock(&s->lock));
+    while (s->value == 0) {
+        sleepers++;
+        PT(pthread_cond_wait(&s->available, &s->lock));
+        sleepers--;
+    }
+    s->value--;
+    PT(pthread_mutex_unlock(&s->lock));
+}
+
+bool csem_try_acquire(struct csem *s)
+{
+    PT(pthread_mutex_lock(&s->lock));
+    bool taken = s->value > 0;
+    if (taken)
+        s->value--;
+    PT(pthread_mutex_unlock(&s->lock));
+    return taken;
+}
+
+void csem_release(struct csem *s)
+{
+    PT(pthread_mutex_lock(&s->lock));
+    s->value++;
+    if (sleepers > 0)   /* nobody asleep, nobody to wake */
+        PT(pthread_cond_signal(&s->available));
+    PT(pthread_mutex_unlock(&s->lock));
+}
