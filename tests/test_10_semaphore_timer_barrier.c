@@ -428,6 +428,14 @@ START_TEST(permits_change_hands_under_the_lock)
                   "csem_try_acquire took a permit without taking s->lock: two threads trying at "
                   "once can both see value 1 and both take it (a data race). Look and take under "
                   "the lock");
+    /* value is 0 now: a refusal looks at value too, and must look under the lock. */
+    locks = spy_locks(&sem.lock);
+    ck_assert_msg(!csem_try_acquire(&sem), "csem_try_acquire took a second permit of 1 (value is %u)",
+                  sem.value);
+    ck_assert_msg(spy_locks(&sem.lock) > locks,
+                  "csem_try_acquire said no without taking s->lock: its look at value races with a "
+                  "release changing value under the lock, a data race even when the answer comes "
+                  "out right. Look under the lock, whatever the answer");
 
     locks = spy_locks(&sem.lock);
     csem_release(&sem);
