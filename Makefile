@@ -266,13 +266,13 @@ tests: $(DEMOS) $(SPIED) $(addprefix $(BUILD)/tests/,$(MODULE_TESTS) $(PLAIN_LES
 # first failure: one proves the point, and the tests after it would wait out
 # the same bug. A wrong answer that passes is run again under ThreadSanitizer
 # (a data race no pthread call brackets), in its own set, built into
-# $(TSAN_BUILD) by a make of its own; the lessons of
+# $(TSAN_BUILD) by a make of its own (with this one's job slots); the lessons of
 # tests/grading/tsan-lessons.txt have their reference answers' ThreadSanitizer
 # sets built first, so their wrong answers' follow-ups run along with the rest
 # (scripts/workbook asks for any other one afterwards).
 LOGS       := $(BUILD)/logs
 TSAN_BUILD := $(BUILD)/tsan
-TSAN_MAKE   = $(MAKE) --no-print-directory -s BUILD=$(TSAN_BUILD) NO_DEMOS=1 CFLAGS='-O1 -g -fsanitize=thread'
+TSAN_FLAGS  = --no-print-directory -s BUILD=$(TSAN_BUILD) NO_DEMOS=1 CFLAGS='-O1 -g -fsanitize=thread'
 TSAN_ENV   := TSAN_OPTIONS="report_thread_leaks=0 atexit_sleep_ms=0 $$TSAN_OPTIONS" CK_TIMEOUT_MULTIPLIER=4
 # NO_TSAN=1: where ThreadSanitizer does not work (scripts/workbook tries it).
 TSAN_LESSONS = $(eval TSAN_LESSONS := $$(if $$(NO_TSAN),,$$(filter $$(EXERCISE_LESSONS),\
@@ -304,12 +304,12 @@ $(LOGS)/tsan/sets/solution/%.log: $(TSAN_BUILD)/sets/solution/%/test
 	@mkdir -p $(@D); $(call run_log,$<,exercise,,$(TSAN_ENV))
 $(LOGS)/tsan/sets/wrong-%.log: $(LOGS)/sets/wrong-%.log \
         | $$(if $$(filter $$(notdir $$*),$$(TSAN_LESSONS)),$(TSAN_BUILD)/sets/solution/$$(notdir $$*)/test,tsan-common)
-	@if grep -q '^counts: [0-9]* 0 0$$' $<; then $(TSAN_MAKE) $(TSAN_BUILD)/sets/wrong-$*/test && \
+	@if grep -q '^counts: [0-9]* 0 0$$' $<; then $(MAKE) $(TSAN_FLAGS) $(TSAN_BUILD)/sets/wrong-$*/test && \
 	    { mkdir -p $(@D); $(call run_log,$(TSAN_BUILD)/sets/wrong-$*/test,exercise,stop,$(TSAN_ENV)); }; fi
 $(TSAN_BUILD)/sets/solution/%/test: tsan-common
-	@$(TSAN_MAKE) $@
+	@$(MAKE) $(TSAN_FLAGS) $@
 tsan-common:
-	@$(TSAN_MAKE) harness
+	@$(MAKE) $(TSAN_FLAGS) harness
 
 # The grader against its adversarial class, lesson 1 only (make grade-selftest
 # grades the whole class), once what it builds too is built. Its make is its
