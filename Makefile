@@ -62,11 +62,6 @@ DEPS = -MMD -MP
 NO_DEPS_YET = $$(if $$(wildcard $$(basename $$@).d),,FORCE)
 TEST_INCLUDES = -Icommon -Itests/harness $(CHECK_CFLAGS)
 
-# Every rule is written here: without make's built-in ones each of the ~200
-# makes that make test starts reads this file in 20 ms instead of 25.
-MAKEFLAGS += --no-builtin-rules
-.SUFFIXES:
-
 .PHONY: all demos tests harness help list test check grade bench tsan asan helgrind progress next clean FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -202,11 +197,13 @@ $(BUILD)/tests/harness_probe: $(BUILD)/obj/tests/harness/harness_probe.o $(HARNE
 	$(CC) $(STD) $(CFLAGS) $^ $(CHECK_LIBS) -lm -o $@
 
 # Lesson tests, built from a "set": build/sets/<tag>/<lesson>/ holds one copy
-# of each exercise file of the lesson (scripts/workbook puts them there: the
-# reference answers, the student's files, the stubs as committed, a wrong
-# answer from tests/wrong/, a student of a class). Exercise files are the
-# student's code: compiled with warnings shown but not fatal, with the
-# lesson's own headers (never a copy's), and with the spies hooked in.
+# of each exercise file of the lesson: the reference answers (solution), the
+# stubs as committed (stub), the reference answers with one file replaced by a
+# wrong answer of tests/wrong/ (wrong-<bug>), all three copied here; the
+# student's files (student, copied by scripts/student), a student of a class
+# (scripts/grade). Exercise files are the student's code: compiled with
+# warnings shown but not fatal, with the lesson's own headers (never a copy's),
+# and with the spies hooked in.
 set_lesson = $(notdir $(patsubst %/,%,$(dir $(1))))
 $(BUILD)/sets/%.o: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(wildcard lessons/$$(call set_lesson,$$*)/*.h)
 	$(CC) $(WARN) $(if $(filter solution/%,$*),-Werror) $(CFLAGS) -Icommon -Itests/harness \
@@ -219,20 +216,120 @@ $(BUILD)/sets/%.i: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(wildcard lessons
 	    -Ilessons/$(call set_lesson,$*) -include $(SPY_HOOK) -E $< -o $@
 $(BUILD)/sets/%.o: $(BUILD)/sets/%.i
 	$(CC) $(WARN) -w $(CFLAGS) -c $< -o $@
-$(BUILD)/sets/%/test: $$(addsuffix .o,$$(basename $$(wildcard $(BUILD)/sets/$$*/*.c $(BUILD)/sets/$$*/*.i))) \
+# set_objects TAG/LESSON: a set make fills has an object per file of the
+# reference answer; another has one per file put there.
+set_objects = $(if $(filter solution/% stub/% wrong-%,$(1)),\
+    $(patsubst solutions/%.c,$(BUILD)/sets/$(dir $(1))%.o,$(wildcard solutions/$(notdir $(1))/*.c)),\
+    $(addsuffix .o,$(basename $(wildcard $(BUILD)/sets/$(1)/*.c $(BUILD)/sets/$(1)/*.i))))
+$(BUILD)/sets/%/test: $$(call set_objects,$$*) \
                       $(BUILD)/obj/tests/test_$$(subst -,_,$$(notdir $$*)).o $(HARNESS) $(LIBCOMMON) \
                       $(if $(NO_DEMOS),,| $(DEMOS))
 	$(CC) $(STD) $(CFLAGS) $(FAST_LD) $(filter %.o,$^) $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
+
+# The copies. A stub as committed (as on disk outside git), so a stub can
+# never ship solved; rewritten only when it changed, so that make rebuilds
+# only what did.
+$(BUILD)/sets/solution/%.c: solutions/%.c
+	@mkdir -p $(@D)
+	cp $< $@
+$(BUILD)/sets/stub/%.c: FORCE
+	@mkdir -p $(@D)
+	@git show 'HEAD:lessons/$*.c' >$@.new 2>/dev/null || cp 'lessons/$*.c' $@.new
+	@cmp -s $@.new $@ || mv $@.new $@; rm -f $@.new
+# wrong-<bug>/<lesson>/<file>.c: tests/wrong/<lesson>/<bug>.c if its first
+# line names <file>.c ("/* <file>.c, wrong: <what> */", tests/wrong/README.md),
+# else the reference answer's <file>.c.
+WRONG_FILES = $(eval WRONG_FILES := $$(shell awk 'FNR == 1 && sub(/^\/\* */, "") && sub(/, wrong: .*/, "") { print FILENAME "=" $$$$0 }' \
+                  /dev/null $$(wildcard tests/wrong/*/*.c)))$(WRONG_FILES)
+wrong_file = $(patsubst $(1)=%,%,$(filter $(1)=%,$(WRONG_FILES)))
+wrong_copy = $(if $(filter $(3).c,$(call wrong_file,tests/wrong/$(2)/$(1).c)),tests/wrong/$(2)/$(1).c,solutions/$(2)/$(3).c)
+$(BUILD)/sets/wrong-%.c: $$(call wrong_copy,$$(word 1,$$(subst /, ,$$*)),$$(word 2,$$(subst /, ,$$*)),$$(word 3,$$(subst /, ,$$*)))
+	@mkdir -p $(@D)
+	cp $< $@
 
 $(BUILD)/%.d: ;
 -include $(wildcard $(BUILD)/obj/common/*.d $(BUILD)/obj/tests/*.d $(BUILD)/obj/tests/harness/*.d \
                     $(BUILD)/bin/*.d $(BUILD)/spied/common/*.d $(BUILD)/spied/tests/*.d)
 
-# What every set links with (make test builds it for ThreadSanitizer ahead).
+# What every set links with (make test builds it for ThreadSanitizer first).
 harness: $(HARNESS) $(LIBCOMMON)
 
-# What `make test` needs besides the sets, for scripts/workbook: the tests
-# of common/ and the harness, and those of lessons that have no exercise.
-EXERCISE_LESSONS := $(notdir $(patsubst %/,%,$(dir $(SOLUTIONS))))
+# The test programs besides the sets (make tsan and make asan build them):
+# the tests of common/ and the harness, and those of lessons that have no
+# exercise.
+EXERCISE_LESSONS := $(sort $(notdir $(patsubst %/,%,$(dir $(SOLUTIONS)))))
 PLAIN_LESSON_TESTS := $(addprefix test_,$(subst -,_,$(filter-out $(EXERCISE_LESSONS),$(LESSONS))))
 tests: $(DEMOS) $(SPIED) $(addprefix $(BUILD)/tests/,$(MODULE_TESTS) $(PLAIN_LESSON_TESTS))
+
+# ---- make test and make check-N (scripts/workbook asks for these logs in one
+# make -k -j and reports them). Each run of a test program is a target that
+# writes its log, $(LOGS)/<what ran>.log, whose last line is "counts: CHECKS
+# FAILURES ERRORS" (a program that crashed, or ran no test, counts as one
+# error). A stub or a wrong answer runs its exercise suite only up to its
+# first failure: one proves the point, and the tests after it would wait out
+# the same bug. A wrong answer that passes is run again under ThreadSanitizer
+# (a data race no pthread call brackets), in its own set, built into
+# $(TSAN_BUILD) by a make of its own (with this one's job slots); the lessons of
+# tests/grading/tsan-lessons.txt have their reference answers' ThreadSanitizer
+# sets built first, so their wrong answers' follow-ups run along with the rest
+# (scripts/workbook asks for any other one afterwards).
+LOGS       := $(BUILD)/logs
+TSAN_BUILD := $(BUILD)/tsan
+TSAN_FLAGS  = --no-print-directory -s BUILD=$(TSAN_BUILD) NO_DEMOS=1 CFLAGS='-O1 -g -fsanitize=thread'
+TSAN_ENV   := TSAN_OPTIONS="report_thread_leaks=0 atexit_sleep_ms=0 $$TSAN_OPTIONS" CK_TIMEOUT_MULTIPLIER=4
+# NO_TSAN=1: where ThreadSanitizer does not work (scripts/workbook tries it).
+TSAN_LESSONS = $(eval TSAN_LESSONS := $$(if $$(NO_TSAN),,$$(filter $$(EXERCISE_LESSONS),\
+                   $$(shell sed 's/$$(HASH).*//' tests/grading/tsan-lessons.txt))))$(TSAN_LESSONS)
+HASH := \#
+WRONG = $(wildcard tests/wrong/$(1)/*.c)
+ifdef PORTABLE
+# (a wrong answer that says "Not a bug with PORTABLE=1" is left out of that build)
+WRONG = $(filter-out $(shell grep -l 'Not a bug with PORTABLE=1' /dev/null tests/wrong/$(1)/*.c),$(wildcard tests/wrong/$(1)/*.c))
+endif
+# wrong_log LOGDIR, tests/wrong/<lesson>/<bug>.c: LOGDIR/sets/wrong-<bug>/<lesson>.log
+wrong_log = $(foreach w,$(2),$(1)/sets/wrong-$(basename $(notdir $(w)))/$(notdir $(patsubst %/,%,$(dir $(w)))).log)
+
+# run_log BINARY,SUITE,STOP,ENV: the recipe of a log. SUITE: one suite (else
+# all); STOP: up to the first failure; ENV: the run's environment.
+run_log = rm -f $@.result $@.stop; \
+    env -u CK_RUN_SUITE -u WORKBOOK_STOP_FILE $(4) $(if $(2),CK_RUN_SUITE=$(2)) WORKBOOK_RESULT_FILE=$@.result \
+        $(if $(3),WORKBOOK_STOP_FILE=$@.stop) $(1) >$@.tmp 2>&1; \
+    c=0 f=0 e=0; [ ! -s $@.result ] || read -r c f e <$@.result; [ "$$c" -gt 0 ] || c=1 e=1; \
+    echo "counts: $$c $$f $$e" >>$@.tmp; rm -f $@.result $@.stop; mv $@.tmp $@
+
+$(LOGS)/tests/%.log: $(BUILD)/tests/%
+	@mkdir -p $(@D); $(call run_log,$<)
+$(LOGS)/sets/solution/%.log: $(BUILD)/sets/solution/%/test
+	@mkdir -p $(@D); $(call run_log,$<)
+$(LOGS)/sets/%.log: $(BUILD)/sets/%/test
+	@mkdir -p $(@D); $(call run_log,$<,exercise,stop)
+$(LOGS)/tsan/sets/solution/%.log: $(TSAN_BUILD)/sets/solution/%/test
+	@mkdir -p $(@D); $(call run_log,$<,exercise,,$(TSAN_ENV))
+$(LOGS)/tsan/sets/wrong-%.log: $(LOGS)/sets/wrong-%.log \
+        | $$(if $$(filter $$(notdir $$*),$$(TSAN_LESSONS)),$(TSAN_BUILD)/sets/solution/$$(notdir $$*)/test,tsan-common)
+	@if grep -q '^counts: [0-9]* 0 0$$' $<; then $(MAKE) $(TSAN_FLAGS) $(TSAN_BUILD)/sets/wrong-$*/test && \
+	    { mkdir -p $(@D); $(call run_log,$(TSAN_BUILD)/sets/wrong-$*/test,exercise,stop,$(TSAN_ENV)); }; fi
+$(TSAN_BUILD)/sets/solution/%/test: tsan-common
+	@$(MAKE) $(TSAN_FLAGS) $@
+tsan-common:
+	@$(MAKE) $(TSAN_FLAGS) harness
+
+# The grader against its adversarial class, lesson 1 only (make grade-selftest
+# grades the whole class), once what it builds too is built. Its make is its
+# own (not this one's -j and -k).
+$(LOGS)/grade-selftest.log: $(patsubst %,$(BUILD)/sets/solution/%/test,$(EXERCISE_LESSONS))
+	@mkdir -p $(@D); env -u MAKEFLAGS -u MFLAGS BUILD=$(BUILD) scripts/grade --selftest-fast >$@.tmp 2>&1; \
+	echo "counts: 1 $$(($$? != 0)) 0" >>$@.tmp; mv $@.tmp $@
+
+# check-logs-<lesson>: a lesson's exercise proved; test-logs: everything, the
+# long runs first (the short ones fill in around them).
+lesson_logs = $(LOGS)/sets/solution/$(1).log $(LOGS)/sets/stub/$(1).log $(call wrong_log,$(LOGS),$(call WRONG,$(1))) \
+    $(if $(filter $(1),$(TSAN_LESSONS)),$(LOGS)/tsan/sets/solution/$(1).log $(call wrong_log,$(LOGS)/tsan,$(call WRONG,$(1))))
+check-logs-%: $$(call lesson_logs,$$*) ;
+test-logs: $$(LOGS)/grade-selftest.log \
+           $$(patsubst tests/%.c,$$(LOGS)/tests/%.log,$$(wildcard tests/test_[a-z]*.c)) \
+           $$(addprefix $$(LOGS)/tests/,$$(addsuffix .log,$$(PLAIN_LESSON_TESTS))) \
+           $$(patsubst %,$$(LOGS)/sets/solution/%.log,$$(EXERCISE_LESSONS)) \
+           $$(patsubst %,$$(LOGS)/tsan/sets/solution/%.log,$$(TSAN_LESSONS)) \
+           $$(foreach l,$$(EXERCISE_LESSONS),$$(call lesson_logs,$$(l)))
+.PHONY: test-logs tsan-common
