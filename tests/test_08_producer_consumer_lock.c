@@ -621,6 +621,7 @@ struct join_call {
     spy_thread_t *joiner;
     event_t *calling;
     void *result;
+    double start;           /* timing_now() as the call began */
     double seconds;         /* how long the call took */
 };
 
@@ -629,10 +630,10 @@ static void *call_join(void *arg)
     struct join_call *c = arg;
 
     c->joiner = spy_self();
+    c->start = timing_now();
     event_set(c->calling);
-    double start = timing_now();
     bool joined = watched_join(c->t, c->timeout, &c->result);
-    c->seconds = timing_now() - start;
+    c->seconds = timing_now() - c->start;
     return (void *)(intptr_t)joined;
 }
 
@@ -643,6 +644,47 @@ static pending_t *start_join(struct join_call *c, watched_t *t, double timeout, 
     event_wait(c->calling);
     event_destroy(c->calling);
     return p;
+}
+
+/* finished_cv must measure CLOCK_MONOTONIC, as the deadline from timing_deadline() does. */
+static void assert_monotonic(watched_t *t)
+{
+    ck_assert_msg(spy_cond_monotonic(&t->finished_cv),
+                  "finished_cv was initialised without a clock (pthread_cond_init(&cv, NULL)), so "
+                  "its timed waits measure CLOCK_REALTIME, the wall clock, which anyone may set: "
+                  "set back an hour, it makes a 5 s join wait an hour more. Initialise it with "
+                  "pt_cond_init_monotonic() and take the deadline from timing_deadline(timeout): "
+                  "both CLOCK_MONOTONIC");
+}
+
+/*
+ * The earliest deadline the call's waits passed (the spies saw each one),
+ * against the call's start: timing_deadline(timeout), taken once the call
+ * has begun, is never before start + timeout.
+ */
+static void assert_deadline_not_early(struct join_call *c)
+{
+    const pthread_cond_t *cv = &c->t->finished_cv;
+
+    if (c->timeout <= 0 || spy_timed_waits(cv) == 0)
+        return;
+    double aimed = spy_earliest_deadline(cv) - c->start, scale = timing_scale();
+    if (aimed >= c->timeout - 1e-6)
+        return;
+    if (aimed < 0)
+        ck_abort_msg("%s waited on finished_cv with a deadline %.3f s before the call began: a "
+                     "deadline is a point in time on CLOCK_MONOTONIC, timing_deadline(timeout), "
+                     "not the timeout itself", c->what, -aimed);
+    if (scale != 1 && aimed > c->timeout * scale - 0.005 && aimed < c->timeout * scale + 0.005)
+        ck_abort_msg("%s waited on finished_cv until a deadline %.3f s after the call began: its "
+                     "timeout times timing_scale() (WORKBOOK_TIME_SCALE is %g in this test). A "
+                     "timeout is real seconds: the scale shortens the demos' timing_sleep() calls, "
+                     "never a deadline. Pass timeout itself to timing_deadline()",
+                     c->what, aimed, scale);
+    ck_abort_msg("%s waited on finished_cv until a deadline %.3f s after the call began, %.3f s "
+                 "before its timeout ran out, so it gives up early. Take the deadline from "
+                 "timing_deadline(timeout), with no margin: a wait ends at its deadline or a "
+                 "little after, never before", c->what, aimed, c->timeout - aimed);
 }
 
 /* The call gave up (returned false) before the thread had finished: say why. */
@@ -663,12 +705,15 @@ static void explain_early_return(struct join_call *c)
         ck_abort_msg("%s gave up after %.3f s, before the thread had finished: a negative timeout "
                      "means no limit, so pass NULL as the deadline of pt_cond_wait_until(), not a "
                      "deadline made from the negative number", c->what, c->seconds);
-    if (c->seconds < c->timeout)
+    if (c->seconds < c->timeout) {
+        assert_monotonic(c->t);
+        assert_deadline_not_early(c);
         ck_abort_msg("%s gave up after %.3f s, before the thread had finished and before its "
-                     "timeout: make the deadline with timing_deadline(timeout) and the condition "
-                     "variable with pt_cond_init_monotonic(), so that both measure CLOCK_MONOTONIC "
-                     "(a condition variable from pthread_cond_init() reads another clock, on which "
-                     "that deadline passed long ago)", c->what, c->seconds);
+                     "timeout, though its deadline was right: it stops at a wake-up that was not "
+                     "the end (an early one, or a broadcast while fn still ran). Wait again while "
+                     "(!t->finished), and give up only when pt_cond_wait_until() returns false",
+                     c->what, c->seconds);
+    }
     ck_abort_msg("%s waited its whole timeout although fn had returned: after it sets finished, "
                  "the thread must broadcast finished_cv (under t->lock) to wake the join", c->what);
 }
@@ -680,9 +725,9 @@ static void assert_joins_now(watched_t *t, double timeout, void **result)
     struct join_call c = { .t = t, .timeout = timeout, .what = what };
 
     snprintf(what, sizeof what, "watched_join(t, %g)", timeout);
-    double start = timing_now();
+    c.start = timing_now();
     bool joined = watched_join(t, timeout, result);
-    c.seconds = timing_now() - start;
+    c.seconds = timing_now() - c.start;
     if (!joined)
         explain_early_return(&c);
 }
@@ -867,7 +912,9 @@ static void assert_gives_up(pending_t *p, struct join_call *c)
  * A timed-out join takes its whole timeout and not much more, however often
  * it is woken meanwhile: the spies wake its waits early, and late in the
  * timeout the test broadcasts finished_cv with nothing changed (a real
- * wake-up that is not the end).
+ * wake-up that is not the end). Its deadline is on CLOCK_MONOTONIC, and in
+ * real seconds: the test runs with WORKBOOK_TIME_SCALE at 0.05, as the
+ * demos' tests do, and the timeout stays 0.4 s.
  */
 #define TIMEOUT 0.4
 #define LATE 0.5                /* the most a timed-out join may take past its timeout */
@@ -878,8 +925,12 @@ START_TEST(join_times_out_while_the_thread_runs)
     struct join_call c;
     char what[64];
 
+    setenv("WORKBOOK_TIME_SCALE", "0.05", 1);  /* timing_scale() reads it once, at its first call */
+    ck_assert_msg(timing_scale() == 0.05, "the test could not set WORKBOOK_TIME_SCALE: "
+                  "timing_scale() was read before it (%g)", timing_scale());
     snprintf(what, sizeof what, "watched_join(t, %g)", TIMEOUT);
     start_held(&t);
+    assert_monotonic(&t);
     double start = timing_now();
     pending_t *p = start_join(&c, &t, TIMEOUT, what);
     double late = start + 0.75 * TIMEOUT - timing_now();
@@ -895,6 +946,7 @@ START_TEST(join_times_out_while_the_thread_runs)
         ck_abort_msg("%s slept on finished_cv %lu times in %.3f s: it waits a little at a time and "
                      "looks again (polling). Wait once, until the deadline, and again only when "
                      "woken", what, spy_waits(&t.finished_cv), c.seconds);
+    assert_deadline_not_early(&c);
     double moved = spy_deadline_spread(&t.finished_cv);
     ck_assert_msg(moved < 0.001,
                   "%s moved its deadline %.3f s later between two waits on finished_cv: a wait "
@@ -929,20 +981,26 @@ START_TEST(join_with_no_time_left_gives_up_at_once)
 }
 END_TEST
 
-/* watched_join(t, 5) while fn runs: asleep on finished_cv, woken by the broadcast. */
+/*
+ * watched_join(t, 4.999999999) while fn runs: asleep on finished_cv, woken
+ * by the broadcast. Nine 9s: a deadline added up by hand, now's tv_nsec plus
+ * 999999999, is past a second whenever now's tv_nsec is 1 or more, and then
+ * the spies fail the wait unless the second was carried into tv_sec.
+ */
 START_TEST(join_sleeps_until_the_thread_broadcasts)
 {
     watched_t t;
     struct join_call c;
 
     start_held(&t);
-    pending_t *p = start_join(&c, &t, 5, "watched_join(t, 5)");
+    pending_t *p = start_join(&c, &t, 4.999999999, "watched_join(t, 4.999999999)");
     assert_join_sleeps(p, &c);
     event_set(fn_may_return);
     ck_assert_msg(pending_returned(p, 2),
-                  "watched_join(t, 5) still waits 2 s after fn returned: after it sets finished, "
-                  "the thread must broadcast finished_cv (under t->lock) to wake the join");
-    ck_assert_msg(pending_join(p) != NULL, "watched_join(t, 5) returned false after fn returned");
+                  "watched_join(t, 4.999999999) still waits 2 s after fn returned: after it sets "
+                  "finished, the thread must broadcast finished_cv (under t->lock) to wake the join");
+    ck_assert_msg(pending_join(p) != NULL,
+                  "watched_join(t, 4.999999999) returned false after fn returned");
 }
 END_TEST
 
@@ -954,6 +1012,13 @@ START_TEST(join_without_a_limit_waits_as_long_as_it_takes)
     start_held(&t);
     pending_t *p = start_join(&c, &t, -1, "watched_join(t, -1)");
     assert_join_sleeps(p, &c);
+    /* Without a limit, a wait with a deadline is the bug, whatever its length. */
+    double away = spy_earliest_deadline(&t.finished_cv) - c.start;
+    if (spy_timed_waits(&t.finished_cv) > 0 && away < 1e9)
+        ck_abort_msg("watched_join(t, -1) waits on finished_cv with a deadline %.3f s after the "
+                     "call began: a negative timeout means no limit, and a thread that runs longer "
+                     "than that would be given up on. Pass NULL as the deadline of "
+                     "pt_cond_wait_until(): it then waits without one", away);
     timing_sleep_unscaled(0.2);
     if (pending_returned(p, 0))
         explain_early_return(&c);
@@ -1049,6 +1114,233 @@ START_TEST(join_destroys_the_mutex_and_cv_only_after_pthread_join)
 }
 END_TEST
 
+/*
+ * watched_start(t, quick_fn, value), its thread run to its end (fn returned,
+ * finished set, finished_cv broadcast) before pthread_create() returns: a
+ * new thread may run before its creator goes on, and a quick one may be
+ * done by then (spy_start_returns_first).
+ */
+static void start_finished(watched_t *t, intptr_t value)
+{
+    size_t before = spy_created();
+    spy_start_returns_first(true);
+    watched_start(t, quick_fn, (void *)value);
+    spy_start_returns_first(false);
+    ck_assert_msg(spy_created() == before + 1, "watched_start() started %zu threads: start one "
+                  "that runs fn(arg)", spy_created() - before);
+    ck_assert_msg(spy_returned(before, NULL),
+                  "watched_start(t, fn, arg) with an fn that returns at once: its thread did not "
+                  "end within 2 s. After fn returns, it sets finished under t->lock, broadcasts, "
+                  "unlocks and returns");
+}
+
+/*
+ * The thread finished, and broadcast, before the join was called: the join
+ * must look first and not wait at all. The joining thread's first wait is
+ * a real one (spy_first_wait_real): a join that waits before it looks sleeps.
+ */
+START_TEST(a_join_after_the_thread_finished_does_not_wait)
+{
+    watched_t t;
+    struct join_call c;
+    char now[512];
+
+    spy_start();
+    start_finished(&t, 7);
+    if (watched_is_alive(&t)) {
+        ck_assert_msg(spy_locks(&t.lock) > 0,
+                      "fn returned and its thread ended without locking t->lock: after fn "
+                      "returns, lock t->lock, store the result, set finished, broadcast "
+                      "finished_cv, unlock");
+        ck_assert_msg(finished_now(&t), "watched_is_alive() is true after fn returned: its thread "
+                      "ran first, to its end, before pthread_create() returned (a new thread may "
+                      "run before its creator goes on), and set finished; then watched_start() "
+                      "set finished = false again, after pthread_create(). Set finished = false "
+                      "before pthread_create()");
+        ck_abort_msg("watched_is_alive() is true although fn returned and its thread set finished: "
+                     "return !t->finished, read under t->lock");
+    }
+    spy_first_wait_real(true);
+    pending_t *p = start_join(&c, &t, 5, "watched_join(t, 5)");
+    if (!pending_returned(p, 1 * harness_slowdown())) {
+        spy_describe(c.joiner, now, sizeof now);
+        ck_abort_msg("watched_join(t, 5) of a thread that had finished before the call (fn "
+                     "returned, finished set, finished_cv broadcast) still waits after 1 s (%s): it "
+                     "waits before it looks at finished (a do/while loop?). The broadcast came "
+                     "before the join began and a condition variable keeps no memory of it, so "
+                     "watched_join(t, -1) would wait for ever. Look first: while (!t->finished) "
+                     "wait", now);
+    }
+    ck_assert_msg(pending_join(p) != NULL,
+                  "watched_join(t, 5) returned false for a thread whose fn had returned");
+    ck_assert_msg((intptr_t)c.result == 7, "watched_join(t, 5) handed back %ld, not fn's result, 7",
+                  (long)(intptr_t)c.result);
+}
+END_TEST
+
+/* watched_join(t, 0) of a finished thread: no wait, but a whole join all the same. */
+START_TEST(join_with_no_time_left_joins_a_finished_thread)
+{
+    watched_t t;
+    void *result = NULL;
+
+    spy_start();
+    start_finished(&t, 7);
+    ck_assert_msg(watched_join(&t, 0, &result),
+                  "watched_join(t, 0) returned false for a thread whose fn had returned: 0 means "
+                  "do not wait, and a thread that has finished needs no wait");
+    ck_assert_msg(spy_joined() > 0 || !(spy_created_detached(0) || spy_detached(0)),
+                  "watched_start() detached its thread, so nobody can join it: leave it joinable, "
+                  "watched_join() joins it once it has finished");
+    ck_assert_msg(spy_joined() == 1,
+                  "watched_join(t, 0) returned true for a finished thread without pthread_join "
+                  "(started %zu, joined %zu): whatever its timeout, even 0, a join that returns "
+                  "true has joined the thread, handed back its result and destroyed its mutex "
+                  "and condition variable", spy_created(), spy_joined());
+    ck_assert_msg((intptr_t)result == 7, "watched_join(t, 0) handed back %ld, not fn's result, 7",
+                  (long)(intptr_t)result);
+    ck_assert_msg(spy_mutex_destroyed(&t.lock) && spy_cond_destroyed(&t.finished_cv),
+                  "watched_join(t, 0) returned true without destroying t->lock and finished_cv: "
+                  "a join that returns true destroys both, once the thread is joined");
+}
+END_TEST
+
+/* Two watched_t at once, a's fn running, b's returned: each answers for its own thread. */
+START_TEST(two_watched_threads_at_once)
+{
+    watched_t a, b;
+    void *result = NULL;
+
+    start_held(&a);
+    start_finished(&b, 7);
+    ck_assert_msg(watched_is_alive(&a), "watched_is_alive(a) is false while a's fn still runs "
+                  "(another watched_t, b, has finished)");
+    ck_assert_msg(!watched_is_alive(&b), "watched_is_alive(b) is true although b's fn returned "
+                  "and b's thread set finished (another watched_t, a, still runs)");
+    ck_assert_msg(watched_is_alive(&a),
+                  "watched_is_alive(a) turned false once watched_is_alive(b) had said that b "
+                  "finished, though a's fn still runs: each watched_t answers for its own thread, "
+                  "from its own finished, under its own lock. A static is one variable for "
+                  "every watched_t");
+    assert_joins_now(&b, 5, &result);
+    ck_assert_msg((intptr_t)result == 7, "watched_join(b, 5) handed back %ld: b's fn returned 7 "
+                  "(a's, still running, will return 42)", (long)(intptr_t)result);
+    ck_assert_msg(watched_is_alive(&a), "watched_is_alive(a) is false after watched_join(b), "
+                  "though a's fn still runs");
+    event_set(fn_may_return);
+    double give_up = timing_now() + 2 * harness_slowdown();
+    while (!spy_returned(0, NULL) && timing_now() < give_up)    /* a's thread */
+        timing_sleep_unscaled(0.001);
+    assert_joins_now(&a, -1, &result);
+    ck_assert_msg((intptr_t)result == 42, "watched_join(a, -1) handed back %ld: a's fn returned 42 "
+                  "(b's returned 7)", (long)(intptr_t)result);
+}
+END_TEST
+
+/*
+ * The thread finishes just as the join's deadline passes: the join's timed
+ * wait has ended, timed out, and has not yet locked t->lock again (the spies
+ * hold it there, spy_hold_wakers) when fn returns and the thread sets
+ * finished. The wait then returns false, with finished true.
+ */
+START_TEST(a_thread_that_finishes_as_the_deadline_passes_is_joined)
+{
+    watched_t t;
+    struct join_call c;
+
+    start_held(&t);
+    spy_hold_wakers(true);
+    pending_t *p = start_join(&c, &t, 0.05, "watched_join(t, 0.05)");
+    double give_up = timing_now() + 2 * harness_slowdown();
+    while (spy_held() == 0 && !pending_returned(p, 0) && timing_now() < give_up)
+        timing_sleep_unscaled(0.001);
+    bool timed_out = spy_held() > 0;
+    event_set(fn_may_return);
+    give_up = timing_now() + 2 * harness_slowdown();
+    while (!spy_returned(0, NULL) && timing_now() < give_up)
+        timing_sleep_unscaled(0.001);
+    bool ended = spy_returned(0, NULL);
+    spy_hold_wakers(false);
+    ck_assert_msg(timed_out, "watched_join(t, 0.05) did not come back from a wait on finished_cv "
+                  "within 2 s while fn ran: wait on finished_cv until finished or the deadline");
+    ck_assert_msg(ended, "after fn returned, its thread did not end within 2 s: it must lock "
+                  "t->lock, store the result, set finished, broadcast finished_cv, unlock");
+    ck_assert_msg(pending_returned(p, 2), "watched_join(t, 0.05) still waits 2 s after its deadline "
+                  "and the thread's end");
+    ck_assert_msg(pending_join(p) != NULL,
+                  "watched_join(t, 0.05) returned false although the thread had finished: it set "
+                  "finished just as the deadline passed, so the wait returned false (the time ran "
+                  "out) with t->lock held again and finished true. The wait's return says only "
+                  "that the time ran out; whether the thread finished is t->finished, read under "
+                  "the lock after the loop: decide by it");
+    ck_assert_msg((intptr_t)c.result == 42, "watched_join(t, 0.05) handed back %ld, not fn's "
+                  "result, 42", (long)(intptr_t)c.result);
+}
+END_TEST
+
+static event_t *join_unlocked, *finished_marked;
+
+static void wait_for_the_mark(void *unused)
+{
+    (void)unused;
+    event_set(join_unlocked);
+    event_wait_timed(finished_marked, 2 * harness_slowdown());
+}
+
+/*
+ * A timed-out join decides under t->lock. At the join's unlock after its
+ * wait (fn still runs), the test takes t->lock, sets finished, as the
+ * thread could at that moment, and holds the lock: a join that looks at
+ * finished again now reads it without the lock, a data race with the
+ * thread that writes it, and goes on to pthread_join a thread whose fn
+ * still runs. The test puts finished back to false before it unlocks.
+ */
+START_TEST(a_timed_out_join_decides_under_the_lock)
+{
+    watched_t t;
+    struct join_call c;
+    char now[512];
+
+    start_held(&t);
+    join_unlocked = event_create();
+    finished_marked = event_create();
+    spy_interfere(&t.lock, SPY_AFTER_UNLOCK, 1, wait_for_the_mark, NULL);
+    pending_t *p = start_join(&c, &t, 0.05, "watched_join(t, 0.05)");
+    ck_assert_msg(event_wait_timed(join_unlocked, 2 * harness_slowdown()),
+                  "watched_join(t, 0.05) did not unlock t->lock within 2 s while fn ran: give up at "
+                  "the deadline, unlock and return false");
+    SPY_LOCK(&t.lock);
+    t.finished = true;
+    event_set(finished_marked);
+    double give_up = timing_now() + 2 * harness_slowdown();
+    enum spy_doing doing = spy_doing(c.joiner);
+    while (!pending_returned(p, 0) && doing != SPY_LOCKING && doing != SPY_JOINING &&
+           timing_now() < give_up) {
+        timing_sleep_unscaled(0.001);
+        doing = spy_doing(c.joiner);
+    }
+    bool returned = pending_returned(p, 0);
+    spy_describe(c.joiner, now, sizeof now);
+    t.finished = false;
+    SPY_UNLOCK(&t.lock);
+    bool joined = returned && pending_join(p) != NULL;
+    ck_assert_msg(doing != SPY_JOINING && !joined,
+                  "watched_join(t, 0.05) gave up while fn ran and unlocked t->lock, then read "
+                  "t->finished again without the lock: the test had set it under t->lock just "
+                  "then, as the thread may at that moment, and the join went on as if the thread "
+                  "had finished (%s). Without the lock, that read is a data race with the thread "
+                  "that writes finished: copy t->finished into a local before the unlock and "
+                  "decide by the copy", now);
+    event_set(fn_may_return);
+    if (!returned)
+        ck_assert_msg(pending_join(p) == NULL, "watched_join(t, 0.05) returned true, though fn "
+                      "still ran when its time ran out");
+    assert_joins(&t, -1, NULL);
+    event_destroy(join_unlocked);
+    event_destroy(finished_marked);
+}
+END_TEST
+
 int main(void)
 {
     Suite *demo = suite_create("demo");
@@ -1080,13 +1372,18 @@ int main(void)
     tc = harness_tcase("watched", 0);
     tcase_add_checked_fixture(tc, make_watched_events, free_watched_events);
     tcase_add_test(tc, is_alive_while_the_function_runs);
+    tcase_add_test(tc, a_join_after_the_thread_finished_does_not_wait);
+    tcase_add_test(tc, join_with_no_time_left_joins_a_finished_thread);
     tcase_add_test(tc, is_alive_turns_false_when_the_function_returns);
     tcase_add_test(tc, the_thread_sets_finished_holding_the_lock);
     tcase_add_test(tc, is_alive_reads_finished_under_the_lock);
+    tcase_add_test(tc, two_watched_threads_at_once);
     tcase_add_test(tc, join_times_out_while_the_thread_runs);
     tcase_add_test(tc, join_with_no_time_left_gives_up_at_once);
     tcase_add_test(tc, join_sleeps_until_the_thread_broadcasts);
     tcase_add_test(tc, join_without_a_limit_waits_as_long_as_it_takes);
+    tcase_add_test(tc, a_thread_that_finishes_as_the_deadline_passes_is_joined);
+    tcase_add_test(tc, a_timed_out_join_decides_under_the_lock);
     tcase_add_test(tc, join_hands_back_the_result);
     tcase_add_test(tc, join_waits_for_the_thread_to_finish);
     tcase_add_test(tc, join_destroys_the_mutex_and_cv_only_after_pthread_join);

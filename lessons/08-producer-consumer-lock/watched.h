@@ -46,7 +46,12 @@ bool watched_is_alive(watched_t *t);
  * result in *result (when result is not NULL) once the thread has finished
  * and been joined; its mutex and condition variable are destroyed then.
  * Returns false when the time ran out, after the whole timeout and not much
- * more: the thread still runs and you may call watched_join again.
+ * more: the thread still runs and you may call watched_join again. The
+ * timeout is real seconds on CLOCK_MONOTONIC, the clock nobody sets:
+ * WORKBOOK_TIME_SCALE does not shorten it, nor a wall clock set back
+ * lengthen it. Whether the thread has finished is its `finished`, read
+ * under the lock, whatever the wait returned: it may have finished just as
+ * the time ran out, or before the call began.
  */
 bool watched_join(watched_t *t, double timeout, void **result);
 

@@ -17,6 +17,7 @@
 #include "spy_hook.h"
 #include "spy.h"
 #include "harness.h"
+#include "portable.h"
 
 #include <check.h>
 #include <errno.h>
@@ -79,6 +80,7 @@ struct crec {
     unsigned long waits, signals, broadcasts;
     unsigned long timed_waits;  /* waits with a deadline, spurious or real, */
     struct timespec first_deadline, last_deadline;  /* and the earliest and latest they passed */
+    bool monotonic;             /* its timed waits measure CLOCK_MONOTONIC (as initialised) */
     int sleeping;               /* threads inside the real wait */
     int owed;                   /* wake-ups sent and not yet taken */
     bool destroyed;             /* since its last init */
@@ -969,6 +971,12 @@ int spy_pthread_cond_init(pthread_cond_t *cv, const pthread_condattr_t *attr, SP
                     base(file), line);
     c->mutex = NULL;
     c->destroyed = false;
+    clockid_t clock = CLOCK_REALTIME;
+#ifdef HAVE_CLOCK_SELECTION
+    if (attr != NULL)
+        pthread_condattr_getclock(attr, &clock);
+#endif
+    c->monotonic = clock == CLOCK_MONOTONIC;
     UNLOCK();
     return pthread_cond_init(cv, attr);
 }
@@ -982,6 +990,7 @@ void spy_pt_cond_init_monotonic(pthread_cond_t *cv, SPY_AT)
     struct crec *c = cond_rec(cv, true);
     c->mutex = NULL;
     c->destroyed = false;
+    c->monotonic = true;
     UNLOCK();
     pt_cond_init_monotonic(cv);
 }
@@ -1112,6 +1121,11 @@ static int wait_common(pthread_cond_t *cv, pthread_mutex_t *m, const struct time
                     base(file), line, who(me, a, sizeof a));
     c->mutex = m;
     add_site(c, file, line);
+    if (deadline != NULL && (deadline->tv_nsec < 0 || deadline->tv_nsec >= 1000000000L))
+        FAIL_LOCKED("%s:%d: %s waits with the deadline { %lld s, %ld ns }: tv_nsec must be 0 to "
+                    "999999999 (a wait given more fails with EINVAL). When the nanoseconds reach a "
+                    "second, carry it into tv_sec, as timing_deadline() does", base(file), line,
+                    who(me, a, sizeof a), (long long)deadline->tv_sec, (long)deadline->tv_nsec);
     if (deadline != NULL) {
         if (c->timed_waits == 0 || timespec_before(deadline, &c->first_deadline))
             c->first_deadline = *deadline;
@@ -1574,6 +1588,17 @@ unsigned long spy_broadcasts(const pthread_cond_t *cv) { READ(unsigned long, con
 unsigned long spy_timed_waits(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->timed_waits); }
 int spy_wait_sites(const pthread_cond_t *cv) { READ(int, cond_seen(cv)->sites); }
 bool spy_cond_destroyed(const pthread_cond_t *cv) { READ(bool, cond_seen(cv)->destroyed); }
+
+bool spy_cond_monotonic(const pthread_cond_t *cv) { READ(bool, cond_seen(cv)->monotonic); }
+
+double spy_earliest_deadline(const pthread_cond_t *cv)
+{
+    LOCK();
+    const struct crec *c = cond_seen(cv);
+    double at = c->timed_waits == 0 ? 0 : (double)c->first_deadline.tv_sec + c->first_deadline.tv_nsec / 1e9;
+    UNLOCK();
+    return at;
+}
 
 double spy_deadline_spread(const pthread_cond_t *cv)
 {

@@ -113,6 +113,12 @@ unsigned long spy_timed_waits(const pthread_cond_t *cv);
  * conditions shows 2 or more). */
 int spy_wait_sites(const pthread_cond_t *cv);
 bool spy_cond_destroyed(const pthread_cond_t *cv);
+/* The earliest deadline a timed wait on cv passed, in seconds as timing_now()
+ * counts them (tv_sec + tv_nsec / 1e9); 0 when none did. */
+double spy_earliest_deadline(const pthread_cond_t *cv);
+/* Initialised to measure CLOCK_MONOTONIC: by pt_cond_init_monotonic(), or by
+ * pthread_cond_init() with an attribute set so (else CLOCK_REALTIME). */
+bool spy_cond_monotonic(const pthread_cond_t *cv);
 /* Seconds between the earliest and the latest deadline that timed waits on
  * cv passed (pthread_cond_timedwait, pt_cond_wait_until); 0 with fewer than two. */
 double spy_deadline_spread(const pthread_cond_t *cv);
