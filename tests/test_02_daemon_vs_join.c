@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define SCALE 0.1
 
@@ -101,13 +102,22 @@ static void *job_fn(void *arg)
     return NULL;
 }
 
-/* An empty runner on the heap: a daemon may outlive the test's frame. */
+/* An empty runner on the heap: a daemon may outlive the test's frame. Its memory
+ * holds garbage first, as a runner_t on the stack or one used before does, but for
+ * the alive flags: one that read true before runner_start() set it would hide a
+ * runner_start() that never does. */
 static runner_t *new_runner(void)
 {
     runner_t *r = malloc(sizeof *r);
 
     ck_assert_msg(r != NULL, "out of memory");
+    memset(r, 0xA5, sizeof *r);
+    for (int i = 0; i < RUNNER_CAPACITY; i++)
+        atomic_init(&r->threads[i].alive, false);
     runner_init(r);
+    ck_assert_msg(r->started == 0, "runner_init() left r->started at %d: the memory of a new runner_t "
+                  "(on the stack, from malloc, or used before) holds whatever was there, not zeros. "
+                  "runner_init must make the runner empty: set started to 0", r->started);
     return r;
 }
 
@@ -235,7 +245,8 @@ START_TEST(is_alive_turns_false_when_fn_returns)
 {
     runner_t *r = new_runner();
 
-    int daemon = start(r, 0, true, 0), other = start(r, 1, false, 1);
+    /* The daemon last: no thread started after it can be given its pthread_t once it ends. */
+    int other = start(r, 0, false, 0), daemon = start(r, 1, true, 1);
     ck_assert_msg(thread_returns(0) && thread_returns(1), "a thread did not end within 2 s of its fn "
                   "returning");
     ck_assert_msg(!runner_is_alive(r, daemon), "runner_is_alive() is still true after a daemon's fn "

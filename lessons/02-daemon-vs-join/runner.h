@@ -49,7 +49,7 @@ typedef struct runner {
     int started;                /* threads[0 .. started - 1] are in use */
 } runner_t;
 
-/* An empty runner. */
+/* An empty runner, whatever its memory held before (on the stack, from malloc). */
 void runner_init(runner_t *r);
 
 /* Start fn(arg) on a new thread; its index. At most RUNNER_CAPACITY a runner. */

@@ -4,10 +4,14 @@
  *
  * The slot is either empty or full. pipeline_set_message() waits while it
  * is full, then fills it; pipeline_get_message() waits while it is empty,
- * then empties it and returns the message. Whoever changes the slot wakes
- * the other side with pthread_cond_broadcast on `changed`, not _signal:
- * setters and getters sleep on that one condition variable, and a signal
- * may wake one of the same side, which sleeps again. Wait in a loop:
+ * then empties it and returns the message. Any int is a message, 0 and
+ * negative ones too: `full` alone says whether the slot is full. Neither
+ * call has a time limit: each waits as long as it takes.
+ *
+ * Whoever changes the slot wakes the other side with
+ * pthread_cond_broadcast on `changed`, not _signal: setters and getters
+ * sleep on that one condition variable, and a signal may wake one of the
+ * same side, which sleeps again. Wait in a loop:
  *
  *     while (p->full)
  *         PT(pthread_cond_wait(&p->changed, &p->lock));
@@ -15,8 +19,10 @@
  * because a wake-up only says "look again", never "it is your turn".
  * Copy the message out before you unlock: once the lock is free the
  * producer may overwrite it (the article's subtle point). Likewise, store
- * it and mark the slot full before you unlock. Every lock is unlocked by
- * the thread that locked it.
+ * it and mark the slot full before you unlock, and empty it in the same
+ * hold of the lock as you copy the message out. Every lock is unlocked by
+ * the thread that locked it. Keep each pipeline's state in its struct:
+ * two pipelines may be in use at once.
  */
 #ifndef PIPELINE_H
 #define PIPELINE_H

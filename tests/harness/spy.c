@@ -47,6 +47,8 @@ struct spy_thread {
     bool joined;
     bool created_detached;      /* pthread_create()'s attributes made it detached */
     bool detached;              /* pthread_detach() was called on it */
+    const char *detached_file;  /* where */
+    int detached_line;
     struct spy_thread *joining; /* the thread it waits for in pthread_join */
     bool returned;              /* its start routine returned, or it called pthread_exit */
     void *result;               /* what it returned then */
@@ -694,10 +696,16 @@ int spy_pthread_join(pthread_t id, void **result, SPY_AT)
     LOCK();
     enter(me, file, line);
     spy_thread_t *t = created_thread(id);
-    if (t != NULL && (t->created_detached || t->detached))
-        FAIL_LOCKED("%s:%d: %s joins a thread that was %s: nobody may join a detached thread (POSIX "
-                    "leaves it undefined; glibc may say EINVAL, or hang)", base(file), line,
-                    who(me, a, sizeof a), t->created_detached ? "created detached" : "detached");
+    if (t != NULL && t->created_detached)
+        FAIL_LOCKED("%s:%d: %s joins a thread that was created detached: nobody may join a detached "
+                    "thread (POSIX leaves it undefined; glibc may say EINVAL, or hang)", base(file), line,
+                    who(me, a, sizeof a));
+    if (t != NULL && t->detached)
+        FAIL_LOCKED("%s:%d: %s joins a thread that %s:%d detached: nobody may join a detached thread "
+                    "(POSIX leaves it undefined; glibc may say EINVAL, or hang). If that detach meant "
+                    "an older thread, created detached and ended since, its pthread_t named this one "
+                    "by then: never detach a thread created detached", base(file), line,
+                    who(me, a, sizeof a), base(t->detached_file), t->detached_line);
     if (t != NULL && t->joined)
         FAIL_LOCKED("%s:%d: %s joins a thread that was already joined: a thread can be joined once "
                     "(joining it again is undefined behaviour)", base(file), line, who(me, a, sizeof a));
@@ -727,10 +735,20 @@ int spy_pthread_detach(pthread_t id, SPY_AT)
     LOCK();
     enter(me, file, line);
     spy_thread_t *t = created_thread(id);
-    if (t != NULL && !t->joined && !t->created_detached && !t->detached)
+    char a[96];
+    if (t != NULL && (t->created_detached || t->detached))
+        FAIL_LOCKED("%s:%d: %s detaches a thread that was %s: a thread can be detached once, and only "
+                    "if it is joinable (POSIX leaves the rest undefined: once a detached thread has "
+                    "ended, its pthread_t may name a newer thread, which the detach would make "
+                    "unjoinable)", base(file), line, who(me, a, sizeof a),
+                    t->created_detached ? "created detached" : "detached already");
+    if (t != NULL && !t->joined)
         live--;                 /* nobody may join it now */
-    if (t != NULL)
+    if (t != NULL) {
         t->detached = true;
+        t->detached_file = file;
+        t->detached_line = line;
+    }
     starter_waits(me);          /* it will not join: its threads must not wait for that */
     UNLOCK();
     return pthread_detach(id);

@@ -51,7 +51,8 @@ spy_thread_t *spy_joining(spy_thread_t *t);
 
 /*
  * Detached threads. A join of one fails the test at once (undefined in
- * POSIX: glibc may return EINVAL, or hang). spy_created_detached(i): the
+ * POSIX: glibc may return EINVAL, or hang), and so does a pthread_detach
+ * of one (once it has ended, its pthread_t may name a newer thread). spy_created_detached(i): the
  * i-th thread started with PTHREAD_CREATE_DETACHED in its attributes;
  * spy_detached(i): pthread_detach() was called on it since.
  */
