@@ -49,7 +49,9 @@ static size_t assert_every_message_stored(const struct run *r, const char *demo,
     long *got = alloc_zeroed(lines, sizeof *got), *stored = alloc_zeroed(lines, sizeof *stored);
     size_t ngot = output_numbers(r->out, "Producer got message: ", got, NULL, lines);
     size_t nstored = output_numbers(r->out, "Consumer storing message: ", stored, NULL, lines);
-    ck_assert_msg(ngot > 0 && nstored == ngot, "%s: %zu messages got, %zu stored: every message must be stored",
+    /* How many the producer gets before main's event depends on the scheduler
+     * (none at all, once in a while, on a busy machine): not on the demo. */
+    ck_assert_msg(nstored == ngot, "%s: %zu messages got, %zu stored: every message must be stored",
                   demo, ngot, nstored);
     for (size_t i = 0; i < ngot; i++)
         ck_assert_msg(stored[i] == got[i], "%s: message %zu was got as %ld but stored as %ld: out of order",
