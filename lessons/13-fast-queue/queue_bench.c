@@ -13,7 +13,10 @@
  *
  * The numbers of items are scaled by WORKBOOK_TIME_SCALE (the tests run a
  * short version); ARGS sets the runs per figure (the median is shown).
- * The last lines are "bench: <name> <value> <unit>", for make bench.
+ * Then come "bench: <name> <value> <unit>" lines, for make bench, and
+ * last one verdict a row, from this run's figures alone: how many times
+ * as fast as the textbook queue the fast one was, and how often it made
+ * the kernel switch threads.
  */
 #include "cli.h"
 #include "fastqueue.h"
@@ -229,5 +232,13 @@ int main(int argc, char **argv)
     }
     for (int p = 0; have_glib && p < 2; p++)
         printf("bench: gasyncqueue_%dp%dc_unbounded %.0f items/s\n", p + 1, p + 1, yard[p].per_second);
+    printf("In this run:\n");
+    for (int i = 0; i < ROWS; i++) {
+        printf("  %dP%dC, maxsize %4zu: fastqueue %.1fx the textbook queue", rows[i].pairs, rows[i].pairs,
+               rows[i].maxsize, fast[i].per_second / slow[i].per_second);
+        if (have_glib && rows[i].maxsize == 1024)
+            printf(", %.1fx GAsyncQueue", fast[i].per_second / yard[rows[i].pairs - 1].per_second);
+        printf(", %.1f switches per 1000 items (textbook: %.1f)\n", fast[i].switches, slow[i].switches);
+    }
     return 0;
 }
