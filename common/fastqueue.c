@@ -66,9 +66,10 @@
  * pulls the other end's total to this core; looking after every item
  * would make every put and get a cache miss. gap is maxsize: a queue of
  * 1 is looked at at every pause, a big one rarely, once a batch has built
- * up (an unbounded one when the watch ends). Only one thread per end
- * watches, and only when nobody sleeps there already (the next item
- * would go to the sleeper).
+ * up; but a watch looks LOOKS times at least, so a big queue's watch
+ * does not end before its first look. Only one thread per end watches,
+ * and only when nobody sleeps there already (the next item would go to
+ * the sleeper).
  *
  * close() takes both locks and broadcasts both conditions.
  * Ordering: FIFO; items are handed out in the order the puts completed.
@@ -90,6 +91,7 @@
 #include <unistd.h>
 
 #define CACHE_LINE 64
+#define LOOKS 8                 /* watch(): a watch looks at the other end this often at least */
 
 /*
  * One end of the queue. Its own threads use the first lines; the other
@@ -256,22 +258,26 @@ static double seconds_of(const struct timespec *deadline)
 }
 
 /*
- * Holding no lock: while looks_blocked(q), watch until `until` (seconds,
- * timing_now()), if first in line at e. Returns when it saw the queue
- * change, 0 if it did not (it gave up, or did not watch at all).
+ * Holding no lock: while looks_blocked(q), watch from now until `until`
+ * (seconds, timing_now()), if first in line at e. Returns when it saw the
+ * queue change, 0 if it did not (it gave up, or did not watch at all).
  */
 static double watch(fastqueue_t *q, struct end *e, bool (*looks_blocked)(fastqueue_t *), double until)
 {
     if (atomic_load(&e->sleepers) > 0 || atomic_exchange(&e->watching, true))
         return 0;
-    double seen = 0;
+    double seen = 0, now = timing_now();
+    double every = (until - now) / LOOKS, next_look = now + every;
     for (unsigned paused = 1;; paused++) {
         cpu_relax();
-        double now = timing_now();
+        now = timing_now();
         bool last = now >= until;
-        if ((last || paused % q->gap == 0) && !looks_blocked(q)) {
-            seen = now;
-            break;
+        if (last || paused % q->gap == 0 || now >= next_look) {
+            if (!looks_blocked(q)) {
+                seen = now;
+                break;
+            }
+            next_look = now + every;
         }
         if (last)
             break;
