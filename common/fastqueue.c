@@ -36,30 +36,54 @@
  * itself (and counts a signal in `signals`), so the puts that follow do
  * not wake it again before it has even run.
  *
- * Spinning. Before it sleeps, the first thread in line at an end watches
- * the other end for about 4 microseconds (spin()). That thread is usually
+ * Watching. Before it sleeps, the first thread in line at an end may
+ * watch the other end for a moment (watch()): that thread is usually
  * running on another core and about to make room or an item, and a sleep
- * and a wake-up cost far more: with a queue of 10 the watch avoids nearly
- * every sleep. It looks every `gap` pauses, not after each one. Each look
+ * and a wake-up cost far more. How long a moment is measured, never a
+ * constant: a count of pauses tuned on one CPU lasts 4 us on one machine
+ * and 2 us on another, and a watch shorter than the other end's wake-up
+ * fails every time. Each end learns two typical times (running medians,
+ * learn()) from its own waits:
+ *
+ *   sleep_cost  what a sleep costs here: from the waker's signal to the
+ *               woken thread holding the lock again.
+ *   wait        how long the other end took to make room or an item,
+ *               from the moment a thread here found it must wait: when
+ *               its watch saw the change, or when its waker signalled.
+ *
+ * An end watches only while the typical wait is shorter than the typical
+ * sleep, and for one sleep_cost at most, reading the clock at every
+ * pause (CLOCK_MONOTONIC: no system call on Linux, about as long as one
+ * pause): a watch that fails has cost no more than the sleep it hoped
+ * to save. Until its first sleep an end has measured nothing and does
+ * not watch; sleeps keep measuring, so an end that stopped watching
+ * starts again when waits get short. It does not watch either when the
+ * thread it waits for last waited on this CPU (`cpu`): on a busy machine
+ * the scheduler often puts both there, and the watch would keep that
+ * thread from running. Nor where this process may use one CPU only.
+ *
+ * The watcher looks every `gap` pauses, not after each one. Each look
  * pulls the other end's total to this core; looking after every item
- * would make every put and get a cache miss. gap is maxsize, at most the
- * whole watch: a queue of 1 is looked at often, a big one once, when a
- * batch has built up. Only one thread per end watches, only when nobody
- * sleeps there already (the next item would go to the sleeper), and never
- * when this process may use one CPU only: there the thread it waits for
- * cannot run while it watches.
+ * would make every put and get a cache miss. gap is maxsize: a queue of
+ * 1 is looked at at every pause, a big one rarely, once a batch has built
+ * up; but a watch looks LOOKS times at least, so a big queue's watch
+ * does not end before its first look. Only one thread per end watches,
+ * and only when nobody sleeps there already (the next item would go to
+ * the sleeper).
  *
  * close() takes both locks and broadcasts both conditions.
  * Ordering: FIFO; items are handed out in the order the puts completed.
  * The ring grows by doubling, up to maxsize when there is one.
  */
-#define _GNU_SOURCE             /* Linux: sched_getaffinity(), CPU_COUNT() */
+#define _GNU_SOURCE             /* Linux: sched_getaffinity(), CPU_COUNT(), sched_getcpu() */
 #include "fastqueue.h"
 
 #include "alloc.h"
 #include "pt.h"
 #include "timing.h"
 
+#include <limits.h>
+#include <math.h>
 #include <sched.h>
 #include <stdalign.h>
 #include <stdatomic.h>
@@ -67,7 +91,7 @@
 #include <unistd.h>
 
 #define CACHE_LINE 64
-#define SPINS 200               /* about 4 us: 200 x86 `pause`s of 19 ns on the bench machine */
+#define LOOKS 8                 /* watch(): a watch looks at the other end this often at least */
 
 /*
  * One end of the queue. Its own threads use the first lines; the other
@@ -80,9 +104,13 @@ struct end {
     size_t index;               /* in: the next free slot; out: the oldest item */
     size_t seen;                /* the other end's total, as last read: never ahead of it */
     unsigned signals;           /* sleepers taken off `sleepers` and signalled, not yet awake */
-    atomic_bool spinning;       /* a thread is watching (spin()) */
+    double signalled;           /* when the last of them was signalled (timing_now()) */
+    double sleep_cost;          /* seconds, typical: signal to awake (0: none measured yet) */
+    double wait;                /* seconds, typical: until the other end made the change */
+    atomic_bool watching;       /* a thread is in watch() */
     alignas(CACHE_LINE) atomic_size_t total;    /* puts (in) or gets (out) completed */
     alignas(CACHE_LINE) atomic_uint sleepers;   /* threads asleep, or about to be, not yet signalled */
+    atomic_int cpu;             /* the CPU its last thread to wait ran on (-1: not known) */
 };
 
 struct fastqueue {
@@ -91,8 +119,8 @@ struct fastqueue {
     size_t capacity;            /* slots in ring */
     size_t maxsize;             /* 0: unbounded */
     bool closed;
-    bool may_spin;              /* this process may run on more than one CPU */
-    unsigned gap;               /* spin(): pauses between two looks */
+    bool many_cpus;             /* this process may run on more than one CPU */
+    unsigned gap;               /* watch(): pauses between two looks */
 };
 
 static void end_init(struct end *e)
@@ -101,7 +129,8 @@ static void end_init(struct end *e)
     pt_cond_init_monotonic(&e->cond);
     atomic_init(&e->total, 0);
     atomic_init(&e->sleepers, 0);
-    atomic_init(&e->spinning, false);
+    atomic_init(&e->watching, false);
+    atomic_init(&e->cpu, -1);
 }
 
 static void end_destroy(struct end *e)
@@ -122,6 +151,16 @@ static bool more_than_one_cpu(void)
     return sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
+/* The CPU this thread runs on now, where the system says (-1: not known). */
+static int this_cpu(void)
+{
+#if defined(CPU_COUNT) && !defined(WORKBOOK_PORTABLE)
+    return sched_getcpu();
+#else
+    return -1;
+#endif
+}
+
 fastqueue_t *fastqueue_create(size_t maxsize)
 {
     fastqueue_t *q = alloc_aligned(CACHE_LINE, sizeof *q);
@@ -129,8 +168,8 @@ fastqueue_t *fastqueue_create(size_t maxsize)
     q->maxsize = maxsize;
     q->capacity = maxsize > 0 && maxsize < 64 ? maxsize : 64;
     q->ring = alloc_zeroed(q->capacity, sizeof *q->ring);
-    q->may_spin = more_than_one_cpu();
-    q->gap = maxsize > 0 && maxsize < SPINS ? (unsigned)maxsize : SPINS;
+    q->many_cpus = more_than_one_cpu();
+    q->gap = maxsize > 0 && maxsize < UINT_MAX ? (unsigned)maxsize : UINT_MAX;
     end_init(&q->in);
     end_init(&q->out);
     return q;
@@ -173,7 +212,7 @@ static bool empty_at_out(fastqueue_t *q)
     return q->out.seen == gets;
 }
 
-/* Holding no lock, for spin(): guesses, good enough to stop watching. */
+/* Holding no lock, for watch(): guesses, good enough to stop watching. */
 static bool looks_full(fastqueue_t *q)
 {
     size_t gets = atomic_load(&q->out.total);
@@ -195,47 +234,110 @@ static inline void cpu_relax(void)
 #endif
 }
 
-/* Holding no lock: while looks_blocked(q), watch a moment, if first in line at e. */
-static void spin(fastqueue_t *q, struct end *e, bool (*looks_blocked)(fastqueue_t *))
+/*
+ * Holding e->lock: one more measurement for one of e's typical times. The
+ * estimate moves an eighth up when the measurement is above it, an eighth
+ * down when below, so it settles where half the measurements are above
+ * it: their median. One sleep that took 4 ms moves it no more than one
+ * that took 4 us (an average would jump a thousandfold).
+ */
+static void learn(double *typical, double seconds)
 {
-    if (atomic_load(&e->sleepers) > 0 || atomic_exchange(&e->spinning, true))
-        return;
-    for (unsigned paused = 0; paused < SPINS && looks_blocked(q); paused += q->gap)
-        for (unsigned i = 0; i < q->gap; i++)
-            cpu_relax();
-    atomic_store(&e->spinning, false);
+    if (*typical == 0)
+        *typical = seconds;
+    else if (seconds > *typical)
+        *typical *= 9.0 / 8;
+    else
+        *typical *= 8.0 / 9;
+}
+
+/* A CLOCK_MONOTONIC deadline in timing_now()'s seconds (NULL: none). */
+static double seconds_of(const struct timespec *deadline)
+{
+    return deadline == NULL ? INFINITY : (double)deadline->tv_sec + (double)deadline->tv_nsec / 1e9;
+}
+
+/*
+ * Holding no lock: while looks_blocked(q), watch from now until `until`
+ * (seconds, timing_now()), if first in line at e. Returns when it saw the
+ * queue change, 0 if it did not (it gave up, or did not watch at all).
+ */
+static double watch(fastqueue_t *q, struct end *e, bool (*looks_blocked)(fastqueue_t *), double until)
+{
+    if (atomic_load(&e->sleepers) > 0 || atomic_exchange(&e->watching, true))
+        return 0;
+    double seen = 0, now = timing_now();
+    double every = (until - now) / LOOKS, next_look = now + every;
+    for (unsigned paused = 1;; paused++) {
+        cpu_relax();
+        now = timing_now();
+        bool last = now >= until;
+        if (last || paused % q->gap == 0 || now >= next_look) {
+            if (!looks_blocked(q)) {
+                seen = now;
+                break;
+            }
+            next_look = now + every;
+        }
+        if (last)
+            break;
+    }
+    atomic_store(&e->watching, false);
+    return seen;
+}
+
+/* Whether the thread at the other end of e may run while this one watches:
+ * not if it last waited on this very CPU, which the watch keeps busy. */
+static bool other_may_run(fastqueue_t *q, struct end *e)
+{
+    int cpu = atomic_load(&(e == &q->in ? &q->out : &q->in)->cpu);
+    return cpu < 0 || cpu != this_cpu();
 }
 
 /*
  * Holding e->lock: wait while blocked(q) and the queue is open, first
- * watching a moment without the lock, then asleep. Returns QUEUE_OK when
- * the caller may go on (closed included: the caller says what that
- * means), `busy` when block is false, QUEUE_TIMEOUT when the deadline
- * (NULL: none) passed.
+ * watching a moment without the lock if a watch pays here, then asleep.
+ * Returns QUEUE_OK when the caller may go on (closed included: the caller
+ * says what that means), `busy` when block is false, QUEUE_TIMEOUT when
+ * the deadline (NULL: none) passed.
  */
 static enum queue_status wait_at(fastqueue_t *q, struct end *e, bool (*blocked)(fastqueue_t *),
                                  bool (*looks_blocked)(fastqueue_t *), enum queue_status busy,
                                  bool block, const struct timespec *deadline)
 {
-    bool may_watch = q->may_spin;
+    double start = 0;                   /* when this call found it must wait */
+    bool may_watch = q->many_cpus;
     while (!q->closed && blocked(q)) {
         if (!block)
             return busy;
-        if (may_watch) {
+        if (start == 0) {
+            start = timing_now();
+            atomic_store(&e->cpu, this_cpu());
+        }
+        if (may_watch && e->wait < e->sleep_cost && other_may_run(q, e)) {
             may_watch = false;
+            double until = fmin(start + e->sleep_cost, seconds_of(deadline));
             PT(pthread_mutex_unlock(&e->lock));
-            spin(q, e, looks_blocked);
+            double seen = watch(q, e, looks_blocked, until);
             PT(pthread_mutex_lock(&e->lock));
+            if (seen > 0)
+                learn(&e->wait, seen - start);
             continue;
         }
         bool woken = true;
         atomic_fetch_add(&e->sleepers, 1);
-        if (blocked(q))         /* the last look, after the announcement */
+        bool sleeps = blocked(q);       /* the last look, after the announcement */
+        if (sleeps)
             woken = pt_cond_wait_until(&e->cond, &e->lock, deadline);
-        if (e->signals > 0)
-            e->signals--;       /* a waker took one of us off sleepers */
-        else
+        if (e->signals > 0) {
+            e->signals--;               /* a waker took one of us off sleepers */
+            if (sleeps && woken && e->signalled > start) {
+                learn(&e->sleep_cost, timing_now() - e->signalled);
+                learn(&e->wait, e->signalled - start);
+            }
+        } else {
             atomic_fetch_sub(&e->sleepers, 1);
+        }
         if (!woken && !q->closed && blocked(q))
             return QUEUE_TIMEOUT;
     }
@@ -255,6 +357,7 @@ static void wake(struct end *e)
     if (asleep) {
         atomic_fetch_sub(&e->sleepers, 1);
         e->signals++;
+        e->signalled = timing_now();
     }
     PT(pthread_mutex_unlock(&e->lock));
     if (asleep)

@@ -273,7 +273,9 @@ END_TEST
  * Ping-pong through two queues of one: each ball is the only one in flight,
  * so if a wake-up were lost, no later put would come to repair it and the
  * game would stop. Every 8th turn the returner dawdles 50 us, longer than a
- * getter's watch (spin() in fastqueue.c), so the getter really goes to sleep.
+ * getter's watch usually lasts (watch() in fastqueue.c: as long as a sleep
+ * has been costing, a few microseconds to a few tens), so the getter
+ * really goes to sleep.
  */
 enum { RALLIES = 4000 };
 static queue_t *ping, *pong;

@@ -13,7 +13,10 @@
  *
  * The numbers of items are scaled by WORKBOOK_TIME_SCALE (the tests run a
  * short version); ARGS sets the runs per figure (the median is shown).
- * The last lines are "bench: <name> <value> <unit>", for make bench.
+ * Then come "bench: <name> <value> <unit>" lines, for make bench, and
+ * last one verdict a row, from this run's figures alone: how many times
+ * as fast as the textbook queue the fast one was, and how often it made
+ * the kernel switch threads.
  */
 #include "cli.h"
 #include "fastqueue.h"
@@ -144,14 +147,27 @@ static int by_speed(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The run with the median speed of `runs`. */
-static struct result median(enum kind kind, size_t maxsize, int pairs, long items, int runs)
+/* Of `runs` results, the one with the median speed. */
+static struct result median(struct result *r, int runs)
 {
-    struct result r[9];
-    for (int i = 0; i < runs; i++)
-        r[i] = measure(kind, maxsize, pairs, items);
     qsort(r, (size_t)runs, sizeof *r, by_speed);
     return r[runs / 2];
+}
+
+/*
+ * `runs` runs of each of n kinds of queue, taking turns (a b a b ...): a
+ * machine that gets busier or quieter meanwhile slows them all alike, so
+ * their medians stay comparable. GAsyncQueue ignores maxsize.
+ */
+static void in_turn(const enum kind *kinds, int n, size_t maxsize, int pairs, long items, int runs,
+                    struct result *medians)
+{
+    struct result r[3][9];
+    for (int i = 0; i < runs; i++)
+        for (int k = 0; k < n; k++)
+            r[k][i] = measure(kinds[k], maxsize, pairs, items);
+    for (int k = 0; k < n; k++)
+        medians[k] = median(r[k], runs);
 }
 
 static void bar(double value, double top)
@@ -184,18 +200,18 @@ int main(int argc, char **argv)
         long items = (long)((double)rows[i].items * scale);
         if (items < 100)
             items = 100;
-        slow[i] = median(SLOW, rows[i].maxsize, rows[i].pairs, items, runs);
-        fast[i] = median(FAST, rows[i].maxsize, rows[i].pairs, items, runs);
-        if (fast[i].per_second > top)
-            top = fast[i].per_second;
-        if (slow[i].per_second > top)
-            top = slow[i].per_second;
-    }
-    for (int p = 0; have_glib && p < 2; p++) {
-        long items = (long)((p == 0 ? 2000000 : 1000000) * scale);
-        yard[p] = median(GLIB, 0, p + 1, items < 100 ? 100 : items, runs);
-        if (yard[p].per_second > top)
-            top = yard[p].per_second;
+        /* GAsyncQueue runs in turn with the two rows of maxsize 1024, as many items. */
+        static const enum kind kinds[] = { SLOW, FAST, GLIB };
+        int n = have_glib && rows[i].maxsize == 1024 ? 3 : 2;
+        struct result r[3];
+        in_turn(kinds, n, rows[i].maxsize, rows[i].pairs, items, runs, r);
+        slow[i] = r[0];
+        fast[i] = r[1];
+        if (n == 3)
+            yard[rows[i].pairs - 1] = r[2];
+        for (int k = 0; k < n; k++)
+            if (r[k].per_second > top)
+                top = r[k].per_second;
     }
 
     printf("%-7s %7s  %-11s %10s %9s\n", "threads", "maxsize", "", "items/s", "switches");
@@ -229,5 +245,13 @@ int main(int argc, char **argv)
     }
     for (int p = 0; have_glib && p < 2; p++)
         printf("bench: gasyncqueue_%dp%dc_unbounded %.0f items/s\n", p + 1, p + 1, yard[p].per_second);
+    printf("In this run:\n");
+    for (int i = 0; i < ROWS; i++) {
+        printf("  %dP%dC, maxsize %4zu: fastqueue %.1fx the textbook queue", rows[i].pairs, rows[i].pairs,
+               rows[i].maxsize, fast[i].per_second / slow[i].per_second);
+        if (have_glib && rows[i].maxsize == 1024)
+            printf(", %.1fx GAsyncQueue", fast[i].per_second / yard[rows[i].pairs - 1].per_second);
+        printf(", %.1f switches per 1000 items (textbook: %.1f)\n", fast[i].switches, slow[i].switches);
+    }
     return 0;
 }
