@@ -456,6 +456,11 @@ static void *in_order_task(void *arg)
 static atomic_int crashes;
 static size_t map_n;            /* the sizes of the call of parallel_map under way */
 static int map_max_workers;
+/* Or early: each new thread runs to its end before pthread_create returns (spy_start_returns_first). */
+static bool early;
+#define READ_BEFORE_FILLED "the test let each new thread run to its end before its pthread_create " \
+    "returned, as a scheduler may: did the thread read its struct before parallel_map filled it in? " \
+    "Fill each thread's struct before its pthread_create"
 
 #define PAST_A_FIXED_ARRAY "was an array of fixed size (of pthread_t, or of the threads' arguments) " \
     "written past its end? There may be as many threads as min(n, max_workers): size the arrays " \
@@ -470,6 +475,23 @@ static void worker_crashed(int sig)
     /* A wrecked stack of the test's thread may have taken the environment
      * with it (it lives there), and Check reads it on its way to the report. */
     environ = NULL;
+
+    /* glibc aborts when it finds its heap corrupted, from inside malloc or
+     * free with its lock held: Check's report would wait for that lock for
+     * ever. Say it here with write(), and let the abort end the test. */
+    if (sig == SIGABRT) {
+        char line[768];
+        int len = snprintf(line, sizeof line, "parallel_map (n = %zu items, max_workers = %d) aborted: "
+                           "if a line above says malloc(): or free(): ..., the heap was corrupted, a block "
+                           "from malloc written past its end: malloc(k * sizeof(struct share *)) has room "
+                           "for k pointers, not k structs; size each array as k * sizeof *array\n",
+                           map_n, map_max_workers);
+        if (atomic_fetch_add(&crashes, 1) == 0 && len > 0)
+            (void)!write(STDERR_FILENO, line, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
 
     if (pthread_equal(pthread_self(), tester_id)) {
         /* In parallel_map itself, on the thread that called it. */
@@ -491,6 +513,9 @@ static void worker_crashed(int sig)
         for (;;)
             pause();
     size_t created = spy_created(), joined = spy_joined();
+    if (early)
+        ck_abort_msg("a thread that parallel_map started crashed (%s), with n = %zu items and max_workers "
+                     "= %d: " READ_BEFORE_FILLED, what, map_n, map_max_workers);
     if (joined < created && atomic_load(&phase) == RETURNED)
         ck_abort_msg("a thread that parallel_map started crashed (%s) after parallel_map had returned "
                      "with %zu of its %zu threads not joined: they still used parallel_map's "
@@ -505,7 +530,8 @@ static void worker_crashed(int sig)
     if (joined < created && spy_doing(tester) != SPY_JOINING)
         ck_abort_msg("a thread that parallel_map started crashed (%s) while parallel_map, not waiting in "
                      "pthread_join, had joined %zu of its %zu threads: did it return (or destroy or "
-                     "free what its threads use) before joining them? Join every thread first",
+                     "free what its threads use) before joining them? Join every thread first. Or did a thread read "
+                     "its struct before parallel_map filled it in? Fill each one before its pthread_create",
                      what, joined, created);
     ck_abort_msg("a thread that parallel_map started crashed (%s), in a call with n = %zu items and "
                  "max_workers = %d", what, map_n, map_max_workers);
@@ -627,6 +653,12 @@ static void check_items(size_t n)
     char what[64];
     size_t missing = 0, first_missing = 0, last_missing = 0, k = spy_created();
 
+    for (size_t i = 0; early && i < n; i++)
+        ck_assert_msg(atomic_load(&calls[i]) == 1 && atomic_load(&past_end) == 0 &&
+                      atomic_load(&strays) == 0, "fn was called %d time(s) for item %zu (n = %zu items, "
+                      "max_workers = %d, %zu threads): " READ_BEFORE_FILLED, atomic_load(&calls[i]), i,
+                      n, map_max_workers, k);
+
     ck_assert_msg(atomic_load(&past_end) == 0, "fn was called with args[%zu], one past the last item "
                   "(n is %zu): stop when the index reaches n (i < n, not i <= n)", n, n);
     ck_assert_msg(atomic_load(&strays) == 0, "fn was called %d time(s) with an argument that is none "
@@ -709,6 +741,7 @@ static void map_unchecked(void *(*fn)(void *), size_t n, int max_workers)
     concurrency_reset();
     spy_start();
     spy_hold_starts(held);
+    spy_start_returns_first(early);
     tester = spy_self();
     tester_id = pthread_self();
     map_n = n;
@@ -835,6 +868,10 @@ START_TEST(each_thread_reads_its_own_share_however_late_it_runs)
 {
     held_map(item_task, 10, 3);
     held_map(item_task, 4, 4);
+    /* And the other way round: each thread done before pthread_create returns. */
+    early = true;
+    map(item_task, 10, 3);
+    early = false;
 }
 END_TEST
 
