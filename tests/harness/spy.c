@@ -100,6 +100,7 @@ static int held;                  /* threads parked by it now */
 static pthread_cond_t unheld = PTHREAD_COND_INITIALIZER;
 static void *create_args[THREADS];
 static spy_thread_t *started[THREADS];     /* by creation order, as create_args */
+static int started_as[THREADS];            /* its number then (its record may serve again) */
 static _Thread_local spy_thread_t *me_tls;
 
 static struct {
@@ -675,6 +676,7 @@ int spy_pthread_create(pthread_t *id, const pthread_attr_t *attr, void *(*fn)(vo
         if (created < THREADS) {
             create_args[created] = arg;
             started[created] = t;
+            started_as[created] = t->number;
         }
         created++;
         if (!t->created_detached && ++live > live_max)     /* one to join, some day */
@@ -1553,9 +1555,10 @@ bool spy_returned(size_t i, void **result)
 {
     LOCK();
     const spy_thread_t *t = i < created && i < THREADS ? started[i] : NULL;
-    bool returned = t != NULL && t->returned;
+    bool over = t != NULL && t->number != started_as[i];   /* its record serves another now */
+    bool returned = over || (t != NULL && t->returned);
     if (returned && result != NULL)
-        *result = t->result;
+        *result = over ? NULL : t->result;
     UNLOCK();
     return returned;
 }
@@ -1615,7 +1618,7 @@ double spy_deadline_spread(const pthread_cond_t *cv)
 /* The i-th thread the code under test started, or NULL. */
 static spy_thread_t *started_thread(size_t i)
 {
-    return i < created && i < THREADS ? started[i] : NULL;
+    return i < created && i < THREADS && started[i]->number == started_as[i] ? started[i] : NULL;
 }
 
 spy_thread_t *spy_started(size_t i) { READ(spy_thread_t *, started_thread(i)); }
