@@ -3,13 +3,15 @@
  *
  * parallel_map(fn, args, results, n, max_workers) computes
  * results[i] = fn(args[i]) for every i < n, calling fn exactly once per item
- * and never with args[n] or beyond. It calls fn on threads it starts: at
- * least one when n > 0, none when n == 0, never more than there are items,
- * and never more than max_workers started and not yet joined at once; so
- * never more than max_workers calls of fn run at the same time, and when
- * there are that many items, that many calls do run together. It returns
- * only when every call has finished and every thread it started has been
- * joined. results[i] belongs to args[i] whatever order the calls finish in.
+ * and never with args[n] or beyond. It calls fn only on threads it starts,
+ * never on the thread that called it: at least one thread when n > 0, none
+ * when n == 0, never more than there are items, and never more than
+ * max_workers started and not yet joined at once. So never more than
+ * max_workers calls of fn run at the same time, and min(n, max_workers)
+ * calls do run together (5 items and max_workers 4: 4 calls at once). It
+ * returns only when every call has finished, every thread it started has
+ * been joined and what it allocated is freed. results[i] belongs to args[i]
+ * whatever order the calls finish in.
  * Neither n nor max_workers has a bound, and two calls may run at the same
  * time (fn may call parallel_map itself): each call keeps what it needs in
  * memory of its own, never in static or global variables.

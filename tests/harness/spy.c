@@ -104,6 +104,7 @@ static int held;                  /* threads parked by it now */
 static pthread_cond_t unheld = PTHREAD_COND_INITIALIZER;
 static void *create_args[THREADS];
 static spy_thread_t *started[THREADS];     /* by creation order, as create_args */
+static int started_as[THREADS];            /* its number then (its record may serve again) */
 static _Thread_local spy_thread_t *me_tls;
 
 static struct {
@@ -184,14 +185,37 @@ _Noreturn static void flunk(const char *fmt, ...)
 
 /* ---- records -------------------------------------------------------------- */
 
+/*
+ * A record for a thread the spies have just met. Once all THREADS are in
+ * use, the record of a thread of the code under test that is over (it
+ * returned, and was joined or is detached) serves again, under a new
+ * number: code may start any number of threads over time, as long as no
+ * more than THREADS are alive at once.
+ */
+static int numbered;    /* threads met so far */
+
+static spy_thread_t *over(void)
+{
+    static int next;    /* where the last search stopped */
+
+    for (int n = 0; n < THREADS; n++, next = (next + 1) % THREADS) {
+        const spy_thread_t *t = &threads[next];
+        if (t->origin != NULL && t->returned && t->doing == SPY_DONE &&
+            (t->joined || t->detached || t->created_detached))
+            return &threads[next];
+    }
+    return NULL;
+}
+
 static spy_thread_t *new_thread(const char *origin, int line)
 {
-    if (nthreads == THREADS)
-        FAIL_LOCKED("the spies can follow at most %d threads", THREADS);
-    spy_thread_t *t = &threads[nthreads];
-    *t = (spy_thread_t){ .number = nthreads, .origin = origin, .origin_line = line,
+    spy_thread_t *t = nthreads < THREADS ? &threads[nthreads++] : over();
+
+    if (t == NULL)
+        FAIL_LOCKED("the spies can follow at most %d threads alive (or not yet joined) at once",
+                    THREADS);
+    *t = (spy_thread_t){ .number = numbered++, .origin = origin, .origin_line = line,
                          .calm = first_wait_real };
-    nthreads++;
     return t;
 }
 
@@ -656,6 +680,7 @@ int spy_pthread_create(pthread_t *id, const pthread_attr_t *attr, void *(*fn)(vo
         if (created < THREADS) {
             create_args[created] = arg;
             started[created] = t;
+            started_as[created] = t->number;
         }
         created++;
         if (!t->created_detached && ++live > live_max)     /* one to join, some day */
@@ -680,12 +705,16 @@ int spy_pthread_create(pthread_t *id, const pthread_attr_t *attr, void *(*fn)(vo
     return rc;
 }
 
+/* The newest thread with that id (an id may be given again once its thread is joined). */
 static spy_thread_t *created_thread(pthread_t id)
 {
+    spy_thread_t *found = NULL;
+
     for (int i = nthreads - 1; i >= 0; i--)
-        if (threads[i].origin != NULL && pthread_equal(threads[i].id, id))
-            return &threads[i];
-    return NULL;
+        if (threads[i].origin != NULL && pthread_equal(threads[i].id, id) &&
+            (found == NULL || threads[i].number > found->number))
+            found = &threads[i];
+    return found;
 }
 
 int spy_pthread_join(pthread_t id, void **result, SPY_AT)
@@ -1558,9 +1587,10 @@ bool spy_returned(size_t i, void **result)
 {
     LOCK();
     const spy_thread_t *t = i < created && i < THREADS ? started[i] : NULL;
-    bool returned = t != NULL && t->returned;
+    bool over = t != NULL && t->number != started_as[i];   /* its record serves another now */
+    bool returned = over || (t != NULL && t->returned);
     if (returned && result != NULL)
-        *result = t->result;
+        *result = over ? NULL : t->result;
     UNLOCK();
     return returned;
 }
@@ -1631,7 +1661,7 @@ double spy_deadline_spread(const pthread_cond_t *cv)
 /* The i-th thread the code under test started, or NULL. */
 static spy_thread_t *started_thread(size_t i)
 {
-    return i < created && i < THREADS ? started[i] : NULL;
+    return i < created && i < THREADS && started[i]->number == started_as[i] ? started[i] : NULL;
 }
 
 spy_thread_t *spy_started(size_t i) { READ(spy_thread_t *, started_thread(i)); }

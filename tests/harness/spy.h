@@ -45,7 +45,11 @@ bool spy_returned(size_t i, void **result);
 /* A thread as the spies see it. spy_self() names the calling thread. */
 typedef struct spy_thread spy_thread_t;
 spy_thread_t *spy_self(void);
-spy_thread_t *spy_started(size_t i);        /* the i-th one the code under test started, or NULL */
+/* The i-th one the code under test started, or NULL: past the 512th, or once
+ * it is over (returned, and joined or detached) and the spies, which follow
+ * at most 512 threads alive at once, have given its record to a new thread
+ * (spy_returned(i) is true then, with no result). */
+spy_thread_t *spy_started(size_t i);
 /* The thread t waits for in pthread_join now, or NULL. */
 spy_thread_t *spy_joining(spy_thread_t *t);
 

@@ -1,0 +1,44 @@
+/* parallel_map.c, wrong: chunks of n / max_workers items, not n / k, the last thread taking the rest: with fewer items than max_workers the chunks are empty and one thread does every item */
+#include "parallel_map.h"
+
+#include "pt.h"
+
+#include <stdlib.h>
+
+struct share {
+    void *(*fn)(void *);
+    void *const *args;
+    void **results;
+    size_t start, end;
+};
+
+static void *worker(void *arg)
+{
+    const struct share *s = arg;
+
+    for (size_t i = s->start; i < s->end; i++)
+        s->results[i] = s->fn(s->args[i]);
+    return NULL;
+}
+
+void parallel_map(void *(*fn)(void *), void *const args[], void *results[],
+                  size_t n, int max_workers)
+{
+    size_t k = n < (size_t)max_workers ? n : (size_t)max_workers;
+    if (k == 0)
+        return;
+    size_t chunk = n / (size_t)max_workers;
+    pthread_t *threads = malloc(k * sizeof *threads);
+    struct share *shares = malloc(k * sizeof *shares);
+
+    for (size_t j = 0; j < k; j++) {
+        size_t start = j * chunk;
+        size_t end = (j == k - 1) ? n : start + chunk;
+        shares[j] = (struct share){ fn, args, results, start, end };
+        PT(pthread_create(&threads[j], NULL, worker, &shares[j]));
+    }
+    for (size_t j = 0; j < k; j++)
+        PT(pthread_join(threads[j], NULL));
+    free(shares);
+    free(threads);
+}
