@@ -881,10 +881,10 @@ static void *call_handler(void *arg)
 {
     struct call *k = arg;
     k->thread = pthread_self();
-    atomic_store(&k->thread_known, true);
 #ifdef HAVE_GETTID
     atomic_store(&k->tid, (long)gettid());
 #endif
+    atomic_store(&k->thread_known, true);   /* (after tid: whoever sees this sees both) */
     k->r = handle_client(k->c, k->timeout);
     return NULL;
 }
@@ -1543,16 +1543,20 @@ START_TEST(a_signal_during_recv_is_not_an_error)
 }
 END_TEST
 
-/* Fill the handler's way out to the client, so that its next send waits;
- * how many bytes that took. */
+/* Fill the handler's way out to the client, so that its next send waits,
+ * whatever its size: blocks of 4096 bytes until one does not fit, then
+ * smaller ones down to a single byte (room too small for 4096 bytes can
+ * still take a list of 18); how many bytes that took. */
 static size_t fill_outgoing(int server_end)
 {
     char block[4096] = { 0 };
     size_t filled = 0;
-    ssize_t n;
-    while ((n = send(server_end, block, sizeof block, MSG_DONTWAIT)) > 0)
-        filled += (size_t)n;
-    ck_assert_int_eq(errno, EAGAIN);
+    for (size_t size = sizeof block; size >= 1; size /= 4) {
+        ssize_t n;
+        while ((n = send(server_end, block, size, MSG_DONTWAIT)) > 0)
+            filled += (size_t)n;
+        ck_assert_int_eq(errno, EAGAIN);
+    }
     return filled;
 }
 
@@ -1562,8 +1566,12 @@ static size_t fill_outgoing(int server_end)
 static void wait_in_send(struct call *k)
 {
     double give_up = timing_now() + 2 * harness_slowdown();
-    while (atomic_load(&k->tid) == 0 && timing_now() < give_up)
+    while (!atomic_load(&k->thread_known) && timing_now() < give_up)
         timing_sleep_unscaled(0.0005);
+    if (atomic_load(&k->tid) == 0) {        /* no gettid() (PORTABLE=1): no /proc either */
+        wait_read_returned(k);
+        return;
+    }
     char path[64];
     snprintf(path, sizeof path, "/proc/self/task/%ld/syscall", atomic_load(&k->tid));
     while (timing_now() < give_up) {
