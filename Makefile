@@ -44,8 +44,9 @@ SPY_HOOK   := tests/harness/spy_hook.h
 MODULE_TESTS := $(notdir $(basename $(wildcard tests/test_[a-z]*.c)))
 
 # Check is needed only for tests; `make lesson-N` must work without it.
-CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
-CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
+# (asked once, when first used)
+CHECK_CFLAGS = $(eval CHECK_CFLAGS := $$(shell pkg-config --cflags check 2>/dev/null))$(CHECK_CFLAGS)
+CHECK_LIBS   = $(eval CHECK_LIBS := $$(shell pkg-config --libs check 2>/dev/null))$(CHECK_LIBS)
 COMPILE = $(CC) $(STD) $(CFLAGS) -Icommon
 # Test programs link with gold, or lld, where the compiler can use one: make
 # test links some 230 of them, and a link took 0.021 s with gold, 0.030 s with
@@ -169,15 +170,17 @@ vpath %.c $(addprefix lessons/,$(LESSONS))
 LIBS_queue_bench := -ldl
 $(BUILD)/bin/%: %.c $(NO_DEPS_YET) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(COMPILE) $(DEPS) $< $(LIBCOMMON) -lm $(LIBS_$*) -o $@
+	$(COMPILE) $(DEPS) $(FAST_LD) $< $(LIBCOMMON) -lm $(LIBS_$*) -o $@
 
 # The harness, and test files: a lesson's test file sees its lesson's headers.
 $(BUILD)/obj/tests/harness/%.o: tests/harness/%.c $(NO_DEPS_YET)
 	@mkdir -p $(@D)
 	$(COMPILE) $(DEPS) $(TEST_INCLUDES) -DBIN_DIR='"$(CURDIR)/$(BUILD)/bin"' -c $< -o $@
+# A test file is compiled without optimisation (-O0 after CFLAGS): the files
+# are long, their speed does not matter, and -O2 took three times as long.
 $(BUILD)/obj/tests/test_%.o: tests/test_%.c $(NO_DEPS_YET)
 	@mkdir -p $(@D)
-	$(COMPILE) $(DEPS) $(TEST_INCLUDES) -Ilessons/$(subst _,-,$*) -c $< -o $@
+	$(COMPILE) -O0 $(DEPS) $(TEST_INCLUDES) -Ilessons/$(subst _,-,$*) -c $< -o $@
 
 # Code the tests watch through the spies (spy_hook.h forced in front).
 $(BUILD)/spied/%.o: %.c $(NO_DEPS_YET)
@@ -205,8 +208,13 @@ $(BUILD)/tests/harness_probe: $(BUILD)/obj/tests/harness/harness_probe.o $(HARNE
 # warnings shown but not fatal, with the lesson's own headers (never a copy's),
 # and with the spies hooked in.
 set_lesson = $(notdir $(patsubst %/,%,$(dir $(1))))
+# A stub or a wrong answer is compiled without debugging information (nobody
+# debugs them: a fifth of their compile time), except for a sanitizer, whose
+# reports name the lines.
+NO_DEBUG = $(if $(filter -fsanitize=%,$(CFLAGS)),,-g0)
 $(BUILD)/sets/%.o: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(wildcard lessons/$$(call set_lesson,$$*)/*.h)
-	$(CC) $(WARN) $(if $(filter solution/%,$*),-Werror) $(CFLAGS) -Icommon -Itests/harness \
+	$(CC) $(WARN) $(if $(filter solution/%,$*),-Werror) $(CFLAGS) $(if $(filter stub/% wrong-%,$*),$(NO_DEBUG)) \
+	    -Icommon -Itests/harness \
 	    -Ilessons/$(call set_lesson,$*) -include $(SPY_HOOK) -c $< -o $@
 # The grader's ThreadSanitizer build of a student's file compiles the very
 # tokens its plain build compiled (the .i made with the plain flags), so no
@@ -217,10 +225,15 @@ $(BUILD)/sets/%.i: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(wildcard lessons
 $(BUILD)/sets/%.o: $(BUILD)/sets/%.i
 	$(CC) $(WARN) -w $(CFLAGS) -c $< -o $@
 # set_objects TAG/LESSON: a set make fills has an object per file of the
-# reference answer; another has one per file put there.
-set_objects = $(if $(filter solution/% stub/% wrong-%,$(1)),\
+# reference answer (a wrong answer's set only the one it replaces: it links
+# the reference answer's objects of the others); another has one per file put
+# there.
+set_objects = $(if $(filter solution/% stub/%,$(1)),\
     $(patsubst solutions/%.c,$(BUILD)/sets/$(dir $(1))%.o,$(wildcard solutions/$(notdir $(1))/*.c)),\
-    $(addsuffix .o,$(basename $(wildcard $(BUILD)/sets/$(1)/*.c $(BUILD)/sets/$(1)/*.i))))
+    $(if $(filter wrong-%,$(1)),$(call wrong_objects,$(patsubst wrong-%/,%,$(dir $(1))),$(notdir $(1))),\
+    $(addsuffix .o,$(basename $(wildcard $(BUILD)/sets/$(1)/*.c $(BUILD)/sets/$(1)/*.i)))))
+wrong_objects = $(foreach f,$(notdir $(wildcard solutions/$(2)/*.c)),\
+    $(BUILD)/sets/$(if $(filter $(f),$(call wrong_file,tests/wrong/$(2)/$(1).c)),wrong-$(1),solution)/$(2)/$(f:.c=.o))
 $(BUILD)/sets/%/test: $$(call set_objects,$$*) \
                       $(BUILD)/obj/tests/test_$$(subst -,_,$$(notdir $$*)).o $(HARNESS) $(LIBCOMMON) \
                       $(if $(NO_DEMOS),,| $(DEMOS))
@@ -236,14 +249,12 @@ $(BUILD)/sets/stub/%.c: FORCE
 	@mkdir -p $(@D)
 	@git show 'HEAD:lessons/$*.c' >$@.new 2>/dev/null || cp 'lessons/$*.c' $@.new
 	@cmp -s $@.new $@ || mv $@.new $@; rm -f $@.new
-# wrong-<bug>/<lesson>/<file>.c: tests/wrong/<lesson>/<bug>.c if its first
-# line names <file>.c ("/* <file>.c, wrong: <what> */", tests/wrong/README.md),
-# else the reference answer's <file>.c.
+# wrong-<bug>/<lesson>/<file>.c: tests/wrong/<lesson>/<bug>.c, whose first
+# line names <file>.c ("/* <file>.c, wrong: <what> */", tests/wrong/README.md).
 WRONG_FILES = $(eval WRONG_FILES := $$(shell awk 'FNR == 1 && sub(/^\/\* */, "") && sub(/, wrong: .*/, "") { print FILENAME "=" $$$$0 }' \
                   /dev/null $$(wildcard tests/wrong/*/*.c)))$(WRONG_FILES)
 wrong_file = $(patsubst $(1)=%,%,$(filter $(1)=%,$(WRONG_FILES)))
-wrong_copy = $(if $(filter $(3).c,$(call wrong_file,tests/wrong/$(2)/$(1).c)),tests/wrong/$(2)/$(1).c,solutions/$(2)/$(3).c)
-$(BUILD)/sets/wrong-%.c: $$(call wrong_copy,$$(word 1,$$(subst /, ,$$*)),$$(word 2,$$(subst /, ,$$*)),$$(word 3,$$(subst /, ,$$*)))
+$(BUILD)/sets/wrong-%.c: tests/wrong/$$(word 2,$$(subst /, ,$$*))/$$(word 1,$$(subst /, ,$$*)).c
 	@mkdir -p $(@D)
 	cp $< $@
 
