@@ -1,4 +1,4 @@
-# The workbook's build. `make help` lists the targets; scripts/workbook runs
+# The workbook's build. `make help` lists the targets; scripts/workbook.sh runs
 # what this file builds (lessons, exercises, tests, grading).
 
 CC      ?= cc
@@ -11,8 +11,8 @@ BUILD   := build/portable
 WARN    += -DWORKBOOK_PORTABLE
 endif
 STD     := $(WARN) -Werror
-WORKBOOK := scripts/workbook
-STUDENT := scripts/student
+WORKBOOK := scripts/workbook.sh
+STUDENT := scripts/student.sh
 
 LESSONS   := $(notdir $(sort $(wildcard lessons/[0-9][0-9]-*)))
 SOLUTIONS := $(wildcard solutions/*/*.c)
@@ -44,7 +44,7 @@ TSAN_TIMEOUT_MULTIPLIER := 4
 bench_keys = $(foreach d,$(LESSON/$(1)/demos),$(filter bench.$(d),$(LESSON/$(1)/KEYS)))
 
 # The add-a-lesson contract (README, "Adding a lesson"), checked when make is
-# run by hand (the makes that scripts/workbook starts skip it).
+# run by hand (the makes that scripts/workbook.sh starts skip it).
 ifeq ($(MAKELEVEL),0)
 DEMO_NAMES := $(notdir $(DEMO_SRC:.c=))
 DUPLICATES := $(strip $(foreach n,$(sort $(DEMO_NAMES)),$(if $(word 2,$(filter $(n),$(DEMO_NAMES))),$(n))))
@@ -111,7 +111,7 @@ help:
 	@echo "make check-N                             prove lesson N's exercise: the reference answer"
 	@echo "                                         passes, the stub and every wrong answer fail"
 	@echo "make tsan | make asan                    every demo and test under ThreadSanitizer or"
-	@echo "                                         AddressSanitizer+UBSan (tests/sanitizers.tsv)"
+	@echo "                                         AddressSanitizer+UBSan (lesson.mk: sanitize.*)"
 	@echo "make helgrind                            every demo under valgrind's helgrind"
 	@echo "make list                                the lessons"
 	@echo "make bench                               throughput of the queues (lesson 13) and the executor,"
@@ -217,7 +217,7 @@ $(BUILD)/tests/harness_probe: $(BUILD)/obj/tests/harness/harness_probe.o $(HARNE
 # of each exercise file of the lesson: the reference answers (solution), the
 # stubs as committed (stub), the reference answers with one file replaced by a
 # wrong answer of tests/wrong/ (wrong-<bug>), all three copied here; the
-# student's files (student, copied by scripts/student), a student of a class
+# student's files (student, copied by scripts/student.sh), a student of a class
 # (scripts/grade). Exercise files are the student's code: compiled with
 # warnings shown but not fatal, with the lesson's own headers (never a copy's),
 # and with the spies hooked in.
