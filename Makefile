@@ -114,6 +114,8 @@ help:
 	@echo "                                         AddressSanitizer+UBSan (lesson.mk: sanitize.*)"
 	@echo "make helgrind                            every demo under valgrind's helgrind"
 	@echo "make list                                the lessons"
+	@echo "make -s facts                            the lessons' model (lesson.mk), one fact a line"
+	@echo "make docs-check                          the output the READMEs quote, run again and compared"
 	@echo "make bench                               throughput of the queues (lesson 13) and the executor,"
 	@echo "                                         a new thread's cost beside a pool's"
 	@echo "make clean                               remove build/"
@@ -348,3 +350,17 @@ test-logs: $$(LOGS)/grade-selftest.log \
            $$(patsubst %,$$(LOGS)/tsan/sets/solution/%.log,$$(TSAN_LESSONS)) \
            $$(foreach l,$$(EXERCISE_LESSONS),$$(call lesson_logs,$$(l)))
 .PHONY: test-logs tsan-common
+
+# ---- the workbook's own checks. make docs-check: the output the READMEs
+# quote is what their commands print now (scripts/docs_check.py: how a block
+# names its command). make test runs it, and tests/add_lesson.sh (a lesson
+# added to a copy of the workbook edits no other file), beside its other logs.
+docs-check: $(DEMOS)
+	@BUILD=$(BUILD) scripts/docs_check.py
+test-logs: $(LOGS)/docs-check.log $(LOGS)/add-lesson.log
+$(LOGS)/docs-check.log: $(DEMOS)
+	@mkdir -p $(@D); BUILD=$(BUILD) scripts/docs_check.py >$@.tmp 2>&1; \
+	echo "counts: 1 $$(($$? != 0)) 0" >>$@.tmp; mv $@.tmp $@
+$(LOGS)/add-lesson.log: $(DEMOS) $(HARNESS) $(LIBCOMMON)
+	@mkdir -p $(@D); BUILD=$(BUILD) tests/add_lesson.sh >$@.tmp 2>&1; \
+	echo "counts: 1 $$(($$? != 0)) 0" >>$@.tmp; mv $@.tmp $@

@@ -328,6 +328,18 @@ cmd_test() {
             grep -E '^(FAIL|grade:)' "$LOG" 2>/dev/null | head -n 10
             failed=$((failed + 1))
         fi
+        # The READMEs' quoted output (make docs-check), and a lesson added alone.
+        for what in docs-check add-lesson; do
+            LOG=$BUILD/logs/$what.log
+            if grep -qx 'counts: 1 0 0' "$LOG" 2>/dev/null; then
+                echo "ok   $what: $(grep -v '^counts: ' "$LOG" | tail -n 1)"
+                passed=$((passed + 1))
+            else
+                echo "FAIL $what: see $LOG"
+                grep -A3 '^FAIL' "$LOG" 2>/dev/null | head -n 12
+                failed=$((failed + 1))
+            fi
+        done
     fi
 
     echo "$((checks ? 100 * (checks - fails - errs) / checks : 0))%: Checks: $checks, Failures: $fails, Errors: $errs"
