@@ -59,6 +59,9 @@ $(foreach l,$(LESSONS),$(if $(call demos_differ,$(call lesson_demos,$(l)),$(LESS
 $(foreach l,$(LESSONS),$(foreach k,$(LESSON/$(l)/KEYS),$(if $(filter libs.% bench.% sanitize.%,$(k)),\
     $(if $(filter $(lastword $(subst ., ,$(k))),$(LESSON/$(l)/demos)),,\
       $(error lessons/$(l)/lesson.mk sets $(k), but $(lastword $(subst ., ,$(k))) is not one of its demos)))))
+$(foreach l,$(LESSONS),$(if $(filter tsan,$(LESSON/$(l)/KEYS)),$(if $(LESSON/$(l)/tsan),,\
+    $(error lessons/$(l)/lesson.mk: tsan needs its reason, tsan := <the shared memory no pthread call brackets>))$\
+  $(if $(wildcard solutions/$(l)/*.c),,$(error lessons/$(l)/lesson.mk sets tsan, but the lesson has no exercise))))
 endif
 
 COMMON_H   := $(wildcard common/*.h)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # (what it sets, the scripts that source it use)
 # scripts/lib.sh - what scripts/workbook.sh and scripts/student.sh share,
 # sourced from the workbook's root: the model of the lessons as the Makefile
 # prints it (make -s facts; README, "Adding a lesson"), the ThreadSanitizer

@@ -150,7 +150,7 @@ run_tsan() {
         return
     fi
     rm -f "$result"
-    tsan_run CK_RUN_SUITE=exercise CK_VERBOSITY=verbose WORKBOOK_RESULT_FILE=$result \
+    tsan_run CK_RUN_SUITE=exercise CK_VERBOSITY=verbose WORKBOOK_RESULT_FILE="$result" \
         "$TSAN_BUILD/sets/student/$l/test" >"$log" 2>&1
     [ -s "$result" ] && read -r checks failures errors <"$result"
     if [ "$checks" -gt 0 ] && [ $((failures + errors)) -eq 0 ]; then

@@ -55,7 +55,11 @@ ensure_check() {
 wrong_answers() {
     local l ls=("${LESSONS[@]}")
     [ -z "${1:-}" ] || ls=("$1")
-    for l in "${ls[@]}"; do [ -z "${WRONG[$l]:-}" ] || printf '%s\n' ${WRONG[$l]}; done
+    local -a ws
+    for l in "${ls[@]}"; do
+        read -ra ws <<<"${WRONG[$l]:-}"
+        [ "${#ws[@]}" -eq 0 ] || printf '%s\n' "${ws[@]}"
+    done
 }
 wrong_line() {
     local first
@@ -129,7 +133,7 @@ cmd_lesson() {
             return "${PIPESTATUS[0]}" ;;
         *) die "VIEW=$VIEW is not known: VIEW=timeline shows each demo's log as one column per thread" ;;
     esac
-    progs=$(printf '%s\n' ${DEMOS[$dir]})
+    progs=$(tr ' ' '\n' <<<"${DEMOS[$dir]}")
     if [ -n "${PROGRAM:-}" ]; then
         grep -qx "$PROGRAM" <<<"$progs" ||
             die "lesson $1 has no program '$PROGRAM': choose one of $(paste -sd' ' <<<"$progs")"

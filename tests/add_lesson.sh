@@ -37,7 +37,8 @@ rm -f "$wb/$BUILD/obj/tests/harness/harness.o"
 
 # The lesson: the next number, a demo, an exercise (twice.c), its test file,
 # reference answer and wrong answer.
-last=$(cd lessons && ls -d [0-9][0-9]-* | tail -n 1)
+folders=(lessons/[0-9][0-9]-*)
+last=${folders[-1]#lessons/}
 n=$((10#${last%%-*} + 1))
 l=$(printf '%02d' "$n")-throwaway
 t=test_$(printf '%02d' "$n")_throwaway
