@@ -336,7 +336,7 @@ cmd_test() {
         for what in docs-check add-lesson; do
             LOG=$BUILD/logs/$what.log
             if grep -qx 'counts: 1 0 0' "$LOG" 2>/dev/null; then
-                echo "ok   $what: $(grep -v '^counts: ' "$LOG" | tail -n 1)"
+                echo "ok   $(grep -v '^counts: ' "$LOG" | tail -n 1)"
                 passed=$((passed + 1))
             else
                 echo "FAIL $what: see $LOG"
