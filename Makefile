@@ -1,4 +1,4 @@
-# The workbook's build. `make help` lists the targets; scripts/workbook runs
+# The workbook's build. `make help` lists the targets; scripts/workbook.sh runs
 # what this file builds (lessons, exercises, tests, grading).
 
 CC      ?= cc
@@ -11,8 +11,8 @@ BUILD   := build/portable
 WARN    += -DWORKBOOK_PORTABLE
 endif
 STD     := $(WARN) -Werror
-WORKBOOK := scripts/workbook
-STUDENT := scripts/student
+WORKBOOK := scripts/workbook.sh
+STUDENT := scripts/student.sh
 
 LESSONS   := $(notdir $(sort $(wildcard lessons/[0-9][0-9]-*)))
 SOLUTIONS := $(wildcard solutions/*/*.c)
@@ -20,8 +20,31 @@ STUBS     := $(patsubst solutions/%,lessons/%,$(SOLUTIONS))
 DEMO_SRC  := $(filter-out $(STUBS),$(wildcard lessons/*/*.c))
 DEMOS     := $(addprefix $(BUILD)/bin/,$(notdir $(DEMO_SRC:.c=)))
 
+# ---- the model of the lessons. Each lesson states what the build and the
+# scripts know of it in lessons/NN-slug/lesson.mk, read here into
+# LESSON/<lesson>/<key> (README, "Adding a lesson", says what each key means);
+# make -s facts prints it all, with what the folders say, for the scripts.
+LESSON_KEYS := demos tsan libs.% bench.% sanitize.thread.% sanitize.address.% sanitize.helgrind.%
+define read_lesson
+$$(if $$(wildcard lessons/$(1)/lesson.mk),,$$(error lessons/$(1) has no lesson.mk: README, "Adding a lesson", says what it holds))
+include lessons/$(1)/lesson.mk
+LESSON/$(1)/KEYS := $$(filter-out $$(MODEL_VARS) LESSON/%,$$(.VARIABLES))
+$$(foreach k,$$(LESSON/$(1)/KEYS),$$(if $$(filter $$(LESSON_KEYS),$$(k)),,$$(error lessons/$(1)/lesson.mk sets $$(k), \
+    which is not one of: demos, tsan, libs.<demo>, bench.<demo>, sanitize.<thread|address|helgrind>.<demo>))$$(eval LESSON/$(1)/$$(k) := $$(value $$(k)))$$(eval undefine $$(k)))
+endef
+MODEL_VARS := $(.VARIABLES) MODEL_VARS
+$(foreach l,$(LESSONS),$(eval $(call read_lesson,$(l))))
+# The lessons whose exercise is graded under ThreadSanitizer too, and how:
+# its flags, its options for a test and a test's longer time limit.
+TSAN_GRADED := $(foreach l,$(LESSONS),$(if $(LESSON/$(l)/tsan),$(l)))
+TSAN_CFLAGS := -O1 -g -fsanitize=thread
+TSAN_TEST_OPTIONS := report_thread_leaks=0 atexit_sleep_ms=0
+TSAN_TIMEOUT_MULTIPLIER := 4
+# bench_keys LESSON: its bench.<demo> keys, in the order of its demos.
+bench_keys = $(foreach d,$(LESSON/$(1)/demos),$(filter bench.$(d),$(LESSON/$(1)/KEYS)))
+
 # The add-a-lesson contract (README, "Adding a lesson"), checked when make is
-# run by hand (the makes that scripts/workbook starts skip it).
+# run by hand (the makes that scripts/workbook.sh starts skip it).
 ifeq ($(MAKELEVEL),0)
 DEMO_NAMES := $(notdir $(DEMO_SRC:.c=))
 DUPLICATES := $(strip $(foreach n,$(sort $(DEMO_NAMES)),$(if $(word 2,$(filter $(n),$(DEMO_NAMES))),$(n))))
@@ -29,11 +52,16 @@ $(if $(DUPLICATES),$(error two lessons have a demo named $(DUPLICATES): demos al
 NO_TESTS := $(filter-out $(patsubst tests/test_%.c,%,$(wildcard tests/test_[0-9]*.c)),$(subst -,_,$(LESSONS)))
 $(if $(NO_TESTS),$(error no test file for lesson(s) $(NO_TESTS): lesson NN-slug has tests/test_NN_slug.c))
 lesson_demos = $(notdir $(basename $(filter lessons/$(1)/%,$(DEMO_SRC))))
-listed_demos = $(shell cat lessons/$(1)/demos.list 2>/dev/null)
 demos_differ = $(strip $(filter-out $(1),$(2)) $(filter-out $(2),$(1)))
-$(foreach l,$(LESSONS),$(if $(call demos_differ,$(call lesson_demos,$(l)),$(call listed_demos,$(l))),\
-    $(error lessons/$(l)/demos.list must name each demo of the lesson, in the order make lesson-N runs them; \
-      it and the lesson's .c files differ by: $(call demos_differ,$(call lesson_demos,$(l)),$(call listed_demos,$(l))))))
+$(foreach l,$(LESSONS),$(if $(call demos_differ,$(call lesson_demos,$(l)),$(LESSON/$(l)/demos)),\
+    $(error lessons/$(l)/lesson.mk: demos must name each demo of the lesson, in the order make lesson-N runs them; \
+      it and the lesson's .c files differ by: $(call demos_differ,$(call lesson_demos,$(l)),$(LESSON/$(l)/demos)))))
+$(foreach l,$(LESSONS),$(foreach k,$(LESSON/$(l)/KEYS),$(if $(filter libs.% bench.% sanitize.%,$(k)),\
+    $(if $(filter $(lastword $(subst ., ,$(k))),$(LESSON/$(l)/demos)),,\
+      $(error lessons/$(l)/lesson.mk sets $(k), but $(lastword $(subst ., ,$(k))) is not one of its demos)))))
+$(foreach l,$(LESSONS),$(if $(filter tsan,$(LESSON/$(l)/KEYS)),$(if $(LESSON/$(l)/tsan),,\
+    $(error lessons/$(l)/lesson.mk: tsan needs its reason, tsan := <the shared memory no pthread call brackets>))$\
+  $(if $(wildcard solutions/$(l)/*.c),,$(error lessons/$(l)/lesson.mk sets tsan, but the lesson has no exercise))))
 endif
 
 COMMON_H   := $(wildcard common/*.h)
@@ -63,7 +91,7 @@ DEPS = -MMD -MP
 NO_DEPS_YET = $$(if $$(wildcard $$(basename $$@).d),,FORCE)
 TEST_INCLUDES = -Icommon -Itests/harness $(CHECK_CFLAGS)
 
-.PHONY: all demos tests harness help list test check grade bench tsan asan helgrind progress next clean FORCE
+.PHONY: all demos tests harness help list test check grade bench facts docs-check tsan asan helgrind progress next clean FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SECONDEXPANSION:
@@ -87,9 +115,11 @@ help:
 	@echo "make check-N                             prove lesson N's exercise: the reference answer"
 	@echo "                                         passes, the stub and every wrong answer fail"
 	@echo "make tsan | make asan                    every demo and test under ThreadSanitizer or"
-	@echo "                                         AddressSanitizer+UBSan (tests/sanitizers.tsv)"
+	@echo "                                         AddressSanitizer+UBSan (lesson.mk: sanitize.*)"
 	@echo "make helgrind                            every demo under valgrind's helgrind"
 	@echo "make list                                the lessons"
+	@echo "make -s facts                            the lessons' model (lesson.mk), one fact a line"
+	@echo "make docs-check                          the output the READMEs quote, run again and compared"
 	@echo "make bench                               throughput of the queues (lesson 13) and the executor,"
 	@echo "                                         a new thread's cost beside a pool's"
 	@echo "make clean                               remove build/"
@@ -125,36 +155,30 @@ list: FORCE
 clean:
 	rm -rf $(BUILD)
 
-# Throughput, always at -O2: lesson 13's two queues, common/executor,
-# lesson 3's cost of a new thread beside a hand-off to a pool thread,
-# lesson 12's speed-up, lesson 11's two servers and lesson 14's counters and
-# spin locks (the demos, built with CFLAGS: -O2 unless it is set).
-BENCH_DEPS := $(wildcard common/*.c) $(COMMON_H)
-bench: $(BUILD)/bin-O2/queue_bench $(BUILD)/bin-O2/executor_bench $(BUILD)/bin-O2/pool_cost \
-       $(BUILD)/bin-O2/primes $(BUILD)/bin-O2/false_sharing $(DEMOS)
-	@$(BUILD)/bin-O2/queue_bench 5 | grep '^bench: '
-	@$(BUILD)/bin-O2/executor_bench
-	@$(BUILD)/bin-O2/pool_cost | grep '^bench: '
-	@$(BUILD)/bin-O2/primes 2 | grep '^bench: '
-	@$(BUILD)/bin-O2/false_sharing 2 | grep '^bench: '
-	@$(BUILD)/bin/conn_bench | grep '^bench: '
-	@$(BUILD)/bin/counter | grep '^bench: '
-	@$(BUILD)/bin/spinlocks | grep '^bench: '
-$(BUILD)/bin-O2/pool_cost: lessons/03-many-threads/pool_cost.c $(BENCH_DEPS)
+# Throughput: each lesson's bench.<demo> (lesson.mk), the demo as built
+# (CFLAGS: -O2 unless it is set) with its "bench: " lines kept, lesson by
+# lesson, then common/executor's figure.
+bench: $(DEMOS) $(BUILD)/bench/executor_bench
+	@set -e; $(foreach l,$(LESSONS),$(foreach k,$(call bench_keys,$(l)),\
+	    $(BUILD)/bin/$(k:bench.%=%) $(LESSON/$(l)/$(k)) | grep '^bench: ';))
+	@$(BUILD)/bench/executor_bench
+$(BUILD)/bench/executor_bench: tests/bench.c $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
-$(BUILD)/bin-O2/primes: lessons/12-parallel-speedup/primes.c $(BENCH_DEPS)
-	@mkdir -p $(@D)
-	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
-$(BUILD)/bin-O2/false_sharing: lessons/12-parallel-speedup/false_sharing.c $(BENCH_DEPS)
-	@mkdir -p $(@D)
-	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
-$(BUILD)/bin-O2/queue_bench: lessons/13-fast-queue/queue_bench.c $(BENCH_DEPS)
-	@mkdir -p $(@D)
-	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm $(LIBS_queue_bench) -o $@
-$(BUILD)/bin-O2/executor_bench: tests/bench.c $(BENCH_DEPS)
-	@mkdir -p $(@D)
-	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
+	$(COMPILE) $< $(LIBCOMMON) -lm -o $@
+
+# The model, one line a fact: <lesson> TAB <key> TAB <value>, the lesson "*"
+# for what holds for all (README, "Adding a lesson").
+EMPTY :=
+TAB   := $(EMPTY)	$(EMPTY)
+fact = $(info $(1)$(TAB)$(2)$(TAB)$(3))
+lesson_facts = $(call fact,$(1),demos,$(LESSON/$(1)/demos)) \
+    $(if $(filter $(1),$(EXERCISE_LESSONS)),$(call fact,$(1),exercise,$(notdir $(wildcard solutions/$(1)/*.c)))) \
+    $(foreach k,$(filter tsan,$(LESSON/$(1)/KEYS)) $(sort $(filter-out demos tsan,$(LESSON/$(1)/KEYS))),\
+        $(call fact,$(1),$(k),$(LESSON/$(1)/$(k)))) \
+    $(foreach w,$(call WRONG,$(1)),$(call fact,$(1),wrong.$(basename $(notdir $(w))),$(call wrong_file,$(w))))
+facts: FORCE
+	@:$(call fact,*,tsan.cflags,$(TSAN_CFLAGS)) $(call fact,*,tsan.options,$(TSAN_TEST_OPTIONS)) \
+	  $(call fact,*,tsan.timeout_multiplier,$(TSAN_TIMEOUT_MULTIPLIER)) $(foreach l,$(LESSONS),$(call lesson_facts,$(l)))
 FORCE:
 
 $(BUILD)/obj/common/%.o: common/%.c $(NO_DEPS_YET)
@@ -166,11 +190,9 @@ $(LIBCOMMON): $(COMMON_OBJ)
 
 # Demos: every lessons/NN-slug/name.c that is not an exercise is build/bin/name.
 vpath %.c $(addprefix lessons/,$(LESSONS))
-# LIBS_<demo>: what one demo links besides (queue_bench's dlopen: -ldl, empty on new glibc).
-LIBS_queue_bench := -ldl
 $(BUILD)/bin/%: %.c $(NO_DEPS_YET) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(COMPILE) $(DEPS) $(FAST_LD) $< $(LIBCOMMON) -lm $(LIBS_$*) -o $@
+	$(COMPILE) $(DEPS) $(FAST_LD) $< $(LIBCOMMON) -lm $(LESSON/$(notdir $(patsubst %/,%,$(dir $<)))/libs.$*) -o $@
 
 # The harness, and test files: a lesson's test file sees its lesson's headers.
 $(BUILD)/obj/tests/harness/%.o: tests/harness/%.c $(NO_DEPS_YET)
@@ -203,7 +225,7 @@ $(BUILD)/tests/harness_probe: $(BUILD)/obj/tests/harness/harness_probe.o $(HARNE
 # of each exercise file of the lesson: the reference answers (solution), the
 # stubs as committed (stub), the reference answers with one file replaced by a
 # wrong answer of tests/wrong/ (wrong-<bug>), all three copied here; the
-# student's files (student, copied by scripts/student), a student of a class
+# student's files (student, copied by scripts/student.sh), a student of a class
 # (scripts/grade). Exercise files are the student's code: compiled with
 # warnings shown but not fatal, with the lesson's own headers (never a copy's),
 # and with the spies hooked in.
@@ -281,17 +303,15 @@ tests: $(DEMOS) $(SPIED) $(addprefix $(BUILD)/tests/,$(MODULE_TESTS) $(PLAIN_LES
 # the same bug. A wrong answer that passes is run again under ThreadSanitizer
 # (a data race no pthread call brackets), in its own set, built into
 # $(TSAN_BUILD) by a make of its own (with this one's job slots); the lessons of
-# tests/grading/tsan-lessons.txt have their reference answers' ThreadSanitizer
+# TSAN_GRADED (lesson.mk's tsan) have their reference answers' ThreadSanitizer
 # sets built first, so their wrong answers' follow-ups run along with the rest
 # (scripts/workbook asks for any other one afterwards).
 LOGS       := $(BUILD)/logs
 TSAN_BUILD := $(BUILD)/tsan
-TSAN_FLAGS  = --no-print-directory -s BUILD=$(TSAN_BUILD) NO_DEMOS=1 CFLAGS='-O1 -g -fsanitize=thread'
-TSAN_ENV   := TSAN_OPTIONS="report_thread_leaks=0 atexit_sleep_ms=0 $$TSAN_OPTIONS" CK_TIMEOUT_MULTIPLIER=4
+TSAN_FLAGS  = --no-print-directory -s BUILD=$(TSAN_BUILD) NO_DEMOS=1 CFLAGS='$(TSAN_CFLAGS)'
+TSAN_ENV   := TSAN_OPTIONS="$(TSAN_TEST_OPTIONS) $$TSAN_OPTIONS" CK_TIMEOUT_MULTIPLIER=$(TSAN_TIMEOUT_MULTIPLIER)
 # NO_TSAN=1: where ThreadSanitizer does not work (scripts/workbook tries it).
-TSAN_LESSONS = $(eval TSAN_LESSONS := $$(if $$(NO_TSAN),,$$(filter $$(EXERCISE_LESSONS),\
-                   $$(shell sed 's/$$(HASH).*//' tests/grading/tsan-lessons.txt))))$(TSAN_LESSONS)
-HASH := \#
+TSAN_LESSONS = $(if $(NO_TSAN),,$(filter $(EXERCISE_LESSONS),$(TSAN_GRADED)))
 WRONG = $(wildcard tests/wrong/$(1)/*.c)
 ifdef PORTABLE
 # (a wrong answer that says "Not a bug with PORTABLE=1" is left out of that build)
@@ -344,3 +364,17 @@ test-logs: $$(LOGS)/grade-selftest.log \
            $$(patsubst %,$$(LOGS)/tsan/sets/solution/%.log,$$(TSAN_LESSONS)) \
            $$(foreach l,$$(EXERCISE_LESSONS),$$(call lesson_logs,$$(l)))
 .PHONY: test-logs tsan-common
+
+# ---- the workbook's own checks. make docs-check: the output the READMEs
+# quote is what their commands print now (scripts/docs_check.py: how a block
+# names its command). make test runs it, and tests/add_lesson.sh (a lesson
+# added to a copy of the workbook edits no other file), beside its other logs.
+docs-check: $(DEMOS)
+	@BUILD=$(BUILD) scripts/docs_check.py
+test-logs: $(LOGS)/docs-check.log $(LOGS)/add-lesson.log
+$(LOGS)/docs-check.log: $(DEMOS)
+	@mkdir -p $(@D); BUILD=$(BUILD) scripts/docs_check.py >$@.tmp 2>&1; \
+	echo "counts: 1 $$(($$? != 0)) 0" >>$@.tmp; mv $@.tmp $@
+$(LOGS)/add-lesson.log: $(DEMOS) $(HARNESS) $(LIBCOMMON)
+	@mkdir -p $(@D); BUILD=$(BUILD) tests/add_lesson.sh >$@.tmp 2>&1; \
+	echo "counts: 1 $$(($$? != 0)) 0" >>$@.tmp; mv $@.tmp $@

@@ -10,7 +10,7 @@
  * understand it.
  *
  * TIMELINE=1 in the environment changes each line's stamp to what
- * scripts/timeline draws as one column per thread: "@T <ms> <thread>\t"
+ * scripts/timeline.sh draws as one column per thread: "@T <ms> <thread>\t"
  * (milliseconds since the first line, and the thread: 0 for the one that
  * ran main, then 1, 2, ... in the order of their first lines).
  */

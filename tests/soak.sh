@@ -28,21 +28,23 @@ SOAK_MODULES=${SOAK_MODULES:-} SOAK_JOBS=${SOAK_JOBS:-2}
 # The lessons the grader also runs under ThreadSanitizer: there a wrong
 # answer and the reference answer run from the ThreadSanitizer build (spies
 # and ThreadSanitizer both), as the grader and make test judge them.
-TSAN_LESSONS=$(sed 's/#.*//' tests/grading/tsan-lessons.txt | tr -s ' \t' '\n\n' | grep .)
-TSAN_CFLAGS='-O1 -g -fsanitize=thread'
+# (scripts/lib.sh: the model, as make -s facts prints it, and the policy)
+. scripts/lib.sh
+load_model
+TSAN_LESSONS=$(printf '%s\n' "${!TSAN_REASON[@]}")
 
 # tsan_binary SET LESSON: the ThreadSanitizer build of a set make test made.
 tsan_binary() {
     local t=$BUILD/tsan/sets/$1/$2
     mkdir -p "$t" && cp "$BUILD/sets/$1/$2"/*.c "$t/" &&
-        make --no-print-directory -s "BUILD=$BUILD/tsan" NO_DEMOS=1 "CFLAGS=$TSAN_CFLAGS" "$t/test" >&2 &&
+        "${TSAN_MAKE[@]}" "$t/test" >&2 &&
         echo "$t/test"
 }
 
 # One job: BINARY KIND RUNS; prints "KIND BINARY BAD" (BAD: runs against the rule).
 one() {
     local bin=$1 kind=$2 runs=$3 bad=0 i stop rc env=()
-    case $bin in */tsan/*) env=(TSAN_OPTIONS='report_thread_leaks=0 atexit_sleep_ms=0' CK_TIMEOUT_MULTIPLIER=4) ;; esac
+    case $bin in */tsan/*) mapfile -t env < <(tsan_env) ;; esac
     for ((i = 0; i < runs; i++)); do
         stop=$(mktemp)
         if [ "$kind" = module ]; then
@@ -58,7 +60,7 @@ one() {
     done
     echo "$kind $bin $bad"
 }
-export -f one
+export -f one tsan_env
 
 jobs_for() {
     local l w b

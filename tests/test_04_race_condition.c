@@ -49,7 +49,7 @@ START_TEST(racecond_logs_each_threads_start_and_finish)
 END_TEST
 
 /*
- * TIMELINE=1 (scripts/timeline draws it): each line is "@T <ms> <thread>\t
+ * TIMELINE=1 (scripts/timeline.sh draws it): each line is "@T <ms> <thread>\t
  * <message>", thread 0 the one that ran main, the others numbered in the
  * order of their first lines, time never going back; with LOG_LEVEL=debug
  * the lost update shows step by step: both threads copy 0, both write 1.

@@ -10,8 +10,8 @@
  * waiter is started only once the one before it holds its ticket (next has
  * moved), so the order of tickets is known; the test holds the lock for as
  * long as it likes, so a waiter that goes in anyway is caught. The memory
- * order is ThreadSanitizer's to check (the lesson is in
- * tests/grading/tsan-lessons.txt): in the_next_holder_reads_what_the_last_one_wrote the
+ * order is ThreadSanitizer's to check (the lesson's lesson.mk says
+ * tsan): in the_next_holder_reads_what_the_last_one_wrote the
  * test writes plain memory while it holds the lock, and nothing but the
  * lock orders that write before the next holder's read.
  */

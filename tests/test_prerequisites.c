@@ -4,7 +4,7 @@
  *
  * A primitive is a name that starts with pthread_, pt_ (common/pt.h),
  * atomic_ or sem_. A lesson teaches the primitives its demos (the programs
- * in its demos.list) use in their code, comments and strings aside. Then:
+ * its lesson.mk names) use in their code, comments and strings aside. Then:
  * - a reference answer, solutions/NN-slug/x.c, may call only a primitive
  *   that a demo of lessons 1 to NN calls;
  * - an exercise's header and stub, lessons/NN-slug/x.h and x.c, may name
@@ -168,32 +168,24 @@ static int lesson_number(const char *path)
     return slash != NULL ? atoi(slash + 1) : 0;
 }
 
-/* Read every lesson's demos, in lesson order (glob sorts). */
+/* Read every lesson's demos, in lesson order. */
 static void learn_demos(void)
 {
-    glob_t lists;
-    char name[128], path[512];
+    static char demos[256][128];
+    size_t n = harness_demos(demos, 256);
+    char path[160];
 
     nprims = 0;
-    ck_assert_int_eq(glob("lessons/[0-9][0-9]-*/demos.list", 0, NULL, &lists), 0);
-    for (size_t i = 0; i < lists.gl_pathc; i++) {
-        FILE *f = fopen(lists.gl_pathv[i], "r");
-        int lesson = lesson_number(lists.gl_pathv[i]);
-        ck_assert_msg(f != NULL && lesson > 0 && lesson < MAX_LESSON, "cannot read %s",
-                      lists.gl_pathv[i]);
-        while (fscanf(f, "%127s", name) == 1) {
-            struct demo d = { lesson, name };
-            snprintf(path, sizeof path, "%.*s%s.c",
-                     (int)(strrchr(lists.gl_pathv[i], '/') + 1 - lists.gl_pathv[i]),
-                     lists.gl_pathv[i], name);
-            char *text = read_file(path);
-            blank(text, false);
-            each_primitive(text, taught, &d);
-            free(text);
-        }
-        fclose(f);
+    for (size_t i = 0; i < n; i++) {
+        int lesson = lesson_number(demos[i]);
+        ck_assert_msg(lesson > 0 && lesson < MAX_LESSON, "%s: not in a lesson's folder", demos[i]);
+        struct demo d = { lesson, strrchr(demos[i], '/') + 1 };
+        snprintf(path, sizeof path, "%s.c", demos[i]);
+        char *text = read_file(path);
+        blank(text, false);
+        each_primitive(text, taught, &d);
+        free(text);
     }
-    globfree(&lists);
 }
 
 /* What one exercise file needs that its lessons did not show. */
@@ -287,7 +279,7 @@ START_TEST(every_exercise_needs_only_what_came_before_it)
     check_exercises(report, sizeof report);
     ck_assert_msg(report[0] == '\0',
                   "an exercise needs a primitive no demo before it teaches: show it in a demo of "
-                  "that lesson or an earlier one (lessons/NN-slug/demos.list), or do without it:%s",
+                  "that lesson or an earlier one (lessons/NN-slug/lesson.mk's demos), or do without it:%s",
                   report);
 }
 END_TEST

@@ -9,7 +9,7 @@
  * which C leaves undefined and ThreadSanitizer reports (see the README).
  * Lesson 5 puts the lock in. LOG_LEVEL=debug logs each step with the value
  * it saw (the article's table of the race), TIMELINE=1 makes that a
- * picture (scripts/timeline).
+ * picture (scripts/timeline.sh).
  */
 #include "cli.h"
 #include "executor.h"

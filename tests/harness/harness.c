@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -396,6 +397,36 @@ void run_free(struct run *r)
 {
     free(r->out);
     r->out = NULL;
+}
+
+size_t harness_demos(char paths[][128], size_t max)
+{
+    glob_t models;
+    char line[4096];
+    size_t n = 0;
+
+    ck_assert_int_eq(glob("lessons/[0-9][0-9]-*/lesson.mk", 0, NULL, &models), 0);
+    for (size_t i = 0; i < models.gl_pathc; i++) {
+        const char *model = models.gl_pathv[i];
+        int folder = (int)(strrchr(model, '/') - model);
+        FILE *f = fopen(model, "r");
+
+        ck_assert_msg(f != NULL, "cannot read %s", model);
+        while (fgets(line, sizeof line, f) != NULL) {
+            char *rest = line + strspn(line, " \t");
+            if (strncmp(rest, "demos", 5) != 0)
+                continue;
+            rest += 5 + strspn(rest + 5, " \t");
+            rest += strncmp(rest, ":=", 2) == 0 ? 2 : strncmp(rest, "=", 1) == 0 ? 1 : 0;
+            for (char *name = strtok(rest, " \t\n"); name != NULL; name = strtok(NULL, " \t\n")) {
+                ck_assert_msg(n < max, "more than %zu demos in lessons/*/lesson.mk", max);
+                snprintf(paths[n++], sizeof paths[0], "%.*s/%s", folder, model, name);
+            }
+        }
+        fclose(f);
+    }
+    globfree(&models);
+    return n;
 }
 
 /* The message of a log line: the text after "HH:MM:SS: ", or the line. */

@@ -9,7 +9,7 @@
  *   test that way. A test that runs out of time fails with what each
  *   thread was doing (spy.h), never with a bare "timeout".
  * - harness_main(): runs the suites in fork mode, prints one line per test,
- *   and records the counts for scripts/workbook.
+ *   and records the counts for scripts/workbook.sh.
  * - harness_run(): runs a built demo as a child process with scaled time
  *   and a deadline, and returns what it printed.
  * - spy.h: what the exercise's own pthread calls did.
@@ -96,6 +96,14 @@ void run_free(struct run *r);
 
 /* Run fn() in a child process (output captured, killed after timeout). */
 struct run harness_fork(void (*fn)(void), double timeout);
+
+/*
+ * The demos of every lesson, in lesson order, and each lesson's in the
+ * order its lessons/NN-slug/lesson.mk names them ("demos := a b c", on one
+ * line): their paths without ".c", "lessons/NN-slug/a", at most max of
+ * them (the test fails at more). Returns how many.
+ */
+size_t harness_demos(char paths[][128], size_t max);
 
 /*
  * Where log line `message` stands in out (0 for the first line), looking

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# tests/student/run.sh - proves the student's loop (scripts/student: make
+# tests/student/run.sh - proves the student's loop (scripts/student.sh: make
 # progress, next, exercise-N, hint-N, reset-N, watch-N) in a temporary clone
-# of this repository, into which this tree's student files (scripts/student,
-# lessons/*/hints.md, tests/student/) are copied, so it also tests them
-# before they are committed. .ci/run runs it after make test.
+# of this repository, into which this tree's student files (scripts/student.sh,
+# scripts/lib.sh, lessons/*/hints.md, tests/student/) are copied, so it also
+# tests them before they are committed. .ci/run runs it after make test.
 #
 #   tests/student/run.sh            prints "ok"/"FAIL" lines and a summary;
 #                                   exit status 1 on any failure
@@ -34,7 +34,7 @@ line_of() { grep -E "^ ?$2  " <<<"$1"; }
 ms_since() { echo "$(( ($(date +%s%N) - $1) / 1000000 )) ms"; }
 
 git clone -q "$here" "$repo" || { echo "FAIL cannot clone $here"; exit 1; }
-cp "$here/scripts/student" "$repo/scripts/student"
+cp "$here/scripts/student.sh" "$here/scripts/lib.sh" "$repo/scripts/"
 for h in "$here"/lessons/*/hints.md; do d=${h%/hints.md}; cp "$h" "$repo/lessons/${d##*/}/hints.md"; done
 mkdir -p "$repo/tests/student" && cp "$here"/tests/student/* "$repo/tests/student/"
 cd "$repo" || exit 1
@@ -181,8 +181,8 @@ for mode in "${modes[@]}"; do
     log=$tmp/watch-$mode.log
     t=$(date +%s%N)
     set -m      # its own process group, and SIGINT not ignored, as at a terminal
-    if [ "$mode" = poll ]; then STUDENT_WATCH=poll scripts/student watch 1 >"$log" 2>&1 &
-    else scripts/student watch 1 >"$log" 2>&1 & fi
+    if [ "$mode" = poll ]; then STUDENT_WATCH=poll scripts/student.sh watch 1 >"$log" 2>&1 &
+    else scripts/student.sh watch 1 >"$log" 2>&1 & fi
     pid=$!
     set +m
     watchers+=("$pid")
@@ -228,7 +228,7 @@ sleep 0.3
 check "make watch-1 leaves no process behind" no_process_left
 
 # ---- timelines: each line under its thread, in time order
-tl=$(printf '@T 0 0\tMain    : before\n@T 5 1\tThread 0: starting\n@T 6 2\tThread 1: starting\n@T 9 1\tThread 0 about to lock\n@T 12 0\tMain    : all done\nnot a timeline line\n' | scripts/timeline)
+tl=$(printf '@T 0 0\tMain    : before\n@T 5 1\tThread 0: starting\n@T 6 2\tThread 1: starting\n@T 9 1\tThread 0 about to lock\n@T 12 0\tMain    : all done\nnot a timeline line\n' | scripts/timeline.sh)
 header=$(sed -n 1p <<<"$tl")
 column_of() { awk -v s="$2" '{ i = index($0, s); if (i) { print i; exit } }' <<<"$1"; }
 row_of() { grep -E "^ +$2 \|" <<<"$1" | head -n 1; }
@@ -244,12 +244,12 @@ check "timeline keeps the lines' time order" \
     test "$(grep -oE '^ +[0-9]+ \|' <<<"$tl" | tr -dc '0-9\n' | paste -sd' ')" = "0 5 6 9 12"
 check "timeline prints any other line as it is, after the table" has "$(tail -n 1 <<<"$tl")" '^not a timeline line$'
 check "timeline fits 80 columns" test "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' <<<"$tl")" -le 80
-tl=$(printf '@T 0 0\tMain    : before\n@T 1 1\tThread 1: starting\n@T 2 2\tThread 0: starting\n' | scripts/timeline)
+tl=$(printf '@T 0 0\tMain    : before\n@T 1 1\tThread 1: starting\n@T 2 2\tThread 0: starting\n' | scripts/timeline.sh)
 check "timeline keeps Thread 0 left of Thread 1 when Thread 1 logs first" \
     has "$tl" '^ +ms \| Main +\| Thread 0 +\| Thread 1 +\|$'
 check "timeline puts Thread 1's early line under Thread 1 all the same" \
     has "$tl" '^ +1 \| +\| +\| starting +\|$'
-tl=$(for t in 0 1 2 3 4; do printf '@T %d %d\tworker %d says hello\n' "$t" "$t" "$t"; done | scripts/timeline)
+tl=$(for t in 0 1 2 3 4; do printf '@T %d %d\tworker %d says hello\n' "$t" "$t" "$t"; done | scripts/timeline.sh)
 check "timeline lists five threads one line each, the thread named in front" \
     has "$(sed -n 5p <<<"$tl")" '^ +4 ms +thread 4 +worker 4 says hello$'
 out=$("${M[@]}" lesson-4 VIEW=timeline 2>&1)

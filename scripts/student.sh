@@ -1,66 +1,17 @@
 #!/usr/bin/env bash
-# scripts/student - the student's loop. Called by make:
+# scripts/student.sh - the student's loop. Called by make:
 #   make progress | next | hint-N [ALL=1] [FILE=x.c] | reset-N [FILE=x.c] | watch-N
-#   make exercise-N (scripts/workbook's run, then, the first time it passes,
+#   make exercise-N (scripts/workbook.sh's run, then, the first time it passes,
 #   where the reference answer and the lesson's common mistakes are)
 # What it remembers (hints shown, exercises passed, test results) is kept in
 # $BUILD/student/, which make rebuilds nothing from and git ignores.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
-BUILD=${BUILD:-build}
-export BUILD
+. scripts/lib.sh
 STATE=$BUILD/student
-MAKE_CMD=(make --no-print-directory -s "BUILD=$BUILD")
-TSAN_BUILD=$BUILD/tsan
-TSAN_MAKE=(make --no-print-directory -s "BUILD=$TSAN_BUILD" NO_DEMOS=1 "CFLAGS=-O1 -g -fsanitize=thread")
-
-die() { printf 'error: %s\n' "$*" >&2; exit 2; }
-
-# ---- the lessons (as scripts/workbook names them)
-
-lessons() { local d; for d in lessons/[0-9][0-9]-*/; do d=${d%/}; echo "${d#lessons/}"; done; }
-exercise_files() { local f; for f in solutions/"$1"/*.c; do [ -e "$f" ] && echo "${f##*/}"; done; }
-exercise_lessons() { printf '%s\n' "${EXERCISES[@]}"; }
-
-# EXERCISES: the lessons with an exercise, in order; FILES[lesson]: its
-# exercise files (one scan, no process per lesson: the machine may be busy).
-declare -a EXERCISES=()
-declare -A FILES=()
-scan() {
-    local d f l
-    for d in lessons/[0-9][0-9]-*/; do
-        l=${d#lessons/} l=${l%/}
-        for f in solutions/"$l"/*.c; do
-            [ -e "$f" ] || continue
-            FILES[$l]+="${FILES[$l]:+ }${f##*/}"
-        done
-        [ -n "${FILES[$l]:-}" ] && EXERCISES+=("$l")
-    done
-}
-scan
-number_of() { echo "$((10#${1%%-*}))"; }
-paths_of() { local f out=''; for f in ${FILES[$1]}; do out+="${out:+ }lessons/$1/$f"; done; echo "$out"; }
-
-# lesson_dir N: the folder of lesson N ("1" or "01"), or exit 2.
-lesson_dir() {
-    local n=$1 d
-    if [[ $n =~ ^[0-9]{1,2}$ ]]; then
-        for d in lessons/"$(printf '%02d' "$((10#$n))")"-*/; do
-            [ -d "$d" ] && { d=${d%/}; echo "${d#lessons/}"; return; }
-        done
-    fi
-    die "there is no lesson '$n': the lessons are $(for d in $(lessons); do number_of "$d"; done | paste -sd' ') (see make list)"
-}
-
-# exercise_dir N: the folder of lesson N, which must have an exercise.
-exercise_dir() {
-    local dir
-    dir=$(lesson_dir "$1") || exit 2
-    [ -n "$(exercise_files "$dir")" ] ||
-        die "lesson $1 has no exercise: the exercises are $(for d in $(exercise_lessons); do number_of "$d"; done | paste -sd' ')"
-    echo "$dir"
-}
+# (the runs make progress starts two at a time need no model)
+case ${1:-} in _run_plain | _run_tsan) ;; *) load_model ;; esac
 
 # chosen_files DIR: the exercise files FILE names (all of them without FILE),
 # or exit 2 when FILE is not one of them.
@@ -72,17 +23,6 @@ chosen_files() {
     grep -qxF "$f" <<<"$all" ||
         die "lessons/$1/$f is not an exercise: the exercise files of lesson $(number_of "$1") are $(paste -sd' ' <<<"$all")"
     echo "$f"
-}
-
-copy_if_changed() {
-    [ -d "${2%/*}" ] || mkdir -p "${2%/*}"
-    cmp -s "$1" "$2" 2>/dev/null || cp "$1" "$2"
-}
-
-# set_fill ROOT LESSON: the student's files, where make builds their tests.
-set_fill() {
-    local f
-    for f in $(exercise_files "$2"); do copy_if_changed "lessons/$2/$f" "$1/sets/student/$2/$f"; done
 }
 
 # ---- colours: only on a terminal, never with NO_COLOR (https://no-color.org)
@@ -111,7 +51,7 @@ changed_lessons() {
     for l in "${EXERCISES[@]}"; do for f in ${FILES[$l]}; do paths+=("lessons/$l/$f"); done; done
     if ! in_head=$(git --no-optional-locks ls-tree --name-only HEAD -- "${paths[@]}" 2>/dev/null) ||
        ! changed=$(git --no-optional-locks diff --name-only HEAD -- "${paths[@]}" 2>/dev/null); then
-        exercise_lessons
+        printf '%s\n' "${EXERCISES[@]}"
         return
     fi
     for l in "${EXERCISES[@]}"; do
@@ -169,24 +109,13 @@ cmd_exercise() {
     local dir rc
     dir=$(exercise_dir "$1") || exit 2
     color_init
-    scripts/workbook exercise "$1"
+    scripts/workbook.sh exercise "$1"
     rc=$?
     [ "$rc" -eq 0 ] && first_pass "$dir"
     return "$rc"
 }
 
 # ---- progress: done, started, not started
-
-# The first failing test in a verbose Check log: "test<TAB>message".
-first_failure() {
-    local line
-    while IFS= read -r line; do
-        if [[ $line =~ ^[^:]*:[0-9]*:[FE]:[^:]*:([^:]*):[0-9]*:\ (.*)$ ]]; then
-            printf '%s\t%s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
-            return
-        fi
-    done <"$1" 2>/dev/null
-}
 
 # stamp FILE...: what identifies a build's output, cheaply.
 stamp() { stat -c '%n %s %y' "$@" 2>/dev/null | cksum | cut -d' ' -f1; }
@@ -221,8 +150,7 @@ run_tsan() {
         return
     fi
     rm -f "$result"
-    TSAN_OPTIONS="report_thread_leaks=0 atexit_sleep_ms=0 ${TSAN_OPTIONS:-}" CK_TIMEOUT_MULTIPLIER=4 \
-        CK_RUN_SUITE=exercise CK_VERBOSITY=verbose WORKBOOK_RESULT_FILE=$result \
+    tsan_run CK_RUN_SUITE=exercise CK_VERBOSITY=verbose WORKBOOK_RESULT_FILE="$result" \
         "$TSAN_BUILD/sets/student/$l/test" >"$log" 2>&1
     [ -s "$result" ] && read -r checks failures errors <"$result"
     if [ "$checks" -gt 0 ] && [ $((failures + errors)) -eq 0 ]; then
@@ -230,15 +158,6 @@ run_tsan() {
     else
         echo "$key race $(first_failure "$log")" >"$out"
     fi
-}
-
-tsan_works() {
-    local d ok=1
-    d=$(mktemp -d)
-    printf '#include <pthread.h>\nstatic void *f(void *a) { return a; }\nint main(void) { pthread_t t; pthread_create(&t, 0, f, 0); return pthread_join(t, 0); }\n' >"$d/t.c"
-    "${CC:-cc}" -fsanitize=thread -pthread "$d/t.c" -o "$d/t" 2>/dev/null && "$d/t" 2>/dev/null && ok=0
-    rm -rf "$d"
-    return "$ok"
 }
 
 need_check() {
@@ -260,7 +179,7 @@ compute() {
     [ "${#started[@]}" -gt 0 ] || return 0
     need_check
     for l in "${started[@]}"; do
-        set_fill "$BUILD" "$l"
+        set_fill "$BUILD" student "$l" "lessons/$l"
         bins+=("$BUILD/sets/student/$l/test")
     done
     "${MAKE_CMD[@]}" -k -j2 "${bins[@]}" >"$STATE/logs/build.log" 2>&1
@@ -290,7 +209,7 @@ compute() {
     if [ "${#passed[@]}" -gt 0 ]; then
         if tsan_works; then
             for l in "${passed[@]}"; do
-                set_fill "$TSAN_BUILD" "$l"
+                set_fill "$TSAN_BUILD" student "$l" "lessons/$l"
                 tsan+=("$TSAN_BUILD/sets/student/$l/test")
             done
             "${TSAN_MAKE[@]}" -k -j2 "${tsan[@]}" >"$STATE/logs/tsan-build.log" 2>&1
@@ -539,7 +458,7 @@ first_error() {
 
 watch_run() {
     local dir=$1 n=$2 log=$STATE/logs/watch-build.log
-    set_fill "$BUILD" "$dir"
+    set_fill "$BUILD" student "$dir" "lessons/$dir"
     if ! "${MAKE_CMD[@]}" "$BUILD/sets/student/$dir/test" >"$log" 2>&1; then
         echo "${RED}Your file does not compile.${OFF} The compiler's first error:"
         echo
@@ -616,5 +535,5 @@ case "${1:-}" in
     watch)      cmd_watch "${2:-}" ;;
     _run_plain) run_plain "$2" ;;
     _run_tsan)  run_tsan "$2" ;;
-    *)          die "usage: scripts/student progress | next | exercise N | hint N | reset N | watch N" ;;
+    *)          die "usage: scripts/student.sh progress | next | exercise N | hint N | reset N | watch N" ;;
 esac

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# scripts/timeline - draws a demo's log as one column per thread, time going
+# scripts/timeline.sh - draws a demo's log as one column per thread, time going
 # down, the way the article draws its race:
 #
-#   TIMELINE=1 build/bin/racecond | scripts/timeline
+#   TIMELINE=1 build/bin/racecond | scripts/timeline.sh
 #   make lesson-4 VIEW=timeline          (the same, for each demo of a lesson)
 #
 # With TIMELINE=1, common/log.c stamps each line "@T <ms> <thread>\t" (ms

@@ -1,50 +1,24 @@
 #!/usr/bin/env bash
-# scripts/workbook - runs what the Makefile builds. Called by make:
+# scripts/workbook.sh - runs what the Makefile builds. Called by make:
 #   make lesson-N | exercise-N | test | grade | list
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
-BUILD=${BUILD:-build}
-export BUILD
-MAKE_CMD=(make --no-print-directory -s "BUILD=$BUILD")
-
-die() { printf 'error: %s\n' "$*" >&2; exit 2; }
-
-lesson_numbers() {
-    local d
-    for d in lessons/[0-9][0-9]-*/; do d=${d#lessons/}; echo "$((10#${d%%-*}))"; done
-}
-
-# lesson_dir N: the folder name of lesson N ("1" or "01"), or exit 2.
-lesson_dir() {
-    local n=$1 d
-    if [[ $n =~ ^[0-9]{1,2}$ ]]; then
-        for d in lessons/"$(printf '%02d' "$((10#$n))")"-*/; do
-            [ -d "$d" ] && { d=${d%/}; echo "${d#lessons/}"; return; }
-        done
-    fi
-    die "there is no lesson '$n': the lessons are $(lesson_numbers | paste -sd' ') (see make list)"
-}
+. scripts/lib.sh
+load_model
 
 title_of() { sed -n '1s/^# *\(Lesson [0-9]* — \)\{0,1\}//p' "lessons/$1/README.md" 2>/dev/null; }
-exercise_files() { local f; for f in solutions/"$1"/*.c; do [ -e "$f" ] && echo "${f##*/}"; done; }
-lessons() { local d; for d in lessons/[0-9][0-9]-*/; do d=${d%/}; echo "${d#lessons/}"; done; }
-exercise_lessons() { local l; for l in $(lessons); do [ -n "$(exercise_files "$l")" ] && echo "$l"; done; }
 # The test programs make test runs: those of common/ and the harness, those
 # of lessons without an exercise, and the reference answers' sets (never a
 # leftover of an older build, such as a lesson's before it had an exercise).
 suites() {
     local f l
     for f in tests/test_[a-z]*.c; do f=${f##*/}; echo "$BUILD/tests/${f%.c}"; done
-    for l in $(cd lessons && ls -d [0-9][0-9]-*); do
-        if [ -n "$(exercise_files "$l")" ]; then echo "$BUILD/sets/solution/$l/test"
+    for l in "${LESSONS[@]}"; do
+        if [ -n "${FILES[$l]:-}" ]; then echo "$BUILD/sets/solution/$l/test"
         else echo "$BUILD/tests/test_${l//-/_}"; fi
     done
 }
-
-# The demos of a lesson, in the order of its demos.list (one name a line;
-# the build checks that it names every demo of the lesson and nothing else).
-programs_of() { local name; while read -r name; do [ -n "$name" ] && echo "$name"; done <"lessons/$1/demos.list"; }
 
 # Check is the one dependency of the tests: install it where we may.
 ensure_check() {
@@ -71,32 +45,20 @@ ensure_check() {
     die "the tests need the Check unit-test framework and pkg-config: install them with your package manager"
 }
 
-# ---- sets: build/sets/<tag>/<lesson>/ holds the exercise files one build uses
-
-# copy_if_changed SRC DST: a copy that keeps DST's time when nothing changed,
-# so make rebuilds only what did.
-copy_if_changed() {
-    [ -d "${2%/*}" ] || mkdir -p "${2%/*}"
-    cmp -s "$1" "$2" 2>/dev/null || cp "$1" "$2"
-}
-
-# set_fill TAG LESSON DIR: the lesson's exercise files, taken from DIR (the
-# student's: make fills the other sets itself).
-set_fill() {
-    local f
-    for f in solutions/"$2"/*.c; do f=${f##*/}; copy_if_changed "$3/$f" "$BUILD/sets/$1/$2/$f"; done
-}
+# ---- sets
 
 # The wrong-answer corpus: tests/wrong/<lesson>/<bug>.c, whose first line is
 # "/* <exercise file>, wrong: <what is wrong> */" (the Makefile builds each
 # with the reference answers for the lesson's other exercise files).
-# (A file that says "Not a bug with PORTABLE=1" is left out of that build.)
+# (make -s facts names those of this build: one that says "Not a bug with
+# PORTABLE=1" is left out of that build.)
 wrong_answers() {
-    local f
-    for f in tests/wrong/${1:-[0-9][0-9]-*}/*.c; do
-        [ -e "$f" ] || continue
-        [ -n "${PORTABLE:-}" ] && grep -q 'Not a bug with PORTABLE=1' "$f" && continue
-        echo "$f"
+    local l ls=("${LESSONS[@]}")
+    [ -z "${1:-}" ] || ls=("$1")
+    local -a ws
+    for l in "${ls[@]}"; do
+        read -ra ws <<<"${WRONG[$l]:-}"
+        [ "${#ws[@]}" -eq 0 ] || printf '%s\n' "${ws[@]}"
     done
 }
 wrong_line() {
@@ -111,47 +73,28 @@ wrong_tag() { local l=${1#tests/wrong/} b=${1##*/}; echo "wrong-${b%.c}/${l%%/*}
 set_binary() { echo "$BUILD/sets/$1/$2/test"; }
 
 # ---- ThreadSanitizer: a data race no pthread call brackets (an unlocked
-# next++) fails under it every run. The same sets, built into $BUILD/tsan.
-TSAN_BUILD=$BUILD/tsan
-
-tsan_works() {
-    if [ -z "${TSAN_OK:-}" ]; then
-        local d
-        d=$(mktemp -d)
-        printf '#include <pthread.h>\nstatic void *f(void *a) { return a; }\nint main(void) { pthread_t t; pthread_create(&t, 0, f, 0); return pthread_join(t, 0); }\n' >"$d/t.c"
-        if "${CC:-cc}" -fsanitize=thread -pthread "$d/t.c" -o "$d/t" 2>/dev/null && "$d/t" 2>/dev/null; then
-            TSAN_OK=yes
-        else
-            TSAN_OK=no
-        fi
-        rm -rf "$d"
-    fi
-    [ "$TSAN_OK" = yes ]
-}
+# next++) fails under it every run. The same sets, built into $TSAN_BUILD.
 
 # tsan_check TAG LESSON DIR: build the set (as set_fill) with
 # ThreadSanitizer and run its exercise suite; sets CHECKS FAILURES ERRORS.
-TSAN_MAKE=(make --no-print-directory -s "BUILD=$TSAN_BUILD" NO_DEMOS=1 "CFLAGS=-O1 -g -fsanitize=thread")
 tsan_check() {
-    local bin
-    (BUILD=$TSAN_BUILD set_fill "$@")
+    local bin env
+    set_fill "$TSAN_BUILD" "$@"
     bin=$TSAN_BUILD/sets/$1/$2/test
     "${TSAN_MAKE[@]}" "$bin" || return 1
-    TSAN_OPTIONS="report_thread_leaks=0 atexit_sleep_ms=0 ${TSAN_OPTIONS:-}" CK_TIMEOUT_MULTIPLIER=4 run_suite "$bin" exercise
+    mapfile -t env < <(tsan_env)
+    run_suite "$bin" exercise "${env[@]}"
 }
 
-# run_suite BINARY [SUITE]: run a test binary; sets CHECKS FAILURES ERRORS.
+# run_suite BINARY [SUITE [NAME=VALUE...]]: run a test binary (in that
+# environment); sets CHECKS FAILURES ERRORS.
 run_suite() {
     local bin=$1 suite=${2:-} result
     [ "$suite" = all ] && suite=
     result=$BUILD/results/${1//\//_}
     mkdir -p "$BUILD/results"
     rm -f "$result"
-    if [ -n "$suite" ]; then
-        CK_RUN_SUITE=$suite WORKBOOK_RESULT_FILE=$result "$bin"
-    else
-        env -u CK_RUN_SUITE WORKBOOK_RESULT_FILE="$result" "$bin"
-    fi
+    env -u CK_RUN_SUITE ${suite:+CK_RUN_SUITE=$suite} WORKBOOK_RESULT_FILE="$result" "${@:3}" "$bin"
     if [ -s "$result" ]; then read -r CHECKS FAILURES ERRORS <"$result"; else CHECKS=0 FAILURES=0 ERRORS=0; fi
     # A binary that crashed, or ran no test, counts as one error.
     if [ "$CHECKS" -eq 0 ]; then CHECKS=1 ERRORS=1; fi
@@ -174,8 +117,8 @@ log_counts() {
 
 cmd_list() {
     local l
-    for l in $(lessons); do
-        printf '%2d  %-45s %s\n' "$((10#${l%%-*}))" "$(title_of "$l")" "$(programs_of "$l" | paste -sd' ')"
+    for l in "${LESSONS[@]}"; do
+        printf '%2d  %-45s %s\n' "$((10#${l%%-*}))" "$(title_of "$l")" "${DEMOS[$l]}"
     done
 }
 
@@ -185,12 +128,12 @@ cmd_lesson() {
     case ${VIEW:-} in
         '') ;;
         timeline)
-            # One column per thread (scripts/timeline); its status is the demos'.
-            VIEW='' TIMELINE=1 cmd_lesson "$1" | scripts/timeline
+            # One column per thread (scripts/timeline.sh); its status is the demos'.
+            VIEW='' TIMELINE=1 cmd_lesson "$1" | scripts/timeline.sh
             return "${PIPESTATUS[0]}" ;;
         *) die "VIEW=$VIEW is not known: VIEW=timeline shows each demo's log as one column per thread" ;;
     esac
-    progs=$(programs_of "$dir")
+    progs=$(tr ' ' '\n' <<<"${DEMOS[$dir]}")
     if [ -n "${PROGRAM:-}" ]; then
         grep -qx "$PROGRAM" <<<"$progs" ||
             die "lesson $1 has no program '$PROGRAM': choose one of $(paste -sd' ' <<<"$progs")"
@@ -227,15 +170,14 @@ tsan_report() {
 
 cmd_exercise() {
     local dir
-    dir=$(lesson_dir "$1") || exit 2
-    [ -n "$(exercise_files "$dir")" ] || die "lesson $1 has no exercise"
+    dir=$(exercise_dir "$1") || exit 2
     case ${SANITIZE:-} in
         '' | thread) ;;
         *) die "SANITIZE=${SANITIZE} is not known: SANITIZE=thread runs the tests under ThreadSanitizer" ;;
     esac
     ensure_check
-    echo "Building your answer: lessons/$dir/$(exercise_files "$dir" | paste -sd' ')"
-    set_fill student "$dir" "lessons/$dir"
+    echo "Building your answer: $(paths_of "$dir")"
+    set_fill "$BUILD" student "$dir" "lessons/$dir"
     if [ "${SANITIZE:-}" = thread ]; then
         tsan_works || die "ThreadSanitizer does not work with ${CC:-cc} here (gcc needs libtsan: apt-get install libtsan2)"
         echo "Running the tests under ThreadSanitizer, which reports a data race even on a run where it did no"
@@ -274,18 +216,6 @@ cmd_exercise() {
     fi
 }
 
-# The first failing test's line in a suite's log, shortened to "test: message".
-first_failure() {
-    local line
-    while IFS= read -r line; do
-        if [[ $line =~ ^[^:]*:[0-9]*:[FES]:[^:]*:([^:]*):[0-9]*:\ (.*)$ ]]; then
-            line="${BASH_REMATCH[1]}: ${BASH_REMATCH[2]}"
-            echo "${line:0:160}"
-            return
-        fi
-    done <"$1" 2>/dev/null
-}
-
 # cmd_test [N]: everything, or only lesson N's exercise (its reference answer
 # passes, its stub and each of its wrong answers fail). Each run is a make
 # target that writes a log (the Makefile, "make test and make check-N"); one
@@ -297,10 +227,9 @@ cmd_test() {
     local bin l w tag only='' lessons goal=test-logs passed=0 failed=0 checks=0 fails=0 errs=0
     local graded='' no_tsan=1 tsan_lessons='' more=() status=0 made=$BUILD/logs/make.log
     ensure_check
-    lessons=$(exercise_lessons)
+    lessons=${EXERCISES[*]}
     if [ -n "${1:-}" ]; then
-        only=$(lesson_dir "$1") || exit 2
-        [ -n "$(exercise_files "$only")" ] || die "lesson $1 has no exercise"
+        only=$(exercise_dir "$1") || exit 2
         lessons=$only goal=check-logs-$only
     fi
     for w in $(wrong_answers "$only"); do
@@ -308,10 +237,10 @@ cmd_test() {
         [ -n "$(wrong_file "$w")" ] && [ -e "solutions/$l/$(wrong_file "$w")" ] ||
             die "$w: its first line must be '/* <one of: $(exercise_files "$l" | paste -sd' ')>, wrong: <what> */'"
     done
-    # The lessons the grader runs under ThreadSanitizer (tests/grading/tsan-lessons.txt).
+    # The lessons the grader runs under ThreadSanitizer (lesson.mk's tsan).
     if tsan_works; then
         no_tsan=''
-        graded=$(sed 's/#.*//' tests/grading/tsan-lessons.txt | tr -s ' \t' '\n\n' | grep -x -- "${only:-.*}")
+        for l in $lessons; do [ -z "${TSAN_REASON[$l]:-}" ] || graded+=" $l"; done
     fi
     rm -rf "$BUILD/logs" && mkdir -p "$BUILD/logs"
     "${MAKE_CMD[@]}" -k -j"${WORKBOOK_JOBS:-8}" ${no_tsan:+NO_TSAN=1} "$goal" >"$made" 2>&1 || status=1
@@ -350,7 +279,7 @@ cmd_test() {
             echo "FAIL $3: its tests did not run (no log)"
             failed=$((failed + 1))
         elif [ $((FAILURES + ERRORS)) -gt 0 ]; then
-            echo "ok   $3 fails: $(first_failure "$LOG")"
+            echo "ok   $3 fails: $(first_failure_line "$LOG")"
             passed=$((passed + 1))
         else
             echo "FAIL $3 passes all $CHECKS exercise tests: $4"
@@ -377,8 +306,8 @@ cmd_test() {
     done
     # The grader must run those lessons under ThreadSanitizer too.
     for l in $(tr ' ' '\n' <<<"$tsan_lessons" | sort -u); do
-        if ! sed 's/#.*//' tests/grading/tsan-lessons.txt | grep -qw -- "$l"; then
-            echo "FAIL $l has a wrong answer that only ThreadSanitizer catches, but tests/grading/tsan-lessons.txt does not name it: the grader would give that answer full marks"
+        if [ -z "${TSAN_REASON[$l]:-}" ]; then
+            echo "FAIL $l has a wrong answer that only ThreadSanitizer catches, but lessons/$l/lesson.mk has no 'tsan := <why>': the grader would give that answer full marks"
             failed=$((failed + 1))
         fi
     done
@@ -388,7 +317,7 @@ cmd_test() {
             echo "ok   solutions/$l passes under ThreadSanitizer"
             passed=$((passed + 1))
         else
-            echo "FAIL solutions/$l under ThreadSanitizer: $(first_failure "$LOG")"
+            echo "FAIL solutions/$l under ThreadSanitizer: $(first_failure_line "$LOG")"
             failed=$((failed + 1))
         fi
     done
@@ -403,6 +332,18 @@ cmd_test() {
             grep -E '^(FAIL|grade:)' "$LOG" 2>/dev/null | head -n 10
             failed=$((failed + 1))
         fi
+        # The READMEs' quoted output (make docs-check), and a lesson added alone.
+        for what in docs-check add-lesson; do
+            LOG=$BUILD/logs/$what.log
+            if grep -qx 'counts: 1 0 0' "$LOG" 2>/dev/null; then
+                echo "ok   $(grep -v '^counts: ' "$LOG" | tail -n 1)"
+                passed=$((passed + 1))
+            else
+                echo "FAIL $what: see $LOG"
+                grep -A3 '^FAIL' "$LOG" 2>/dev/null | head -n 12
+                failed=$((failed + 1))
+            fi
+        done
     fi
 
     echo "$((checks ? 100 * (checks - fails - errs) / checks : 0))%: Checks: $checks, Failures: $fails, Errors: $errs"
@@ -414,16 +355,16 @@ cmd_test() {
 # and every reference answer's exercise suite, built with that sanitizer
 # into a folder of its own (helgrind: the demos only, as built, under
 # valgrind; a forked test suite under it would take minutes). Each demo must report exactly the kinds that
-# tests/sanitizers.tsv expects of it (none when it is not listed); every
+# its lesson.mk expects of it (sanitize.<tool>.<demo>; none when it is not there); every
 # test must pass (a report fails the test that caused it).
 cmd_sanitize() {
     local tool=$1 flags opts test_opts d l want got out rc ok=0 bad=0 line bin
     case $tool in
-        thread)  flags="-O1 -g -fsanitize=thread"
+        thread)  flags=$TSAN_CFLAGS
                  # (TSan's own second at exit lets daemon_thread's thread end: a leak it reports)
                  opts=(TSAN_OPTIONS="exitcode=66 ${TSAN_OPTIONS:-}")
                  # (a test's process ends with its threads still there, on purpose)
-                 test_opts=(TSAN_OPTIONS="exitcode=66 atexit_sleep_ms=0 report_thread_leaks=0 ${TSAN_OPTIONS:-}") ;;
+                 test_opts=(TSAN_OPTIONS="exitcode=66 $TSAN_TEST_OPTIONS ${TSAN_OPTIONS:-}") ;;
         address) flags="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
                  opts=(ASAN_OPTIONS="exitcode=66 ${ASAN_OPTIONS:-}" UBSAN_OPTIONS="print_stacktrace=1")
                  # (LeakSanitizer cannot stop the threads a forked test child no longer has)
@@ -431,19 +372,19 @@ cmd_sanitize() {
         helgrind) command -v valgrind >/dev/null ||
                       die "make helgrind needs valgrind: run 'sudo apt-get install valgrind'"
                   flags=${CFLAGS:--O2 -g} opts=() ;;
-        *) die "usage: scripts/workbook sanitize thread|address|helgrind" ;;
+        *) die "usage: scripts/workbook.sh sanitize thread|address|helgrind" ;;
     esac
     ensure_check
     [ "$tool" = helgrind ] || BUILD=$BUILD/$tool
     echo "Building everything with -fsanitize=$tool into $BUILD/ ..."
     "${MAKE_CMD[@]}" "BUILD=$BUILD" "CFLAGS=$flags" NO_DEMOS= -j2 tests \
-        $(for l in $(exercise_lessons); do echo "$(set_binary solution "$l")"; done) ||
+        $(for l in "${EXERCISES[@]}"; do echo "$(set_binary solution "$l")"; done) ||
         die "the $tool build failed: see the compiler's message above"
 
-    echo "---- demos: the reports tests/sanitizers.tsv expects, and no other"
-    for l in $(lessons); do
-        for d in $(programs_of "$l"); do
-            want=$(awk -F'\t' -v t="$tool" -v d="$d" '$1 == t && $2 == d { print $3 }' tests/sanitizers.tsv)
+    echo "---- demos: the reports each lesson.mk expects (sanitize.$tool.<demo>), and no other"
+    for l in "${LESSONS[@]}"; do
+        for d in ${DEMOS[$l]}; do
+            want=${FACT["$l sanitize.$tool.$d"]:-}
             if [[ $want == skip:* ]]; then echo "skip $d: ${want#skip: }"; continue; fi
             if [ "$tool" = helgrind ]; then
                 out=$(WORKBOOK_TIME_SCALE=0.05 timeout -s KILL 120 valgrind --tool=helgrind "$BUILD/bin/$d" 2>&1 </dev/null)
@@ -481,7 +422,7 @@ cmd_sanitize() {
 }
 
 # The kinds of report a sanitizer's or helgrind's output holds, one a line,
-# named as tests/sanitizers.tsv names them.
+# named as lesson.mk's sanitize.<tool>.<demo> names them.
 report_kinds() {
     sed -nE 's/^(WARNING|ERROR): (ThreadSanitizer|AddressSanitizer|LeakSanitizer): ([a-z -]*[a-z]).*/\3/p
              s/.*runtime error: ([a-z -]*[a-z]).*/\1/p
@@ -497,12 +438,12 @@ report_kinds() {
 run_sanitized() {
     mkdir -p "$BUILD/logs"
     line=$BUILD/logs/${1//\//_}.log
-    env "${test_opts[@]}" CK_TIMEOUT_MULTIPLIER=4 \
+    env "${test_opts[@]}" CK_TIMEOUT_MULTIPLIER="$TSAN_TIMEOUT_MULTIPLIER" \
         ${2:+CK_RUN_SUITE=$2} CK_VERBOSITY=normal WORKBOOK_RESULT_FILE="$line.counts" "$1" >"$line" 2>&1
     if read -r c f e <"$line.counts" 2>/dev/null && [ "$((f + e))" -eq 0 ] && [ "$c" -gt 0 ]; then
         echo "ok   ${1#"$BUILD"/}: $c tests"; ok=$((ok + 1))
     else
-        echo "FAIL ${1#"$BUILD"/}: $(first_failure "$line")"; bad=$((bad + 1))
+        echo "FAIL ${1#"$BUILD"/}: $(first_failure_line "$line")"; bad=$((bad + 1))
     fi
 }
 
@@ -520,5 +461,5 @@ case "${1:-}" in
     grade)    shift; cmd_grade "$@" ;;
     sanitize) cmd_sanitize "${2:-}" ;;
     list)     cmd_list ;;
-    *)        die "usage: scripts/workbook lesson N | exercise N | test | grade | list" ;;
+    *)        die "usage: scripts/workbook.sh lesson N | exercise N | test | grade | list" ;;
 esac

@@ -1,0 +1,3 @@
+# Lesson 2: what the build and the scripts know of it (README, "Adding a lesson").
+demos := daemon_thread join_thread join_another is_alive
+sanitize.thread.daemon_thread := thread leak
