@@ -70,9 +70,9 @@ START_TEST(a_cancelled_thread_dies_in_its_sleep_and_its_cleanup_runs)
 {
     struct run r = harness_run("cancel_thread", NULL, SCALE, 5);
 
-    ck_assert_msg(!r.timed_out && r.exit_code == 0, "cancel_thread ended with status %d%s: a cancel "
-                  "that never acted leaves main waiting in pthread_join:\n%s", r.exit_code,
-                  r.timed_out ? " after 5 s" : "", r.out);
+    ck_assert_msg(!r.timed_out, "cancel_thread still ran after 5 s: the cancel must end the thread "
+                  "inside its 10 s sleep, and main's pthread_join then returns:\n%s", r.out);
+    ck_assert_msg(r.exit_code == 0, "cancel_thread ended with status %d:\n%s", r.exit_code, r.out);
     int starting = output_index(r.out, "Thread 1: starting");
     int cancel = output_index(r.out, "Main    : cancel the thread");
     int cleanup = output_index(r.out, "Thread 1: cleanup handler: buffer freed");
@@ -84,8 +84,6 @@ START_TEST(a_cancelled_thread_dies_in_its_sleep_and_its_cleanup_runs)
     ck_assert_msg(output_count(r.out, "Thread 1: cleanup handler: buffer freed") == 1 &&
                   output_count(r.out, "Thread 1: finishing") == 0,
                   "the cleanup handler must run once, and the thread never finish:\n%s", r.out);
-    ck_assert_msg(r.seconds < 1, "cancel_thread took %.3f s: the cancel must wake the thread in its "
-                  "1 s sleep, not after it", r.seconds);
     run_free(&r);
 }
 END_TEST

@@ -1,7 +1,7 @@
 /*
  * cancel_thread.c - what Python cannot do: stop one thread from another.
  *
- * The thread is Python's `while True: time.sleep(1)`: it never ends by
+ * The thread is Python's `while True: time.sleep(10)`: it never ends by
  * itself. main cancels it with pthread_cancel(). Cancellation is deferred
  * (the default): it acts only at a cancellation point, a call such as
  * sleep(), read() or pthread_join() where the thread may wait. The thread
@@ -41,7 +41,7 @@ static void *thread_function(void *arg)
     log_info("Thread 1: starting");
     atomic_store(&asleep, true);
     for (;;)
-        sleep(1);               /* a cancellation point; real seconds: it never wakes for good */
+        sleep(10);              /* a cancellation point; real seconds: it never wakes for good */
     log_info("Thread 1: finishing");            /* never */
     pthread_cleanup_pop(1);
     return NULL;

@@ -91,9 +91,9 @@ int main(int argc, char **argv)
 
     log_info("Main: without one");
     cancel_the_holder(false);
+    log_info("Main: locks the mutex");
     watchdog_start(2, "main still waits for the mutex 2 s later: the cancelled thread held it, "
                       "and nothing unlocked it as it died. Stopped.");
-    log_info("Main: locks the mutex");
     PT(pthread_mutex_lock(&lock));
     log_info("Main: locked the mutex");         /* never */
     return 0;
