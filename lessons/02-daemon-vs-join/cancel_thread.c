@@ -9,9 +9,9 @@
  * pthread_join() hands main PTHREAD_CANCELED. The process goes on.
  *
  * main cancels only once the thread's flag says it is on its way into the
- * sleep (is_alive.c's kind of flag): a cancel that comes sooner would act at
- * the thread's first cancellation point, which is the write() inside
- * log_info(), and log.c holds its lock there.
+ * sleep (is_alive.c's kind of flag): a cancel that comes sooner may act at
+ * the thread's first cancellation point, the write() inside log_info(),
+ * where log.c holds its lock (README, Try this 5).
  */
 #include "alloc.h"
 #include "cli.h"
