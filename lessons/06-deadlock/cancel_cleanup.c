@@ -27,6 +27,7 @@
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int pipe_ends[2];        /* nothing is ever written to pipe_ends[1] */
+static char byte;               /* read() never fills it */
 static atomic_bool asleep;      /* set by the thread: no cancellation point from here to read() */
 
 static void unlock(void *mutex)
@@ -37,8 +38,6 @@ static void unlock(void *mutex)
 
 static void hold_the_lock_for_ever(void)
 {
-    char byte;
-
     log_info("Thread: locked the mutex, waits for input");
     atomic_store(&asleep, true);
     for (;;) {
