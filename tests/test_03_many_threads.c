@@ -98,6 +98,33 @@ START_TEST(threads_say_their_names)
 }
 END_TEST
 
+START_TEST(each_thread_sees_its_own_data_and_each_destructor_runs_once)
+{
+    struct run r = harness_run("local_data", NULL, SCALE, 5);
+    char line[96];
+
+    ck_assert_msg(r.exit_code == 0, "local_data ended with status %d:\n%s", r.exit_code, r.out);
+    int main_line = output_index(r.out, "Main    : calls is 0, my buffer is NULL");
+    ck_assert_msg(main_line >= 0, "main's calls must stay 0 and its buffer unset:\n%s", r.out);
+    for (int i = 0; i < 3; i++) {
+        snprintf(line, sizeof line, "Thread %d: calls is %d, my buffer is Thread %d's buffer", i, i + 1, i);
+        int own = output_index(r.out, line);
+        ck_assert_msg(own >= 0 && output_count(r.out, line) == 1,
+                      "thread %d must count its own %d calls and read its own buffer:\n%s", i, i + 1, r.out);
+        snprintf(line, sizeof line, "destructor: frees Thread %d's buffer", i);
+        int freed = output_index(r.out, line);
+        ck_assert_msg(output_count(r.out, line) == 1 && own < freed && freed < main_line,
+                      "thread %d's destructor must run once, after its line and before the join "
+                      "returns:\n%s", i, r.out);
+    }
+    ck_assert_msg(output_index(r.out, "Thread 3: close(-1) returned -1: errno is EBADF") > main_line &&
+                  output_index(r.out, "Main    : open() returned -1, then Thread 3's close() failed: "
+                               "errno is still ENOENT") > main_line,
+                  "each thread must read its own errno:\n%s", r.out);
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(each_way_returns_the_value)
 {
     struct run r = harness_run("return_values", NULL, SCALE, 5);
@@ -1027,6 +1054,7 @@ int main(void)
     tcase_add_test(tc, pool_cost_prints_both_figures);
     tcase_add_test(tc, threads_say_their_names);
     tcase_add_test(tc, each_way_returns_the_value);
+    tcase_add_test(tc, each_thread_sees_its_own_data_and_each_destructor_runs_once);
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");

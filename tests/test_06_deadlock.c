@@ -37,6 +37,34 @@ START_TEST(deadlock_never_acquires_twice_and_the_watchdog_ends_it)
 }
 END_TEST
 
+START_TEST(a_cleanup_handler_unlocks_what_a_cancelled_thread_held)
+{
+    struct run r = harness_run("cancel_cleanup", NULL, SCALE, 5);
+
+    ck_assert_msg(!r.timed_out && r.exit_code == WATCHDOG_EXIT, "expected the watchdog's status %d, "
+                  "got %d:\n%s", WATCHDOG_EXIT, r.exit_code, r.out);
+    int with = output_index(r.out, "Main: with a cleanup handler");
+    int cleanup = output_index(r.out, "Thread: cleanup handler: unlocked the mutex");
+    int cancelled = output_index(r.out, "Main: the thread was cancelled");
+    int locked = output_index(r.out, "Main: locked the mutex");
+    int without = output_index(r.out, "Main: without one");
+    ck_assert_msg(with >= 0 && with < output_index(r.out, "Thread: locked the mutex, waits for input") &&
+                  cleanup >= 0 && cleanup < cancelled && cancelled < locked && locked < without,
+                  "with the handler: the thread cancelled, its handler unlocking, then main locking the "
+                  "mutex, all before the part without one:\n%s", r.out);
+    ck_assert_msg(output_count(r.out, "Thread: cleanup handler: unlocked the mutex") == 1 &&
+                  output_count(r.out, "Thread: locked the mutex, waits for input") == 2 &&
+                  output_count(r.out, "Main: the thread was cancelled") == 2,
+                  "expected two threads cancelled holding the mutex, one handler run:\n%s", r.out);
+    ck_assert_msg(output_count(r.out, "Main: locked the mutex") == 1 &&
+                  output_index(r.out, "Main: locks the mutex") > without,
+                  "without the handler, main's lock must never return:\n%s", r.out);
+    ck_assert_msg(strstr(r.out, ": watchdog: ") != NULL && r.seconds >= 2 * SCALE,
+                  "the watchdog must end it, after 2 s * %g (ran %.3f s):\n%s", SCALE, r.seconds, r.out);
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(errorcheck_refuses_the_second_acquire)
 {
     struct run r = harness_run("errorcheck", NULL, SCALE, 5);
@@ -489,6 +517,7 @@ int main(void)
     tcase_add_test(tc, errorcheck_refuses_the_second_acquire);
     tcase_add_test(tc, two_locks_in_opposite_orders_deadlock_every_time);
     tcase_add_test(tc, one_lock_order_never_deadlocks);
+    tcase_add_test(tc, a_cleanup_handler_unlocks_what_a_cancelled_thread_held);
     suite_add_tcase(demo, tc);
 
     Suite *exercise = suite_create("exercise");
