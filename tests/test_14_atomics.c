@@ -95,10 +95,12 @@ START_TEST(cas_counts_everything_and_shows_aba_every_run)
     struct run r = demo("cas", SCALE);
     ck_assert_msg(strstr(r.out, "2 threads, 1000 compare-and-swap additions each: count 2000,") != NULL,
                   "cas should count 2000:\n%s", r.out);
+    run_free(&r);
+    r = demo("aba", SCALE);
     ck_assert_msg(strstr(r.out, "B is in two places") != NULL &&
                       strstr(r.out, "fails: the version moved on") != NULL &&
                       strstr(r.out, "the top is C: A and B are both off the stack") != NULL,
-                  "cas should show ABA with the top alone and none with a version:\n%s", r.out);
+                  "aba should show ABA with the top alone and none with a version:\n%s", r.out);
     run_free(&r);
 }
 END_TEST
@@ -124,8 +126,8 @@ END_TEST
 START_TEST(demos_refuse_bad_arguments)
 {
     static const char *const demos[] = { "counter", "litmus", "publish", "publish_relaxed", "cas",
-                                         "spinlocks" };
-    for (size_t d = 0; d < 6; d++) {
+                                         "aba", "spinlocks" };
+    for (size_t d = 0; d < 7; d++) {
         const char *bad = d == 0 ? "1" : "2";
         struct run r = harness_run(demos[d], (const char *[]){ bad, NULL }, SCALE, 5);
         ck_assert_msg(r.exit_code == 2 && strncmp(r.out, "error: ", 7) == 0,
