@@ -5,7 +5,10 @@
  * Built like an exercise file (spy_hook.h forced in front, the Makefile's
  * spied rule), so a hook macro that takes fewer arguments than the real
  * function accepts breaks make test's build, not a student's; test_harness
- * runs the calls that leave the process running.
+ * runs the calls that leave the process running. The atomic operations
+ * are hooked under the compiler's own macros (which gcc gives a fixed
+ * arity), so they are made here by each name of <stdatomic.h>, each
+ * checked for the value it gives.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -88,6 +91,25 @@ int spy_hook_calls(bool ending_too)
     failures += pthread_spin_destroy(&s) != 0;
 #endif
 
+    atomic_uint u;
+    atomic_flag f = ATOMIC_FLAG_INIT;
+    unsigned expected = 1;
+    atomic_init(&u, 1);
+    atomic_store_explicit(&u, 2, memory_order_relaxed);
+    failures += atomic_load_explicit(&u, memory_order_acquire) != 2;
+    failures += atomic_fetch_add_explicit(&u, 1, memory_order_relaxed) != 2;
+    failures += atomic_fetch_sub(&u, 1) != 3;
+    failures += atomic_exchange(&u, 5) != 2;
+    failures += atomic_compare_exchange_strong(&u, &expected, 6) || expected != 5;
+    failures += !atomic_compare_exchange_weak_explicit(&u, &expected, 6,
+                                                       memory_order_acq_rel, memory_order_relaxed) &&
+                !atomic_compare_exchange_weak(&u, &expected, 6);
+    failures += atomic_fetch_or(&u, 1) != 6 || atomic_fetch_and(&u, 3) != 7 || atomic_fetch_xor(&u, 3) != 3;
+    failures += atomic_load(&u) != 0;
+    failures += atomic_flag_test_and_set(&f) || !atomic_flag_test_and_set_explicit(&f, memory_order_acquire);
+    atomic_flag_clear_explicit(&f, memory_order_release);
+    atomic_flag_clear(&f);
+
     failures += socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0;
     failures += send((int[]){ fds[0], -1 }[0], (char[]){ 'a', 'b' }, 2, (int[]){ 0, 0 }[0]) != 2;
     failures += write((int[]){ fds[0], -1 }[0], (char[]){ 'c', 'd' }, (size_t[]){ 2, 0 }[0]) != 2;
@@ -97,7 +119,7 @@ int spy_hook_calls(bool ending_too)
     if (ending_too) {   /* compiled, never run: each waits or ends the process */
         pthread_mutex_lock(&m);
         pthread_cond_wait((pthread_cond_t *[]){ &cv, &cv }[0], (pthread_mutex_t *[]){ &m, &m }[0]);
-        sleep((unsigned[]){ 1, 2 }[0]);
+        sleep(1);
         pt_fail(__FILE__, __LINE__, (const char *[]){ "call", NULL }[0], (int[]){ EINVAL, 0 }[0]);
         exit((int[]){ 0, 1 }[0]);
         _exit((int[]){ 0, 1 }[0]);

@@ -9,7 +9,9 @@
  * two counters, so each schedule they need is forced, not hoped for: a
  * waiter is started only once the one before it holds its ticket (next has
  * moved), so the order of tickets is known; the test holds the lock for as
- * long as it likes, so a waiter that goes in anyway is caught. The memory
+ * long as it likes, so a waiter that goes in anyway is caught; and a thread
+ * takes its ticket between the first two atomic operations of another
+ * (spy_atomic_interfere), so a ticket taken in two steps is caught. The memory
  * order is ThreadSanitizer's to check (the lesson's lesson.mk says
  * tsan): in the_next_holder_reads_what_the_last_one_wrote the
  * test writes plain memory while it holds the lock, and nothing but the
@@ -93,10 +95,12 @@ START_TEST(cas_counts_everything_and_shows_aba_every_run)
     struct run r = demo("cas", SCALE);
     ck_assert_msg(strstr(r.out, "2 threads, 1000 compare-and-swap additions each: count 2000,") != NULL,
                   "cas should count 2000:\n%s", r.out);
+    run_free(&r);
+    r = demo("aba", SCALE);
     ck_assert_msg(strstr(r.out, "B is in two places") != NULL &&
                       strstr(r.out, "fails: the version moved on") != NULL &&
                       strstr(r.out, "the top is C: A and B are both off the stack") != NULL,
-                  "cas should show ABA with the top alone and none with a version:\n%s", r.out);
+                  "aba should show ABA with the top alone and none with a version:\n%s", r.out);
     run_free(&r);
 }
 END_TEST
@@ -122,8 +126,8 @@ END_TEST
 START_TEST(demos_refuse_bad_arguments)
 {
     static const char *const demos[] = { "counter", "litmus", "publish", "publish_relaxed", "cas",
-                                         "spinlocks" };
-    for (size_t d = 0; d < 6; d++) {
+                                         "aba", "spinlocks" };
+    for (size_t d = 0; d < 7; d++) {
         const char *bad = d == 0 ? "1" : "2";
         struct run r = harness_run(demos[d], (const char *[]){ bad, NULL }, SCALE, 5);
         ck_assert_msg(r.exit_code == 2 && strncmp(r.out, "error: ", 7) == 0,
@@ -400,6 +404,82 @@ START_TEST(two_locks_keep_apart)
 }
 END_TEST
 
+/* Atomic operations in a row that make a spin (a waiter that yields makes 1 or 2 a look). */
+#define SPINS 10000
+
+static bool settled_or_spinning(void *arg)
+{
+    struct waiter *w = arg;
+    spy_thread_t *t = atomic_load(&w->spy);
+    return settled(w) || (t != NULL && spy_atomics(t) >= SPINS);
+}
+
+/* Run by the first waiter of the test below, in its own thread, between its
+ * first two atomic operations: a second waiter takes a ticket there. */
+static void another_takes_a_ticket(void *arg)
+{
+    struct waiter *w = arg;
+    PT(pthread_create(&w->tid, NULL, waiter_run, w));
+    PT(pthread_detach(w->tid));
+    wait_for(settled_or_spinning, w);
+}
+
+START_TEST(two_threads_taking_tickets_at_once_get_two)
+{
+    struct ticket_lock l;
+    struct waiter first = { .l = &l }, second = { .l = &l };
+    char last[128] = "";
+
+    ticket_init(&l);
+    ticket_lock(&l);                /* ticket 0: the two below must wait */
+    atomic_store(&entries, 0);
+    spy_atomic_interfere(1, another_takes_a_ticket, &second);
+    PT(pthread_create(&first.tid, NULL, waiter_run, &first));
+    PT(pthread_detach(first.tid));
+    bool calm = wait_for(settled_or_spinning, &first) && settled(&first);
+    spy_thread_t *t = atomic_load(&first.spy);
+    unsigned long ops = t != NULL ? spy_atomics(t) : 0;
+    if (t != NULL)
+        spy_last_atomic(t, last, sizeof last);
+    ck_assert_msg(ops > 0, "a thread called ticket_lock while the test held the lock, and made no "
+                  "atomic operation: take a ticket with atomic_fetch_add on next, then load "
+                  "serving with atomic_load_explicit");
+    ck_assert_msg(spy_atomic_interfered(),
+                  "a thread called ticket_lock while the test held the lock; it made one atomic "
+                  "operation (%s) and %s without another: load serving with an atomic_ call, "
+                  "on every look (a volatile or plain read is no atomic read)", last,
+                  atomic_load(&first.entered) ? "went in" : "waited");
+    unsigned next = next_of(&l);
+    ck_assert_msg(next != 2 || strstr(last, "compare-and-swap") == NULL,
+                  "two threads called ticket_lock while the test held the lock, the second one "
+                  "between the first one's first two atomic operations; the first then made %lu "
+                  "atomic operations, the last %s, and next is still 2: its compare-and-swap "
+                  "never succeeds, because it retries with the value it read first, which next "
+                  "will never hold again. A failed atomic_compare_exchange writes the value it "
+                  "found into `expected`: compute the new ticket from that (or take the ticket "
+                  "with one atomic_fetch_add)", ops, last);
+    ck_assert_msg(next == 3,
+                  "two threads called ticket_lock while the test held the lock (ticket 0), the "
+                  "second one between the first one's first two atomic operations, and next went "
+                  "from 1 to %u, not 3: both took ticket 1. A load of next and then a store of "
+                  "what it read plus 1 are two steps, and another thread can take its ticket "
+                  "between them: take the ticket with one atomic_fetch_add on next", next);
+    ck_assert_msg(calm, "a thread that took a ticket while the test held the lock neither went "
+                  "in nor called sched_yield() (%lu atomic operations, the last %s): ticket_lock "
+                  "spins on the core that the holder, or the next in line, needs; call "
+                  "sched_yield() between looks at serving", ops, last);
+    ticket_unlock(&l);
+    ck_assert_msg(wait_for(has_entered, &first) && !atomic_load(&second.entered),
+                  "the test let go of the lock with two threads in line, tickets 1 and 2: %s",
+                  atomic_load(&second.entered) ? "ticket 2 went in while ticket 1 held the lock"
+                                               : "ticket 1 did not go in");
+    atomic_store(&first.release, true);
+    ck_assert_msg(wait_for(has_entered, &second), "ticket 1 let go, and ticket 2 did not go in");
+    atomic_store(&second.release, true);
+    ck_assert(wait_for(is_done, &first) && wait_for(is_done, &second));
+}
+END_TEST
+
 static bool spy_known(void *arg) { return atomic_load((_Atomic(spy_thread_t *) *)arg) != NULL; }
 
 START_TEST(a_waiter_yields_the_cpu_while_it_waits)
@@ -512,6 +592,7 @@ int main(void)
     tcase_add_test(tc, a_waiter_waits_while_a_slow_holder_holds_the_lock);
     tcase_add_test(tc, tickets_are_served_in_the_order_they_were_taken);
     tcase_add_test(tc, tickets_wrap_around_past_uint_max);
+    tcase_add_test(tc, two_threads_taking_tickets_at_once_get_two);
     tcase_add_test(tc, two_locks_keep_apart);
     tcase_add_test(tc, a_waiter_yields_the_cpu_while_it_waits);
     tcase_add_test(tc, one_holder_at_a_time_with_six_threads_on_two_locks);

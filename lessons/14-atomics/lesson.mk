@@ -1,5 +1,5 @@
 # Lesson 14: what the build and the scripts know of it (README, "Adding a lesson").
-demos := counter litmus publish publish_relaxed cas spinlocks
+demos := counter litmus publish publish_relaxed cas aba spinlocks
 tsan := the data a ticket lock guards, ordered only by its release and acquire
 bench.counter :=
 bench.spinlocks :=

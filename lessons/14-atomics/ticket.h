@@ -1,6 +1,7 @@
 /*
- * ticket.h - exercise 14: a ticket lock, the fair spin lock of spinlocks.c,
- * written so that it also gives the memory order a lock must give.
+ * ticket.h - exercise 14: a ticket lock, spinlocks.c's fair spin lock with
+ * its tickets taken as threads come, written so that it also gives the
+ * memory order a lock must give.
  *
  * Two counters, as at a bakery counter: `next` is the next ticket to hand
  * out, `serving` the ticket whose holder may go in now.

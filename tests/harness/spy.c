@@ -22,6 +22,7 @@
 #include <check.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <string.h>
@@ -61,6 +62,10 @@ struct spy_thread {
     struct timespec past;       /* a timed wait's deadline already long past, */
     const char *past_file;      /* and where (NULL: none yet) */
     int past_line;
+    unsigned long atomics;      /* atomic operations since spy_atomic_interfere(), */
+    const char *atomic_kind;    /* and the latest: what, */
+    const char *atomic_file;    /* and where */
+    int atomic_line;
 };
 
 struct mrec {
@@ -115,6 +120,16 @@ static struct {
     void *arg;
     bool armed, fired;
 } plan;
+
+/* spy_atomic_interfere(): atomics are looked at only while watching is set. */
+static atomic_bool watching;
+static struct {
+    int nth, seen;
+    spy_thread_t *thread;       /* the one that made the nth operation */
+    void (*fn)(void *);
+    void *arg;
+    bool armed, fired;
+} between;
 
 /*
  * Under ThreadSanitizer the spies must be invisible: `book` would order the
@@ -549,6 +564,18 @@ bool spy_interfered(void)
     return fired;
 }
 
+/* Run a test's function in the calling thread, as another thread scheduled there would. */
+static void step_in(spy_thread_t *me, void (*fn)(void *), void *arg)
+{
+    if (fn == NULL)
+        return;
+    me->in_hook = true;
+    me->stepping_in = true;
+    fn(arg);
+    me->stepping_in = false;
+    me->in_hook = false;
+}
+
 static void maybe_interfere(spy_thread_t *me, const void *m, enum spy_point at)
 {
     void (*fn)(void *) = NULL;
@@ -563,13 +590,59 @@ static void maybe_interfere(spy_thread_t *me, const void *m, enum spy_point at)
         arg = plan.arg;
     }
     UNLOCK();
-    if (fn != NULL) {
-        me->in_hook = true;
-        me->stepping_in = true;
-        fn(arg);
-        me->stepping_in = false;
-        me->in_hook = false;
+    step_in(me, fn, arg);
+}
+
+void spy_atomic_interfere(int nth, void (*fn)(void *), void *arg)
+{
+    LOCK();
+    for (int i = 0; i < nthreads; i++)
+        threads[i].atomics = 0;
+    between.nth = nth;
+    between.seen = 0;
+    between.thread = NULL;
+    between.fn = fn;
+    between.arg = arg;
+    between.armed = true;
+    between.fired = false;
+    atomic_store(&watching, true);
+    UNLOCK();
+}
+
+bool spy_atomic_interfered(void)
+{
+    LOCK();
+    bool fired = between.fired;
+    UNLOCK();
+    return fired;
+}
+
+/* Before each atomic operation of the code under test (spy_hook.h). */
+void spy_atomic(const char *kind, SPY_AT)
+{
+    void (*fn)(void *) = NULL;
+    void *arg = NULL;
+
+    if (!atomic_load_explicit(&watching, memory_order_relaxed))
+        return;         /* the usual case: one relaxed load, which orders nothing */
+    spy_thread_t *me = self();
+    LOCK();
+    if (!me->in_hook) {
+        me->atomics++;
+        me->atomic_kind = kind;
+        me->atomic_file = file;
+        me->atomic_line = line;
+        if (between.armed && between.thread == me) {
+            between.armed = false;
+            between.fired = true;
+            fn = between.fn;
+            arg = between.arg;
+        } else if (between.armed && between.thread == NULL && ++between.seen == between.nth) {
+            between.thread = me;
+        }
     }
+    UNLOCK();
+    step_in(me, fn, arg);
 }
 
 void spy_settle(void *unused)
@@ -1548,6 +1621,8 @@ void spy_start(void)
     start_returns_first = false;
     holding_starts = parking_starts = false;
     plan.armed = plan.fired = false;
+    between.armed = between.fired = false;
+    atomic_store(&watching, false);
     nevents = 0;
     nblocks = blocks_lost = 0;
     memset(closes, 0, sizeof closes);
@@ -1596,6 +1671,17 @@ bool spy_returned(size_t i, void **result)
 }
 enum spy_doing spy_doing(spy_thread_t *t) { READ(enum spy_doing, t->doing); }
 unsigned long spy_calls(spy_thread_t *t) { READ(unsigned long, t->calls); }
+unsigned long spy_atomics(spy_thread_t *t) { READ(unsigned long, t->atomics); }
+
+bool spy_last_atomic(spy_thread_t *t, char *buf, size_t size)
+{
+    LOCK();
+    bool any = t->atomics > 0;
+    if (any)
+        snprintf(buf, size, "%s at %s:%d", t->atomic_kind, base(t->atomic_file), t->atomic_line);
+    UNLOCK();
+    return any;
+}
 
 static const struct mrec *mutex_seen(const void *m)
 {

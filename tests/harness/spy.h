@@ -19,8 +19,9 @@
  *   is doing now, so a test can tell waiting from polling and a hang can
  *   be reported as "who waits for what, where";
  * - run a test's function at a chosen point of the code under test
- *   (before its n-th lock, after its n-th unlock): the interleaving that
- *   breaks a half-locked update, forced instead of hoped for.
+ *   (before its n-th lock, after its n-th unlock, between two of its atomic
+ *   operations): the interleaving that breaks a half-locked update, forced
+ *   instead of hoped for.
  */
 #ifndef WORKBOOK_SPY_H
 #define WORKBOOK_SPY_H
@@ -142,6 +143,24 @@ void spy_interfere(const pthread_mutex_t *m, enum spy_point at, int nth, void (*
 bool spy_interfered(void);
 /* A plan that has not fired stays armed until this, spy_start() or the next spy_interfere(). */
 void spy_interfere_cancel(void);
+
+/*
+ * Between two atomic operations. The atomic operations of the code under
+ * test pass through the spies too (spy_hook.h), and from a call of
+ * spy_atomic_interfere() on they are counted: the thread that makes the
+ * nth of them (1 for the first) runs fn(arg) just before its next one, as
+ * if the scheduler had switched to another thread between the two. So a
+ * step made of two atomic operations (a load, then a store of what it read
+ * plus 1) has another thread's step in the middle, on every run.
+ * spy_atomic_interfered() says whether fn ran. spy_atomics(t) counts t's
+ * atomic operations since that call; spy_last_atomic() writes the latest
+ * ("a compare-and-swap at ticket.c:17") and is false when there is none.
+ * spy_start() ends the plan and the counting.
+ */
+void spy_atomic_interfere(int nth, void (*fn)(void *), void *arg);
+bool spy_atomic_interfered(void);
+unsigned long spy_atomics(spy_thread_t *t);
+bool spy_last_atomic(spy_thread_t *t, char *buf, size_t size);
 
 /*
  * Which of a thread's condition waits return at once. By default its 1st,

@@ -3,8 +3,8 @@
  * source by the build (cc -include spy_hook.h), never included by hand.
  *
  * It routes the exercise's own pthread calls, sleeps, ways of ending the
- * process, heap blocks (malloc, calloc, realloc, free) and descriptors
- * (close, send, write) to spy.c, which checks each call, remembers it for
+ * process, heap blocks (malloc, calloc, realloc, free), descriptors
+ * (close, send, write) and atomic operations to spy.c, which checks each call, remembers it for
  * the tests (spy.h) and then makes the real call. Only code compiled with this file
  * is watched: common/, the harness and Check are not. The macros carry
  * __FILE__ and __LINE__, so a failure names the student's line. Each takes
@@ -12,6 +12,16 @@
  * a compound literal with a comma in it too (&(struct timespec){ 0, 1 }
  * is one argument to C but two to a macro of fixed arity):
  * tests/spy_hook_calls.c makes every call here that way.
+ *
+ * The atomic operations of <stdatomic.h> (a load, store, exchange,
+ * compare-and-swap, fetch-and-op, atomic_flag test-and-set or clear) are
+ * macros over the compiler's built-ins, so it is the built-ins that are
+ * hooked: each becomes a macro of its own name, a comma expression that
+ * calls spy_atomic() and then the built-in, whose value and type it keeps
+ * (a macro never expands itself, so the name inside is the real built-in).
+ * That is gcc's and clang's <stdatomic.h>; with another compiler atomics
+ * pass unseen. atomic_init is a relaxed store in gcc's header, and is
+ * counted as one in both.
  *
  * It needs no linker feature, so it works with any C toolchain. To hook in
  * another way (a linker's --wrap, dlsym(RTLD_NEXT, ...)), change this file
@@ -22,6 +32,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -86,6 +97,8 @@ int spy_pthread_rwlock_wrlock(pthread_rwlock_t *l, SPY_AT);
 int spy_pthread_rwlock_tryrdlock(pthread_rwlock_t *l, SPY_AT);
 int spy_pthread_rwlock_trywrlock(pthread_rwlock_t *l, SPY_AT);
 
+void spy_atomic(const char *kind, SPY_AT);
+
 int spy_close(int fd, SPY_AT);
 ssize_t spy_send(int fd, const void *buf, size_t size, int flags, SPY_AT);
 ssize_t spy_write(int fd, const void *buf, size_t size, SPY_AT);
@@ -137,6 +150,36 @@ ssize_t spy_write(int fd, const void *buf, size_t size, SPY_AT);
 #define close(...) spy_close(__VA_ARGS__, __FILE__, __LINE__)
 #define send(...) spy_send(__VA_ARGS__, __FILE__, __LINE__)
 #define write(...) spy_write(__VA_ARGS__, __FILE__, __LINE__)
+
+#define SPY_ATOMIC(kind, builtin, ...) (spy_atomic(kind, __FILE__, __LINE__), builtin(__VA_ARGS__))
+#if defined(__clang__)
+#define __c11_atomic_init(...) SPY_ATOMIC("a store", __c11_atomic_init, __VA_ARGS__)
+#define __c11_atomic_load(...) SPY_ATOMIC("a load", __c11_atomic_load, __VA_ARGS__)
+#define __c11_atomic_store(...) SPY_ATOMIC("a store", __c11_atomic_store, __VA_ARGS__)
+#define __c11_atomic_exchange(...) SPY_ATOMIC("an exchange", __c11_atomic_exchange, __VA_ARGS__)
+#define __c11_atomic_compare_exchange_strong(...) \
+    SPY_ATOMIC("a compare-and-swap", __c11_atomic_compare_exchange_strong, __VA_ARGS__)
+#define __c11_atomic_compare_exchange_weak(...) \
+    SPY_ATOMIC("a compare-and-swap", __c11_atomic_compare_exchange_weak, __VA_ARGS__)
+#define __c11_atomic_fetch_add(...) SPY_ATOMIC("a fetch-and-add", __c11_atomic_fetch_add, __VA_ARGS__)
+#define __c11_atomic_fetch_sub(...) SPY_ATOMIC("a fetch-and-sub", __c11_atomic_fetch_sub, __VA_ARGS__)
+#define __c11_atomic_fetch_or(...) SPY_ATOMIC("a fetch-and-or", __c11_atomic_fetch_or, __VA_ARGS__)
+#define __c11_atomic_fetch_xor(...) SPY_ATOMIC("a fetch-and-xor", __c11_atomic_fetch_xor, __VA_ARGS__)
+#define __c11_atomic_fetch_and(...) SPY_ATOMIC("a fetch-and-and", __c11_atomic_fetch_and, __VA_ARGS__)
+#elif defined(__GNUC__)
+#define __atomic_load(...) SPY_ATOMIC("a load", __atomic_load, __VA_ARGS__)
+#define __atomic_store(...) SPY_ATOMIC("a store", __atomic_store, __VA_ARGS__)
+#define __atomic_exchange(...) SPY_ATOMIC("an exchange", __atomic_exchange, __VA_ARGS__)
+#define __atomic_compare_exchange(...) \
+    SPY_ATOMIC("a compare-and-swap", __atomic_compare_exchange, __VA_ARGS__)
+#define __atomic_fetch_add(...) SPY_ATOMIC("a fetch-and-add", __atomic_fetch_add, __VA_ARGS__)
+#define __atomic_fetch_sub(...) SPY_ATOMIC("a fetch-and-sub", __atomic_fetch_sub, __VA_ARGS__)
+#define __atomic_fetch_or(...) SPY_ATOMIC("a fetch-and-or", __atomic_fetch_or, __VA_ARGS__)
+#define __atomic_fetch_xor(...) SPY_ATOMIC("a fetch-and-xor", __atomic_fetch_xor, __VA_ARGS__)
+#define __atomic_fetch_and(...) SPY_ATOMIC("a fetch-and-and", __atomic_fetch_and, __VA_ARGS__)
+#define __atomic_test_and_set(...) SPY_ATOMIC("a test-and-set", __atomic_test_and_set, __VA_ARGS__)
+#define __atomic_clear(...) SPY_ATOMIC("a clear", __atomic_clear, __VA_ARGS__)
+#endif
 #endif
 
 #endif
