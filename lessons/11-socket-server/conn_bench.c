@@ -53,7 +53,7 @@ static bool seed_client(int id)
 {
     long list[64];
     size_t n;
-    char why[256], text[16];
+    char why[256], text[32];
     int fd = net_connect_to(net_address(port));
 
     if (fd < 0) {
