@@ -13,15 +13,16 @@
 #   conn_bench             itself (it starts its own servers);
 # then SIGTERM to the server, as Ctrl-C would. The status is the client's if
 # it failed, else the server's. RUN_WITH (words, may be empty) goes in front
-# of each program (make helgrind's valgrind).
+# of PROGRAM, not of its partner (make helgrind's valgrind).
 set -u
 bin=$1 prog=$2
 shift 2
 # shellcheck disable=SC2086  # RUN_WITH is split into words on purpose
 if [ $# -gt 0 ] || [ "$prog" = conn_bench ]; then exec ${RUN_WITH:-} "$bin/$prog" "$@"; fi
 case $prog in
-    server | pool_server) server=$prog clients=threaded_client ;;
-    client | threaded_client) server=server clients=$prog ;;
+    server | pool_server) server=$prog clients=threaded_client server_with=${RUN_WITH:-} clients_with='' ;;
+    # (the partner server at full time: a client slowed by valgrind is still served)
+    client | threaded_client) server=server clients=$prog server_with='env -u WORKBOOK_TIME_SCALE' clients_with=${RUN_WITH:-} ;;
     *) echo "error: lesson 11 has no program '$prog'" >&2; exit 2 ;;
 esac
 
@@ -29,7 +30,7 @@ tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 mkfifo "$tmp/out" || exit 2
 # shellcheck disable=SC2086
-${RUN_WITH:-} "$bin/$server" 0 >"$tmp/out" &
+$server_with "$bin/$server" 0 >"$tmp/out" &
 pid=$!
 exec {out}<"$tmp/out"
 port='' address=''
@@ -52,7 +53,7 @@ if [ "$prog" = pool_server ]; then
     for _ in 1 2; do exec {fd}<>"/dev/tcp/$address/$port" && silent+=("$fd"); done
 fi
 # shellcheck disable=SC2086
-${RUN_WITH:-} "$bin/$clients" "$port"
+$clients_with "$bin/$clients" "$port"
 status=$?
 kill -TERM "$pid"
 wait "$pid"
