@@ -418,6 +418,45 @@ START_TEST(pool_server_drops_its_two_silent_clients_then_serves_five)
 }
 END_TEST
 
+static int run_command(char *const argv[], char **out);
+
+/* How many times text occurs in out. */
+static int occurrences(const char *out, const char *text)
+{
+    int n = 0;
+    for (const char *s = strstr(out, text); s != NULL; s = strstr(s + 1, text))
+        n++;
+    return n;
+}
+
+/* What make lesson-11 runs: run.sh starts the server on port 0, reads its port, runs the clients. */
+static void assert_runner(const char *program, const char *scale, int served, int silent)
+{
+    char bin[4200], *out;
+    demo_path("server", bin, sizeof bin);
+    *strrchr(bin, '/') = '\0';
+    setenv("WORKBOOK_TIME_SCALE", scale, 1);
+    int status = run_command((char *[]){ "lessons/11-socket-server/run.sh", bin, (char *)program, NULL }, &out);
+    char want[64];
+    snprintf(want, sizeof want, "Stopped: served %d client%s", served, served == 1 ? "" : "s");
+    ck_assert_msg(status == 0 && strncmp(out, "Listening on 127.0.0.1:", 23) == 0 &&
+                  output_count(out, want) == 1 && occurrences(out, "says: Hey. 9") == served - silent &&
+                  occurrences(out, "sent nothing for") == silent,
+                  "run.sh %s (make lesson-11's run) must start the server, run its clients and stop it: "
+                  "status 0, '%s', %d clients' 'Hey. 9', %d dropped; status %d:\n%s",
+                  program, want, served - silent, silent, status, out);
+    free(out);
+}
+
+START_TEST(make_lesson_11_runs_each_program_with_its_partner)
+{
+    assert_runner("server", "1", 5, 0);
+    assert_runner("client", "1", 1, 0);
+    assert_runner("threaded_client", "1", 5, 0);
+    assert_runner("pool_server", "0.5", 7, 2);
+}
+END_TEST
+
 /* A client with no server to talk to: one error line, status 1. */
 START_TEST(a_client_with_no_server_says_so)
 {
@@ -1870,6 +1909,7 @@ int main(void)
     tcase_add_test(tc, client_gets_the_list_and_sends_ten_lines);
     tcase_add_test(tc, pool_server_drops_its_two_silent_clients_then_serves_five);
     tcase_add_test(tc, a_client_with_no_server_says_so);
+    tcase_add_test(tc, make_lesson_11_runs_each_program_with_its_partner);
     tcase_add_test(tc, conn_bench_measures_both_servers_and_the_pool_s_ceiling);
     suite_add_tcase(demo, tc);
     tc = harness_tcase("loopback", 30);
