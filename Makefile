@@ -67,6 +67,18 @@ endif
 COMMON_H   := $(wildcard common/*.h)
 COMMON_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard common/*.c))
 LIBCOMMON  := $(BUILD)/libcommon.a
+# Lesson libraries: lessons/NN-slug/lib/*.c is a lesson's support code, neither
+# demo nor exercise, compiled once into $(BUILD)/lib/NN-slug.a and linked into
+# the lesson's demos and tests; its headers sit in lib/ or beside the lesson's.
+LIB_LESSONS := $(sort $(patsubst lessons/%/lib/,%,$(dir $(wildcard lessons/*/lib/*.c))))
+lesson_lib = $(if $(filter $(1),$(LIB_LESSONS)),$(BUILD)/lib/$(1).a)
+lesson_includes = -Ilessons/$(1)$(if $(filter $(1),$(LIB_LESSONS)), -Ilessons/$(1)/lib)
+lesson_headers = $(wildcard lessons/$(1)/*.h lessons/$(1)/lib/*.h)
+lib_objects = $(patsubst lessons/%.c,$(BUILD)/obj/lessons/%.o,$(wildcard lessons/$(1)/lib/*.c))
+# A lesson whose demos run its exercise's reference answer (lesson 11's
+# servers serve each client with solutions/11-socket-server/handler.c).
+ANSWER_IN_DEMOS := 11-socket-server
+answer_objects = $(if $(filter $(1),$(ANSWER_IN_DEMOS)),$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard solutions/$(1)/*.c)))
 HARNESS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %/harness_probe.c,$(wildcard tests/harness/*.c)))
 SPY_HOOK   := tests/harness/spy_hook.h
 MODULE_TESTS := $(notdir $(basename $(wildcard tests/test_[a-z]*.c)))
@@ -188,11 +200,27 @@ $(BUILD)/obj/common/%.o: common/%.c $(NO_DEPS_YET)
 $(LIBCOMMON): $(COMMON_OBJ)
 	$(AR) rcs $@ $^
 
-# Demos: every lessons/NN-slug/name.c that is not an exercise is build/bin/name.
-vpath %.c $(addprefix lessons/,$(LESSONS))
-$(BUILD)/bin/%: %.c $(NO_DEPS_YET) $(LIBCOMMON)
+# A lesson library's files see the lesson's headers; so does a reference
+# answer built for the demos (ANSWER_IN_DEMOS).
+$(BUILD)/obj/lessons/%.o: lessons/%.c $(NO_DEPS_YET)
 	@mkdir -p $(@D)
-	$(COMPILE) $(DEPS) $(FAST_LD) $< $(LIBCOMMON) -lm $(LESSON/$(notdir $(patsubst %/,%,$(dir $<)))/libs.$*) -o $@
+	$(COMPILE) $(DEPS) $(call lesson_includes,$(firstword $(subst /, ,$*))) -c $< -o $@
+$(BUILD)/obj/solutions/%.o: solutions/%.c $(NO_DEPS_YET)
+	@mkdir -p $(@D)
+	$(COMPILE) $(DEPS) $(call lesson_includes,$(firstword $(subst /, ,$*))) -c $< -o $@
+$(BUILD)/lib/%.a: $$(call lib_objects,$$*)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+# Demos: every lessons/NN-slug/name.c that is not an exercise is build/bin/name,
+# linked with its lesson's library.
+vpath %.c $(addprefix lessons/,$(LESSONS))
+demo_lesson = $(word 2,$(subst /, ,$(filter %/$(1).c,$(DEMO_SRC))))
+demo_links = $(call answer_objects,$(1)) $(call lesson_lib,$(1))
+$(BUILD)/bin/%: %.c $(NO_DEPS_YET) $$(call demo_links,$$(call demo_lesson,$$*)) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(COMPILE) $(DEPS) $(FAST_LD) $(call lesson_includes,$(call demo_lesson,$*)) $< \
+	    $(call demo_links,$(call demo_lesson,$*)) $(LIBCOMMON) -lm $(LESSON/$(call demo_lesson,$*)/libs.$*) -o $@
 
 # The harness, and test files: a lesson's test file sees its lesson's headers.
 $(BUILD)/obj/tests/harness/%.o: tests/harness/%.c $(NO_DEPS_YET)
@@ -202,7 +230,7 @@ $(BUILD)/obj/tests/harness/%.o: tests/harness/%.c $(NO_DEPS_YET)
 # are long, their speed does not matter, and -O2 took three times as long.
 $(BUILD)/obj/tests/test_%.o: tests/test_%.c $(NO_DEPS_YET)
 	@mkdir -p $(@D)
-	$(COMPILE) -O0 $(DEPS) $(TEST_INCLUDES) -Ilessons/$(subst _,-,$*) -c $< -o $@
+	$(COMPILE) -O0 $(DEPS) $(TEST_INCLUDES) $(call lesson_includes,$(subst _,-,$*)) $(INCLUDES_test_$*) -c $< -o $@
 
 # Code the tests watch through the spies (spy_hook.h forced in front).
 $(BUILD)/spied/%.o: %.c $(NO_DEPS_YET)
@@ -213,8 +241,14 @@ SPIED_test_event := $(BUILD)/spied/common/event.o
 SPIED_test_harness := $(BUILD)/spied/tests/spy_hook_calls.o
 SPIED := $(SPIED_test_executor) $(SPIED_test_event) $(SPIED_test_harness)
 
-# Tests of common/ and of the harness itself.
-$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(SPIED_$$*) $(HARNESS) $(LIBCOMMON) | $(DEMOS) $(BUILD)/tests/harness_probe
+# LIB_<test>, INCLUDES_<test>: a lesson library a test of common/ links.
+INCLUDES_test_fastqueue := $(call lesson_includes,13-fast-queue)
+LIB_test_fastqueue := $(call lesson_lib,13-fast-queue)
+
+# Tests of common/ and of the harness itself, and of lessons with no exercise.
+test_lib = $(LIB_$(1)) $(call lesson_lib,$(subst _,-,$(patsubst test_%,%,$(1))))
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(SPIED_$$*) $$(call test_lib,$$*) $(HARNESS) $(LIBCOMMON) \
+                  | $(DEMOS) $(BUILD)/tests/harness_probe
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(CFLAGS) $(FAST_LD) $^ $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
 $(BUILD)/tests/harness_probe: $(BUILD)/obj/tests/harness/harness_probe.o $(HARNESS) $(LIBCOMMON)
@@ -249,16 +283,16 @@ $(BUILD)/pch/spy_hook.h: $(SPY_HOOK)
 	cp $< $@
 $(BUILD)/pch/spy_hook.h.gch: $(BUILD)/pch/spy_hook.h $(COMMON_H)
 	$(CC) $(WARN) $(CFLAGS) -Icommon -Itests/harness -x c-header $< -o $@
-$(BUILD)/sets/%.o: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(wildcard lessons/$$(call set_lesson,$$*)/*.h) $(PCH)
+$(BUILD)/sets/%.o: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(call lesson_headers,$$(call set_lesson,$$*)) $(PCH)
 	$(CC) $(WARN) $(if $(filter solution/%,$*),-Werror) $(CFLAGS) $(if $(filter stub/% wrong-%,$*),$(NO_DEBUG)) \
 	    -Icommon -Itests/harness \
-	    -Ilessons/$(call set_lesson,$*) -include $(if $(PCH),$(basename $(PCH)),$(SPY_HOOK)) -c $< -o $@
+	    $(call lesson_includes,$(call set_lesson,$*)) -include $(if $(PCH),$(basename $(PCH)),$(SPY_HOOK)) -c $< -o $@
 # The grader's ThreadSanitizer build of a student's file compiles the very
 # tokens its plain build compiled (the .i made with the plain flags), so no
 # #if can tell the two builds apart.
-$(BUILD)/sets/%.i: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(wildcard lessons/$$(call set_lesson,$$*)/*.h)
+$(BUILD)/sets/%.i: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(call lesson_headers,$$(call set_lesson,$$*))
 	$(CC) $(WARN) $(CFLAGS) -Icommon -Itests/harness \
-	    -Ilessons/$(call set_lesson,$*) -include $(SPY_HOOK) -E $< -o $@
+	    $(call lesson_includes,$(call set_lesson,$*)) -include $(SPY_HOOK) -E $< -o $@
 $(BUILD)/sets/%.o: $(BUILD)/sets/%.i
 	$(CC) $(WARN) -w $(CFLAGS) -c $< -o $@
 # set_objects TAG/LESSON: a set make fills has an object per file of the
@@ -272,9 +306,9 @@ set_objects = $(if $(filter solution/% stub/%,$(1)),\
 wrong_objects = $(foreach f,$(notdir $(wildcard solutions/$(2)/*.c)),\
     $(BUILD)/sets/$(if $(filter $(f),$(call wrong_file,tests/wrong/$(2)/$(1).c)),wrong-$(1),solution)/$(2)/$(f:.c=.o))
 $(BUILD)/sets/%/test: $$(call set_objects,$$*) \
-                      $(BUILD)/obj/tests/test_$$(subst -,_,$$(notdir $$*)).o $(HARNESS) $(LIBCOMMON) \
-                      $(if $(NO_DEMOS),,| $(DEMOS))
-	$(CC) $(STD) $(CFLAGS) $(FAST_LD) $(filter %.o,$^) $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
+                      $(BUILD)/obj/tests/test_$$(subst -,_,$$(notdir $$*)).o $(HARNESS) \
+                      $$(call lesson_lib,$$(notdir $$*)) $(LIBCOMMON) $(if $(NO_DEMOS),,| $(DEMOS))
+	$(CC) $(STD) $(CFLAGS) $(FAST_LD) $(filter %.o,$^) $(call lesson_lib,$(notdir $*)) $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
 
 # The copies. A stub as committed (as on disk outside git), so a stub can
 # never ship solved; rewritten only when it changed, so that make rebuilds
@@ -297,6 +331,7 @@ $(BUILD)/sets/wrong-%.c: tests/wrong/$$(word 2,$$(subst /, ,$$*))/$$(word 1,$$(s
 
 $(BUILD)/%.d: ;
 -include $(wildcard $(BUILD)/obj/common/*.d $(BUILD)/obj/tests/*.d $(BUILD)/obj/tests/harness/*.d \
+                    $(BUILD)/obj/lessons/*/lib/*.d $(BUILD)/obj/solutions/*/*.d \
                     $(BUILD)/bin/*.d $(BUILD)/spied/common/*.d $(BUILD)/spied/tests/*.d)
 
 # What every set links with (make test builds it for ThreadSanitizer first).

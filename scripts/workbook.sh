@@ -122,6 +122,19 @@ cmd_list() {
     done
 }
 
+# demo_command LESSON DEMO [WRAPPER...]: DEMO_CMD, the words that run a demo
+# as make lesson-N does: through the lesson's run.sh when it has one (lesson
+# 11 runs each server with its clients), each program behind WRAPPER.
+demo_command() {
+    local l=$1 d=$2
+    shift 2
+    if [ -x "lessons/$l/run.sh" ]; then
+        DEMO_CMD=(env "RUN_WITH=$*" "lessons/$l/run.sh" "$BUILD/bin" "$d")
+    else
+        DEMO_CMD=("$@" "$BUILD/bin/$d")
+    fi
+}
+
 cmd_lesson() {
     local dir progs p rc
     dir=$(lesson_dir "$1") || exit 2
@@ -144,8 +157,9 @@ cmd_lesson() {
     # A demo its watchdog ended (status 3) has shown its deadlock: go on.
     for p in $progs; do
         printf '\n==== %s: %s ====\n' "$dir" "$p"
+        demo_command "$dir" "$p"
         # shellcheck disable=SC2086  # ARGS is split into words on purpose
-        "$BUILD/bin/$p" ${ARGS:-}
+        "${DEMO_CMD[@]}" ${ARGS:-}
         rc=$?
         [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || exit "$rc"
     done
@@ -387,9 +401,11 @@ cmd_sanitize() {
             want=${FACT["$l sanitize.$tool.$d"]:-}
             if [[ $want == skip:* ]]; then echo "skip $d: ${want#skip: }"; continue; fi
             if [ "$tool" = helgrind ]; then
-                out=$(WORKBOOK_TIME_SCALE=0.05 timeout -s KILL 120 valgrind --tool=helgrind "$BUILD/bin/$d" 2>&1 </dev/null)
+                demo_command "$l" "$d" valgrind --tool=helgrind
+                out=$(WORKBOOK_TIME_SCALE=0.05 timeout -s KILL 120 "${DEMO_CMD[@]}" 2>&1 </dev/null)
             else
-                out=$(env "${opts[@]}" WORKBOOK_TIME_SCALE=0.05 timeout -s KILL 120 "$BUILD/bin/$d" 2>&1 </dev/null)
+                demo_command "$l" "$d"
+                out=$(env "${opts[@]}" WORKBOOK_TIME_SCALE=0.05 timeout -s KILL 120 "${DEMO_CMD[@]}" 2>&1 </dev/null)
             fi
             rc=$?
             got=$(report_kinds <<<"$out" | sort -u | paste -sd, | sed 's/,/, /g')

@@ -2,10 +2,13 @@
  * test_11_socket_server.c - lesson 11: the threaded socket server, its
  * pool, the seed's client; exercise 11 (handler.c).
  *
- * The demo tests start a server as a child process, handing it a listening
- * socket on a free loopback port (fd 3, LISTEN_FDS=1), so a client can
- * connect at once and no test ever waits for a server to come up. The
- * server logs to a file; the tests read it after stopping it with SIGTERM.
+ * The demo tests start a server as a child process on port 0, as make
+ * lesson-11 does, and read the port from its first line ("Listening on
+ * 127.0.0.1:40621", printed once it listens, so a client can connect at
+ * once). The server logs to a file; the tests read it after stopping it
+ * with SIGTERM. The seed's Python servers get a listening socket instead
+ * (fd 3, LISTEN_FDS=1, systemd's convention; seed_server_as_printed.py
+ * through a stand-in for socket.socket).
  * The exercise tests give handle_client() one end of a socketpair() and
  * play the client on the other: every byte arrives exactly when the test
  * sends it. They come in two parts, two test cases weighted apart in
@@ -14,18 +17,35 @@
  * real networks and clients do).
  */
 #define _GNU_SOURCE             /* gettid(), where portable.h finds it */
+#include "alloc.h"
 #include "barrier.h"
 #include "handler.h"
 #include "harness.h"
+#include "log.h"
 #include "net.h"
+#include "pickle.h"
 #include "portable.h"
 #include "pt.h"
+#include "timing.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* ---- a server in a child process ------------------------------------------------ */
 
@@ -72,7 +92,7 @@ static int output_file(void)
     return fd;
 }
 
-/* Run argv (argv[0] a path) with a listener on a free port as fd 3. */
+/* Run argv (argv[0] on PATH, or a path) with a listener on a free port as fd 3 (a Python seed). */
 static struct proc start_with_listener(char *const argv[], double scale)
 {
     struct proc p = { .out = output_file() };
@@ -102,12 +122,7 @@ static struct proc start_with_listener(char *const argv[], double scale)
     return p;
 }
 
-static struct proc start_server(const char *program, double scale)
-{
-    char path[4200];
-    demo_path(program, path, sizeof path);
-    return start_with_listener((char *[]){ path, NULL }, scale);
-}
+static struct proc start_server(const char *program, double scale);
 
 /* Everything p has written so far (free it). */
 static char *output_of(struct proc *p)
@@ -133,6 +148,39 @@ static void wait_for_output(struct proc *p, const char *text, int count)
             return;
         timing_sleep_unscaled(0.005);
     }
+}
+
+/* A C server, `program 0`: *port is the one its first line names. */
+static struct proc start_server(const char *program, double scale)
+{
+    char path[4200], sc[32];
+    struct proc p = { .out = output_file() };
+    demo_path(program, path, sizeof path);
+    snprintf(sc, sizeof sc, "%g", scale);
+    fflush(NULL);
+    p.pid = fork();
+    ck_assert_int_ge(p.pid, 0);
+    if (p.pid == 0) {
+        dup2(p.out, STDOUT_FILENO);
+        dup2(p.out, STDERR_FILENO);
+        for (int fd = 3; fd < 1024; fd++)
+            close(fd);
+        setenv("WORKBOOK_TIME_SCALE", sc, 1);
+        unsetenv("LOG_LEVEL");
+        execv(path, (char *[]){ path, "0", NULL });
+        _exit(127);
+    }
+    wait_for_output(&p, "Listening on ", 1);
+    char *out = output_of(&p);
+    const char *line = strstr(out, "Listening on "), *end = strchr(line, '\n'), *colon = end;
+    while (colon > line && *colon != ':')
+        colon--;
+    ck_assert_msg(strncmp(out, "Listening on 127.0.0.1:", 23) == 0 && end != NULL && *colon == ':',
+                  "%s 0 must begin with 'Listening on 127.0.0.1:<port>', it printed:\n%s", program, out);
+    p.port = strtol(colon + 1, NULL, 10);
+    ck_assert_msg(p.port > 0 && p.port < 65536, "%s printed port %ld", program, p.port);
+    free(out);
+    return p;
 }
 
 /* SIGTERM, then wait for it to end; its exit status (-1: killed by a signal). */
@@ -305,55 +353,127 @@ static void many_clients(const char *program, int n, bool together)
 
 /* ---- the demos as make lesson-11 runs them -------------------------------------- */
 
-static void assert_demo(const char *program, double scale, int clients, int silent)
+/*
+ * A server and a client program as make lesson-11 runs them
+ * (lessons/11-socket-server/run.sh): the server on port 0, `silent`
+ * connections that never speak, the client program on the server's port,
+ * then SIGTERM to the server.
+ */
+static void assert_demo(const char *server, const char *client, double scale, int clients, int silent)
 {
-    struct run r = harness_run(program, NULL, scale, 20);
-    ck_assert_msg(!r.timed_out && r.exit_code == 0, "%s did not end by itself with status 0 (status %d%s):\n%s",
-                  program, r.exit_code, r.timed_out ? ", killed after 20 s" : "", r.out);
+    struct proc p = start_server(server, scale);
+    int quiet[2] = { -1, -1 };
+    char port[16];
+    snprintf(port, sizeof port, "%ld", p.port);
+    for (int i = 0; i < silent; i++)
+        ck_assert_int_ge(quiet[i] = connect_to(p.port), 0);
+    struct run r = harness_run(client, (const char *[]){ port, NULL }, scale, 20);
+    int status = stop(&p);
+    for (int i = 0; i < silent; i++)
+        close(quiet[i]);
+    char *out = output_of(&p);
+    ck_assert_msg(!r.timed_out && r.exit_code == 0, "%s against %s did not end by itself with status 0 "
+                  "(status %d%s):\n%s", client, server, r.exit_code, r.timed_out ? ", killed after 20 s" : "", r.out);
+    ck_assert_msg(status == 0, "%s did not exit 0 after SIGTERM:\n%s", server, out);
     for (int id = 1; id <= clients; id++) {
         char want[64];
         snprintf(want, sizeof want, "Client %d: [1, 2, 7, 9, 0]", id);
-        ck_assert_msg(output_count(r.out, want) == 1, "%s: '%s' is not logged once:\n%s", program, want, r.out);
+        ck_assert_msg(output_count(r.out, want) == 1, "%s: '%s' is not logged once:\n%s", client, want, r.out);
     }
     for (int i = 0; i < 10; i++) {
         char want[32];
         snprintf(want, sizeof want, "says: Hey. %d", i);
         int seen = 0;
-        for (const char *s = strstr(r.out, want); s != NULL; s = strstr(s + 1, want))
+        for (const char *s = strstr(out, want); s != NULL; s = strstr(s + 1, want))
             seen++;
-        ck_assert_msg(seen == clients, "%s: '%s' logged %d times for %d clients", program, want, seen, clients);
+        ck_assert_msg(seen == clients, "%s: '%s' logged %d times for %d clients", server, want, seen, clients);
     }
     char want[64];
     snprintf(want, sizeof want, "Stopped: served %d client%s", clients + silent, clients + silent == 1 ? "" : "s");
-    ck_assert_msg(output_count(r.out, want) == 1, "%s did not log '%s':\n%s", program, want, r.out);
+    ck_assert_msg(output_count(out, want) == 1, "%s did not log '%s':\n%s", server, want, out);
     int dropped = 0;
-    for (const char *s = strstr(r.out, "sent nothing for"); s != NULL; s = strstr(s + 1, "sent nothing for"))
+    for (const char *s = strstr(out, "sent nothing for"); s != NULL; s = strstr(s + 1, "sent nothing for"))
         dropped++;
-    ck_assert_msg(dropped == silent, "%s dropped %d silent clients, expected %d", program, dropped, silent);
+    ck_assert_msg(dropped == silent, "%s dropped %d silent clients, expected %d", server, dropped, silent);
+    free(out);
+    close(p.out);
     run_free(&r);
 }
 
-START_TEST(server_serves_its_five_clients_and_stops)
+START_TEST(server_serves_threaded_client_s_five_clients_and_stops)
 {
-    assert_demo("server", 1, 5, 0);
+    assert_demo("server", "threaded_client", 1, 5, 0);
 }
 END_TEST
 
-START_TEST(client_starts_a_server_of_its_own_and_stops_it)
+START_TEST(client_gets_the_list_and_sends_ten_lines)
 {
-    assert_demo("client", 1, 1, 0);
-}
-END_TEST
-
-START_TEST(threaded_client_starts_a_server_of_its_own_and_stops_it)
-{
-    assert_demo("threaded_client", 1, 5, 0);
+    assert_demo("server", "client", 1, 1, 0);
 }
 END_TEST
 
 START_TEST(pool_server_drops_its_two_silent_clients_then_serves_five)
 {
-    assert_demo("pool_server", 0.5, 5, 2);
+    assert_demo("pool_server", "threaded_client", 0.5, 5, 2);
+}
+END_TEST
+
+static int run_command(char *const argv[], char **out);
+
+/* How many times text occurs in out. */
+static int occurrences(const char *out, const char *text)
+{
+    int n = 0;
+    for (const char *s = strstr(out, text); s != NULL; s = strstr(s + 1, text))
+        n++;
+    return n;
+}
+
+/* What make lesson-11 runs: run.sh starts the server on port 0, reads its port, runs the clients. */
+static void assert_runner(const char *program, const char *scale, int served, int silent)
+{
+    char bin[4200], *out;
+    demo_path("server", bin, sizeof bin);
+    *strrchr(bin, '/') = '\0';
+    setenv("WORKBOOK_TIME_SCALE", scale, 1);
+    int status = run_command((char *[]){ "lessons/11-socket-server/run.sh", bin, (char *)program, NULL }, &out);
+    char want[64];
+    snprintf(want, sizeof want, "Stopped: served %d client%s", served, served == 1 ? "" : "s");
+    ck_assert_msg(status == 0 && strncmp(out, "Listening on 127.0.0.1:", 23) == 0 &&
+                  output_count(out, want) == 1 && occurrences(out, "says: Hey. 9") == served - silent &&
+                  occurrences(out, "sent nothing for") == silent,
+                  "run.sh %s (make lesson-11's run) must start the server, run its clients and stop it: "
+                  "status 0, '%s', %d clients' 'Hey. 9', %d dropped; status %d:\n%s",
+                  program, want, served - silent, silent, status, out);
+    free(out);
+}
+
+START_TEST(make_lesson_11_runs_each_program_with_its_partner)
+{
+    assert_runner("server", "1", 5, 0);
+    assert_runner("client", "1", 1, 0);
+    assert_runner("threaded_client", "1", 5, 0);
+    assert_runner("pool_server", "0.5", 7, 2);
+}
+END_TEST
+
+/* A client with no server to talk to: one error line, status 1. */
+START_TEST(a_client_with_no_server_says_so)
+{
+    int fd = loopback_listener();
+    char port[16];
+    snprintf(port, sizeof port, "%u", (unsigned)ntohs(net_local(fd).sin_port));
+    close(fd);                  /* a port nobody listens on now */
+    const char *clients[] = { "client", "threaded_client" };
+    for (int i = 0; i < 2; i++) {
+        struct run r = harness_run(clients[i], (const char *[]){ port, NULL }, 1, 5);
+        ck_assert_msg(r.exit_code == 1 && strncmp(r.out, "error: client ", 14) == 0 &&
+                      strstr(r.out, "error: client 1 cannot connect to 127.0.0.1:") != NULL &&
+                      strstr(r.out, "is the server running?") != NULL,
+                      "%s with no server: expected 'error: client 1 cannot connect to ...' and status 1, "
+                      "got status %d:\n%s", clients[i], r.exit_code, r.out);
+        run_free(&r);
+    }
 }
 END_TEST
 
@@ -1785,10 +1905,11 @@ int main(void)
 {
     Suite *demo = suite_create("demo");
     TCase *tc = harness_tcase("demos", 20);
-    tcase_add_test(tc, server_serves_its_five_clients_and_stops);
-    tcase_add_test(tc, client_starts_a_server_of_its_own_and_stops_it);
-    tcase_add_test(tc, threaded_client_starts_a_server_of_its_own_and_stops_it);
+    tcase_add_test(tc, server_serves_threaded_client_s_five_clients_and_stops);
+    tcase_add_test(tc, client_gets_the_list_and_sends_ten_lines);
     tcase_add_test(tc, pool_server_drops_its_two_silent_clients_then_serves_five);
+    tcase_add_test(tc, a_client_with_no_server_says_so);
+    tcase_add_test(tc, make_lesson_11_runs_each_program_with_its_partner);
     tcase_add_test(tc, conn_bench_measures_both_servers_and_the_pool_s_ceiling);
     suite_add_tcase(demo, tc);
     tc = harness_tcase("loopback", 30);

@@ -2,13 +2,15 @@
  * pool_server.c - the seed's thread pool: two worker threads take accepted
  * connections from a queue; the accept loop only puts.
  *
- * ARGS=PORT serves SERVER_ADDRESS:PORT (0: any free port) until Ctrl-C or
- * SIGTERM. Without a port it shows what a pool of two risks: it opens two
- * connections of its own that never speak, then starts threaded_client.
- * Both workers sit with a silent client, and the five real clients wait,
- * until the receive timeout (2 s) drops the silent ones.
+ * ARGS=PORT serves SERVER_ADDRESS:PORT (default 2727, the seed's port; 0:
+ * any free one) until Ctrl-C or SIGTERM, and prints the port it listens
+ * on. make lesson-11 starts it on a free port and shows what a pool of two
+ * risks: it opens two connections that never speak, then runs
+ * threaded_client. Both workers sit with a silent client, and the five
+ * real clients wait, until the receive timeout (2 s) drops the silent ones.
  */
-#include "net.h"
+#include "accept_loop.h"
+#include "handler.h"
 
 #include "alloc.h"
 #include "cli.h"
@@ -19,15 +21,18 @@
 
 #define WORKERS 2
 
+/* We'll pickle a list of numbers, yet again: LIST_PICKLE (handler.h). */
+
+/* A revised version of our thread: it serves "forever" (until the queue closes). */
 static void *worker(void *arg)
 {
-    queue_t *pool = arg;
+    queue_t *client_pool = arg;
     void *item;
 
     /* Get a client out of the queue, until the queue is closed and empty: */
-    while (queue_get(pool, &item) == QUEUE_OK) {
+    while (queue_get(client_pool, &item) == QUEUE_OK) {
         struct client *c = item;
-        serve_client(*c, receive_timeout());
+        handle_client(*c, receive_timeout());
         free(c);
     }
     return NULL;
@@ -36,24 +41,29 @@ static void *worker(void *arg)
 int main(int argc, char **argv)
 {
     long port = cli_number(argc, argv, "PORT", 2727, 0, 65535);
-    struct server server = server_open(argc < 2 ? -1 : port, "threaded_client", 2);
-    queue_t *pool = queue_create(0);
     pthread_t workers[WORKERS];
     struct client c;
 
+    /* Create our Queue: */
+    queue_t *client_pool = queue_create(0);
+
+    /* Start two threads: */
     for (int i = 0; i < WORKERS; i++)
-        PT(pthread_create(&workers[i], NULL, worker, pool));
+        PT(pthread_create(&workers[i], NULL, worker, client_pool));
+
+    /* Set up the server: */
+    struct server server = server_open(port);
 
     /* Have the server serve "forever" (until a stop): */
     while (server_accept(&server, &c)) {
         struct client *item = alloc_zeroed(1, sizeof *item);
         *item = c;
-        queue_put(pool, item);
+        queue_put(client_pool, item);
     }
-    queue_close(pool);          /* the workers drain it, then stop */
+    queue_close(client_pool);   /* the workers drain it, then stop */
     for (int i = 0; i < WORKERS; i++)
         PT(pthread_join(workers[i], NULL));
     server_close(&server);
-    queue_destroy(pool);
+    queue_destroy(client_pool);
     return 0;
 }

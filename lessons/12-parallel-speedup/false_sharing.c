@@ -16,7 +16,6 @@
  * CPUs this process may use, at least 2). ITERATIONS scales with
  * WORKBOOK_TIME_SCALE. The last line is "bench: false_sharing_ratio <x> x".
  */
-#define _GNU_SOURCE             /* Linux: sched_getaffinity() in cpus.h */
 #include "cli.h"
 #include "cpus.h"
 #include "pt.h"

@@ -19,7 +19,6 @@
  * LIMIT is scaled by WORKBOOK_TIME_SCALE, so the tests run a short version.
  * Each language ends with a line "bench: <name> <value> x", for make bench.
  */
-#define _GNU_SOURCE             /* Linux: sched_getaffinity() in cpus.h */
 #include "cli.h"
 #include "cpus.h"
 #include "pt.h"

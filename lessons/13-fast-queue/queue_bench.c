@@ -1,6 +1,6 @@
 /*
  * queue_bench.c - lesson 13: the readable queue (common/queue.c, one lock,
- * a signal on every put and get) against the fast one (common/fastqueue.c)
+ * a signal on every put and get) against the fast one (lib/fastqueue.c)
  * with the same contract. Producers and consumers move integers through
  * queues of maxsize 1, 10, 100 and 1024; each row shows items per second,
  * the context switches per thousand items (a thread that blocks and is

@@ -1,6 +1,6 @@
 /*
  * wakeq.h - exercise 13: lesson 9's bounded queue, made to wake a thread
- * only when one sleeps (idea 3 of common/fastqueue.c, with one mutex).
+ * only when one sleeps (idea 3 of lib/fastqueue.c, with one mutex).
  *
  * The textbook queue signals after every put and every get, though most
  * of the time nobody waits. This one counts its sleepers, under `lock`:

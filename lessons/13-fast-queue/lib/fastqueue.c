@@ -75,10 +75,11 @@
  * Ordering: FIFO; items are handed out in the order the puts completed.
  * The ring grows by doubling, up to maxsize when there is one.
  */
-#define _GNU_SOURCE             /* Linux: sched_getaffinity(), CPU_COUNT(), sched_getcpu() */
+#define _GNU_SOURCE             /* Linux: sched_getcpu(), CPU_COUNT() */
 #include "fastqueue.h"
 
 #include "alloc.h"
+#include "cpus.h"
 #include "pt.h"
 #include "timing.h"
 
@@ -139,18 +140,6 @@ static void end_destroy(struct end *e)
     PT(pthread_mutex_destroy(&e->lock));
 }
 
-/* Whether this process may run on more than one CPU: the CPUs it may use
- * where the system says (Linux's affinity mask), else the CPUs online. */
-static bool more_than_one_cpu(void)
-{
-#if defined(CPU_COUNT) && !defined(WORKBOOK_PORTABLE)
-    cpu_set_t cpus;
-    if (sched_getaffinity(0, sizeof cpus, &cpus) == 0)
-        return CPU_COUNT(&cpus) > 1;
-#endif
-    return sysconf(_SC_NPROCESSORS_ONLN) > 1;
-}
-
 /* The CPU this thread runs on now, where the system says (-1: not known). */
 static int this_cpu(void)
 {
@@ -168,7 +157,7 @@ fastqueue_t *fastqueue_create(size_t maxsize)
     q->maxsize = maxsize;
     q->capacity = maxsize > 0 && maxsize < 64 ? maxsize : 64;
     q->ring = alloc_zeroed(q->capacity, sizeof *q->ring);
-    q->many_cpus = more_than_one_cpu();
+    q->many_cpus = cpus_usable() > 1;
     q->gap = maxsize > 0 && maxsize < UINT_MAX ? (unsigned)maxsize : UINT_MAX;
     end_init(&q->in);
     end_init(&q->out);
