@@ -272,6 +272,8 @@ NO_DEBUG = $(if $(filter -fsanitize=%,$(CFLAGS)),,-g0)
 # includes, some 3000 lines: gcc reads them precompiled (a quarter of the
 # time of a wrong answer's compile), from a copy beside the precompiled file,
 # which gcc uses instead of the copy when the flags allow and ignores when not.
+# It is made before the sets (with the harness) and replaced whole, never
+# rewritten in place: a compiler reading it maps it into memory.
 # (clang refuses a precompiled header made with other flags: it reads the header.)
 ifeq ($(origin GCC_PCH),undefined)
 GCC_PCH := $(shell $(CC) -dM -E -x c /dev/null 2>/dev/null | grep -q __clang__ || echo yes)
@@ -282,7 +284,7 @@ $(BUILD)/pch/spy_hook.h: $(SPY_HOOK)
 	@mkdir -p $(@D)
 	cp $< $@
 $(BUILD)/pch/spy_hook.h.gch: $(BUILD)/pch/spy_hook.h $(COMMON_H)
-	$(CC) $(WARN) $(CFLAGS) -Icommon -Itests/harness -x c-header $< -o $@
+	$(CC) $(WARN) $(CFLAGS) -Icommon -Itests/harness -x c-header $< -o $@.tmp && mv $@.tmp $@
 $(BUILD)/sets/%.o: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(call lesson_headers,$$(call set_lesson,$$*)) $(PCH)
 	$(CC) $(WARN) $(if $(filter solution/%,$*),-Werror) $(CFLAGS) $(if $(filter stub/% wrong-%,$*),$(NO_DEBUG)) \
 	    -Icommon -Itests/harness \
@@ -335,7 +337,7 @@ $(BUILD)/%.d: ;
                     $(BUILD)/bin/*.d $(BUILD)/spied/common/*.d $(BUILD)/spied/tests/*.d)
 
 # What every set links with (make test builds it for ThreadSanitizer first).
-harness: $(HARNESS) $(LIBCOMMON)
+harness: $(HARNESS) $(LIBCOMMON) $(PCH)
 
 # The test programs besides the sets (make tsan and make asan build them):
 # the tests of common/ and the harness, and those of lessons that have no
