@@ -284,7 +284,7 @@ $(BUILD)/pch/spy_hook.h: $(SPY_HOOK)
 	@mkdir -p $(@D)
 	cp $< $@
 $(BUILD)/pch/spy_hook.h.gch: $(BUILD)/pch/spy_hook.h $(COMMON_H)
-	$(CC) $(WARN) $(CFLAGS) -Icommon -Itests/harness -x c-header $< -o $@.tmp && mv $@.tmp $@
+	$(CC) $(WARN) $(CFLAGS) -Icommon -Itests/harness -x c-header $< -o $@.$$$$ && mv $@.$$$$ $@
 $(BUILD)/sets/%.o: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(call lesson_headers,$$(call set_lesson,$$*)) $(PCH)
 	$(CC) $(WARN) $(if $(filter solution/%,$*),-Werror) $(CFLAGS) $(if $(filter stub/% wrong-%,$*),$(NO_DEBUG)) \
 	    -Icommon -Itests/harness \
