@@ -255,14 +255,14 @@ $(BUILD)/tests/harness_probe: $(BUILD)/obj/tests/harness/harness_probe.o $(HARNE
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(CFLAGS) $^ $(CHECK_LIBS) -lm -o $@
 
-# Lesson tests, built from a "set": build/sets/<tag>/<lesson>/ holds one copy
+# Lesson tests, built from a "set": build/sets/<tag>/<lesson>/ holds an object
 # of each exercise file of the lesson: the reference answers (solution), the
-# stubs as committed (stub), the reference answers with one file replaced by a
-# wrong answer of tests/wrong/ (wrong-<bug>), all three copied here; the
-# student's files (student, copied by scripts/student.sh), a student of a class
-# (scripts/grade). Exercise files are the student's code: compiled with
-# warnings shown but not fatal, with the lesson's own headers (never a copy's),
-# and with the spies hooked in.
+# stubs as committed (stub), a wrong answer of tests/wrong/ (wrong-<bug>, with
+# the reference answer's other files), each copied here first; the student's
+# files (student), compiled where they are, in lessons/; a student of a class
+# (scripts/grade puts the files there). Exercise files are the student's code:
+# compiled with warnings shown but not fatal, with the lesson's own headers
+# (never a copy's), and with the spies hooked in.
 set_lesson = $(notdir $(patsubst %/,%,$(dir $(1))))
 # A stub or a wrong answer is compiled without debugging information (nobody
 # debugs them: a fifth of their compile time), except for a sanitizer, whose
@@ -285,10 +285,15 @@ $(BUILD)/pch/spy_hook.h: $(SPY_HOOK)
 	cp $< $@
 $(BUILD)/pch/spy_hook.h.gch: $(BUILD)/pch/spy_hook.h $(COMMON_H)
 	$(CC) $(WARN) $(CFLAGS) -Icommon -Itests/harness -x c-header $< -o $@.$$$$ && mv $@.$$$$ $@
-$(BUILD)/sets/%.o: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(call lesson_headers,$$(call set_lesson,$$*)) $(PCH)
-	$(CC) $(WARN) $(if $(filter solution/%,$*),-Werror) $(CFLAGS) $(if $(filter stub/% wrong-%,$*),$(NO_DEBUG)) \
-	    -Icommon -Itests/harness \
-	    $(call lesson_includes,$(call set_lesson,$*)) -include $(if $(PCH),$(basename $(PCH)),$(SPY_HOOK)) -c $< -o $@
+set_compile = $(CC) $(WARN) $(if $(filter solution/%,$*),-Werror) $(CFLAGS) $(if $(filter stub/% wrong-%,$*),$(NO_DEBUG)) \
+    -Icommon -Itests/harness $(call lesson_includes,$(call set_lesson,$*)) \
+    -include $(if $(PCH),$(basename $(PCH)),$(SPY_HOOK)) -c $< -o $@
+SET_DEPS = $(SPY_HOOK) $(COMMON_H) $$(call lesson_headers,$$(call set_lesson,$$*)) $(PCH)
+$(BUILD)/sets/student/%.o: lessons/%.c $(SET_DEPS)
+	@mkdir -p $(@D)
+	$(set_compile)
+$(BUILD)/sets/%.o: $(BUILD)/sets/%.c $(SET_DEPS)
+	$(set_compile)
 # The grader's ThreadSanitizer build of a student's file compiles the very
 # tokens its plain build compiled (the .i made with the plain flags), so no
 # #if can tell the two builds apart.
@@ -297,11 +302,11 @@ $(BUILD)/sets/%.i: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(call lesson_head
 	    $(call lesson_includes,$(call set_lesson,$*)) -include $(SPY_HOOK) -E $< -o $@
 $(BUILD)/sets/%.o: $(BUILD)/sets/%.i
 	$(CC) $(WARN) -w $(CFLAGS) -c $< -o $@
-# set_objects TAG/LESSON: a set make fills has an object per file of the
-# reference answer (a wrong answer's set only the one it replaces: it links
+# set_objects TAG/LESSON: a set make fills, and the student's, has an object
+# per file of the reference answer (a wrong answer's set only the one it replaces: it links
 # the reference answer's objects of the others); another has one per file put
 # there.
-set_objects = $(if $(filter solution/% stub/%,$(1)),\
+set_objects = $(if $(filter solution/% stub/% student/%,$(1)),\
     $(patsubst solutions/%.c,$(BUILD)/sets/$(dir $(1))%.o,$(wildcard solutions/$(notdir $(1))/*.c)),\
     $(if $(filter wrong-%,$(1)),$(call wrong_objects,$(patsubst wrong-%/,%,$(dir $(1))),$(notdir $(1))),\
     $(addsuffix .o,$(basename $(wildcard $(BUILD)/sets/$(1)/*.c $(BUILD)/sets/$(1)/*.i)))))

@@ -66,21 +66,6 @@ exercise_dir() {
 
 # ---- sets: build/sets/<tag>/<lesson>/ holds the exercise files one build uses
 
-# copy_if_changed SRC DST: a copy that keeps DST's time when nothing changed,
-# so make rebuilds only what did.
-copy_if_changed() {
-    [ -d "${2%/*}" ] || mkdir -p "${2%/*}"
-    cmp -s "$1" "$2" 2>/dev/null || cp "$1" "$2"
-}
-
-# set_fill ROOT TAG LESSON FROM: the lesson's exercise files, taken from the
-# folder FROM, into ROOT/sets/TAG/LESSON (make fills the sets of the
-# reference answers, stubs and wrong answers itself).
-set_fill() {
-    local f
-    for f in ${FILES[$3]}; do copy_if_changed "$4/$f" "$1/sets/$2/$3/$f"; done
-}
-
 # ---- ThreadSanitizer
 
 # tsan_works: whether the compiler's ThreadSanitizer builds and runs a

@@ -125,7 +125,7 @@ stamp() { stat -c '%n %s %y' "$@" 2>/dev/null | cksum | cut -d' ' -f1; }
 run_plain() {
     local l=$1 bin key out=$STATE/status/$1 log=$STATE/logs/$1.log result stop
     bin=$BUILD/sets/student/$l/test
-    key=$(stamp "$bin" "$BUILD"/sets/student/"$l"/*.c)
+    key=$(stamp "$bin" $(paths_of "$l"))
     [ -s "$out" ] && [ "$(cut -d' ' -f1 "$out")" = "$key" ] && return 0
     result=$STATE/logs/$l.result stop=$STATE/logs/$l.stop
     rm -f "$result" "$stop"
@@ -178,10 +178,7 @@ compute() {
     mapfile -t started < <(changed_lessons)
     [ "${#started[@]}" -gt 0 ] || return 0
     need_check
-    for l in "${started[@]}"; do
-        set_fill "$BUILD" student "$l" "lessons/$l"
-        bins+=("$BUILD/sets/student/$l/test")
-    done
+    for l in "${started[@]}"; do bins+=("$BUILD/sets/student/$l/test"); done
     "${MAKE_CMD[@]}" -k -j2 "${bins[@]}" >"$STATE/logs/build.log" 2>&1
     for l in "${started[@]}"; do
         # A file that does not compile leaves the last good binary behind: ask the log.
@@ -208,10 +205,7 @@ compute() {
     done
     if [ "${#passed[@]}" -gt 0 ]; then
         if tsan_works; then
-            for l in "${passed[@]}"; do
-                set_fill "$TSAN_BUILD" student "$l" "lessons/$l"
-                tsan+=("$TSAN_BUILD/sets/student/$l/test")
-            done
+            for l in "${passed[@]}"; do tsan+=("$TSAN_BUILD/sets/student/$l/test"); done
             "${TSAN_MAKE[@]}" -k -j2 "${tsan[@]}" >"$STATE/logs/tsan-build.log" 2>&1
             printf '%s\n' "${passed[@]}" | xargs -P 2 -n 1 "$0" _run_tsan
             for l in "${passed[@]}"; do read -r key "STATUS[$l]" "DETAIL[$l]" <"$STATE/status/$l.tsan"; done
@@ -444,25 +438,23 @@ signature() {
     for f in $(exercise_files "$1"); do stat -c '%n %s %y %i' "lessons/$1/$f" 2>/dev/null || echo "$f missing"; done
 }
 
-# first_error LOG LESSON: the compiler's first error, with its source line
-# and caret, named by the student's path rather than the build's copy.
+# first_error LOG: the compiler's first error, with its source line and caret.
 first_error() {
-    local log=$1 l=$2 copy=$BUILD/sets/student/$2/
+    local log=$1
     awk '
         shown && /^ +[0-9]* *\|/ && extra++ < 3 { print; next }
         shown { exit }
         /(^|: )(fatal )?error:|undefined reference/ { print; shown = 1 }
-    ' "$log" | sed "s|[^ ]*${copy//./\\.}|lessons/$l/|g"
+    ' "$log"
     grep -qE '(^|: )(fatal )?error:|undefined reference' "$log" || head -n 5 "$log"
 }
 
 watch_run() {
     local dir=$1 n=$2 log=$STATE/logs/watch-build.log
-    set_fill "$BUILD" student "$dir" "lessons/$dir"
     if ! "${MAKE_CMD[@]}" "$BUILD/sets/student/$dir/test" >"$log" 2>&1; then
         echo "${RED}Your file does not compile.${OFF} The compiler's first error:"
         echo
-        first_error "$log" "$dir"
+        first_error "$log"
         echo
         echo "(make exercise-$n shows all its messages)"
         return 1

@@ -75,12 +75,11 @@ set_binary() { echo "$BUILD/sets/$1/$2/test"; }
 # ---- ThreadSanitizer: a data race no pthread call brackets (an unlocked
 # next++) fails under it every run. The same sets, built into $TSAN_BUILD.
 
-# tsan_check TAG LESSON DIR: build the set (as set_fill) with
-# ThreadSanitizer and run its exercise suite; sets CHECKS FAILURES ERRORS.
+# tsan_check LESSON: build the student's set with ThreadSanitizer and run its
+# exercise suite; sets CHECKS FAILURES ERRORS.
 tsan_check() {
     local bin env
-    set_fill "$TSAN_BUILD" "$@"
-    bin=$TSAN_BUILD/sets/$1/$2/test
+    bin=$TSAN_BUILD/sets/student/$1/test
     "${TSAN_MAKE[@]}" "$bin" || return 1
     mapfile -t env < <(tsan_env)
     run_suite "$bin" exercise "${env[@]}"
@@ -169,7 +168,7 @@ cmd_lesson() {
 # and the lines of the student's files they were made at (as the student
 # knows them), then each failing test's line.
 tsan_report() {
-    sed "s|[^ ]*/sets/student/$2/|lessons/$2/|g; s| ([^ ]*+0x[0-9a-f]*)\$||" "$1" |
+    sed 's| ([^ ]*+0x[0-9a-f]*)$||' "$1" |
         awk -v dir="lessons/$2/" '
             /^WARNING: ThreadSanitizer/ { reports++; if (reports == 1) { print; on = 1 }; next }
             /^SUMMARY: ThreadSanitizer/ || /^=+$/ { on = 0; next }
@@ -191,12 +190,11 @@ cmd_exercise() {
     esac
     ensure_check
     echo "Building your answer: $(paths_of "$dir")"
-    set_fill "$BUILD" student "$dir" "lessons/$dir"
     if [ "${SANITIZE:-}" = thread ]; then
         tsan_works || die "ThreadSanitizer does not work with ${CC:-cc} here (gcc needs libtsan: apt-get install libtsan2)"
         echo "Running the tests under ThreadSanitizer, which reports a data race even on a run where it did no"
         echo "visible harm: each report names the two lines that touched the same memory, and with which threads."
-        CK_VERBOSITY=verbose tsan_check student "$dir" "lessons/$dir" >"$BUILD/tsan-exercise.log" 2>&1 || CHECKS=1 FAILURES=1 ERRORS=0
+        CK_VERBOSITY=verbose tsan_check "$dir" >"$BUILD/tsan-exercise.log" 2>&1 || CHECKS=1 FAILURES=1 ERRORS=0
         tsan_report "$BUILD/tsan-exercise.log" "$dir"
         grep -E '^[0-9]+%: Checks' "$BUILD/tsan-exercise.log"
         if [ "$FAILURES" -eq 0 ] && [ "$ERRORS" -eq 0 ]; then
@@ -215,7 +213,7 @@ cmd_exercise() {
         echo "All $CHECKS pass. Now the same tests under ThreadSanitizer, which finds a data race even on a run"
         echo "where the race did no visible harm:"
         # (normal: each failing test's line, which says what the race means)
-        if ! CK_VERBOSITY=normal tsan_check student "$dir" "lessons/$dir" >"$BUILD/tsan-exercise.log" 2>&1; then
+        if ! CK_VERBOSITY=normal tsan_check "$dir" >"$BUILD/tsan-exercise.log" 2>&1; then
             CHECKS=1 FAILURES=1
         fi
         tsan_report "$BUILD/tsan-exercise.log" "$dir"
