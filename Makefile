@@ -247,8 +247,12 @@ LIB_test_fastqueue := $(call lesson_lib,13-fast-queue)
 
 # Tests of common/ and of the harness itself, and of lessons with no exercise.
 test_lib = $(LIB_$(1)) $(call lesson_lib,$(subst _,-,$(patsubst test_%,%,$(1))))
+# (A test program waits for the demos it runs, only: the rest of make test
+# need not wait for every demo before it starts.)
+TESTS_OF_ALL_DEMOS := test_demos test_prerequisites
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(SPIED_$$*) $$(call test_lib,$$*) $(HARNESS) $(LIBCOMMON) \
-                  | $(DEMOS) $(BUILD)/tests/harness_probe
+                  | $$(if $$(filter $$*,$(TESTS_OF_ALL_DEMOS)),$(DEMOS),$$(addprefix $(BUILD)/bin/,$$(LESSON/$$(subst _,-,$$(patsubst test_%,%,$$*))/demos))) \
+                    $(BUILD)/tests/harness_probe
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(CFLAGS) $(FAST_LD) $^ $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
 $(BUILD)/tests/harness_probe: $(BUILD)/obj/tests/harness/harness_probe.o $(HARNESS) $(LIBCOMMON)
@@ -314,7 +318,8 @@ wrong_objects = $(foreach f,$(notdir $(wildcard solutions/$(2)/*.c)),\
     $(BUILD)/sets/$(if $(filter $(f),$(call wrong_file,tests/wrong/$(2)/$(1).c)),wrong-$(1),solution)/$(2)/$(f:.c=.o))
 $(BUILD)/sets/%/test: $$(call set_objects,$$*) \
                       $(BUILD)/obj/tests/test_$$(subst -,_,$$(notdir $$*)).o $(HARNESS) \
-                      $$(call lesson_lib,$$(notdir $$*)) $(LIBCOMMON) $(if $(NO_DEMOS),,| $(DEMOS))
+                      $$(call lesson_lib,$$(notdir $$*)) $(LIBCOMMON) \
+                      $(if $(NO_DEMOS),,| $$(addprefix $(BUILD)/bin/,$$(LESSON/$$(notdir $$*)/demos)))
 	$(CC) $(STD) $(CFLAGS) $(FAST_LD) $(filter %.o,$^) $(call lesson_lib,$(notdir $*)) $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
 
 # The copies. A stub as committed (as on disk outside git), so a stub can
