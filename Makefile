@@ -62,7 +62,7 @@ DEPS = -MMD -MP
 NO_DEPS_YET = $$(if $$(wildcard $$(basename $$@).d),,FORCE)
 TEST_INCLUDES = -Icommon -Itests/harness $(CHECK_CFLAGS)
 
-.PHONY: all demos tests harness help list test check grade bench tsan asan helgrind progress next clean FORCE
+.PHONY: all demos tests harness help list test check grade grader-unit bench tsan asan helgrind progress next clean FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SECONDEXPANSION:
@@ -109,8 +109,10 @@ check-%: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) test '$*'
 test check: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) test
+# grade: a class with SUBMISSIONS (scripts/grade, Python 3); without, your own
+# files (scripts/student, bash only).
 grade: FORCE
-	@BUILD=$(BUILD) $(WORKBOOK) grade $(if $(SUBMISSIONS),'$(SUBMISSIONS)')
+	@BUILD=$(BUILD) $(if $(SUBMISSIONS),$(WORKBOOK) grade '$(SUBMISSIONS)',$(STUDENT) grade)
 tsan: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) sanitize thread
 asan: FORCE
@@ -119,6 +121,9 @@ helgrind: demos FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) sanitize helgrind
 grade-selftest: FORCE
 	@BUILD=$(BUILD) scripts/grade --selftest
+# The grader's own unit tests (scripts/grader/test_*.py; make test runs them).
+grader-unit: FORCE
+	@cd scripts && python3 -m unittest discover -s grader -t .
 list: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) list
 clean:
@@ -321,12 +326,17 @@ $(LOGS)/grade-selftest.log: $(patsubst %,$(BUILD)/sets/solution/%/test,$(EXERCIS
 	@mkdir -p $(@D); env -u MAKEFLAGS -u MFLAGS BUILD=$(BUILD) scripts/grade --selftest-fast >$@.tmp 2>&1; \
 	echo "counts: 1 $$(($$? != 0)) 0" >>$@.tmp; mv $@.tmp $@
 
+# The grader's unit tests, a module each.
+$(LOGS)/grader-unit.log: FORCE
+	@mkdir -p $(@D); (cd scripts && python3 -m unittest discover -s grader -t .) >$@.tmp 2>&1; \
+	echo "counts: 1 $$(($$? != 0)) 0" >>$@.tmp; mv $@.tmp $@
+
 # check-logs-<lesson>: a lesson's exercise proved; test-logs: everything, the
 # long runs first (the short ones fill in around them).
 lesson_logs = $(LOGS)/sets/solution/$(1).log $(LOGS)/sets/stub/$(1).log $(call wrong_log,$(LOGS),$(call WRONG,$(1))) \
     $(if $(filter $(1),$(TSAN_LESSONS)),$(LOGS)/tsan/sets/solution/$(1).log $(call wrong_log,$(LOGS)/tsan,$(call WRONG,$(1))))
 check-logs-%: $$(call lesson_logs,$$*) ;
-test-logs: $$(LOGS)/grade-selftest.log \
+test-logs: $$(LOGS)/grade-selftest.log $$(LOGS)/grader-unit.log \
            $$(patsubst tests/%.c,$$(LOGS)/tests/%.log,$$(wildcard tests/test_[a-z]*.c)) \
            $$(addprefix $$(LOGS)/tests/,$$(addsuffix .log,$$(PLAIN_LESSON_TESTS))) \
            $$(patsubst %,$$(LOGS)/sets/solution/%.log,$$(EXERCISE_LESSONS)) \

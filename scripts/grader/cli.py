@@ -1,0 +1,70 @@
+"""scripts/grade - grades exercises with the workbook's own pristine tests, under limits.
+
+  scripts/grade DIR              a class: each subfolder of DIR is one student's submission
+  scripts/grade --one DIR NAME   one submission, as student NAME (scripts/run_autograder)
+  scripts/grade --selftest       grade tests/grading/class; compare with tests/grading/expected.csv
+  scripts/grade --selftest-fast  the same for lesson 1 only (make test runs it)
+
+make grade SUBMISSIONS=DIR and make grade-selftest call it (a student's make grade,
+without SUBMISSIONS, is scripts/student's, which needs no Python). Reports go to
+$BUILD/grade/<class folder's name>/: gradebook.csv, and per student results.json
+(Gradescope), junit.xml, report.tap and log.txt.
+
+Settings (environment): GRADE_JOBS (2: jobs at a time), GRADE_TEST_SECONDS (0.5: the
+least cap on a test's time limit), GRADE_STUDENT_SECONDS (300: a whole submission),
+GRADE_MEMORY_MB (2048: address space of a test process), GRADE_PROCESSES (256:
+processes and threads of a slot), GRADE_OPEN_FILES (128), GRADE_CPU_SECONDS (30: per
+process), GRADE_WEIGHTS (tests/grading/weights.tsv), GRADE_LESSONS (only these lesson
+folders or numbers), GRADE_OUT (the reports' folder), GRADE_UIDS (64123-64222: the users
+that run student code when grading as root; no account may use them).
+"""
+import os
+import shutil
+import signal
+import sys
+
+from .grading import grade
+from .model import Fault, Settings, Student, Usage, class_students, safe_names
+from .selftest import selftest
+
+
+def usage():
+    print(__doc__.split("\n\n")[0].split("\n", 1)[1], file=sys.stderr)
+    return 2
+
+
+def main(argv, root):
+    os.chdir(root)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
+    try:
+        s = Settings.from_env(os.environ)
+        if argv in (["--selftest"], ["--selftest-fast"]):
+            return selftest(root, s, argv[0] == "--selftest")
+        if argv[:1] == ["--one"] and len(argv) == 3:
+            if not os.path.isdir(argv[1]):
+                raise Usage(f"{argv[1]} is not a folder")
+            students = [Student(argv[2], argv[1], safe_names([argv[2]])[0])]
+            out = s.out or f"{s.build}/grade/one"
+        elif len(argv) == 1 and not argv[0].startswith("-"):
+            folder = argv[0].rstrip("/") or "/"
+            if not os.path.isdir(folder):
+                raise Usage(f"SUBMISSIONS={argv[0]} is not a folder")
+            students, skipped = class_students(folder)
+            for entry, why in skipped:
+                print(f"grade: not graded: {entry}: {why}", file=sys.stderr)
+            if not students:
+                raise Usage(f"{argv[0]} holds no submission: each student's submission is one subfolder of it")
+            out = s.out or f"{s.build}/grade/{os.path.basename(os.path.abspath(folder))}"
+        else:
+            return usage()
+        shutil.rmtree(out, ignore_errors=True)
+        grade(root, s, students, out)
+        return 0
+    except Usage as e:
+        print(f"grade: {e}", file=sys.stderr)
+        return 2
+    except Fault as e:
+        print(f"grade: the grader itself failed, so nothing was recorded: {e}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        return 130

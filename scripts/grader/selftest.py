@@ -1,0 +1,243 @@
+"""make grade-selftest: grade the adversarial class of tests/grading/ and
+compare with what tests/grading/ expects (the gradebook, each log's messages,
+every report read by its consumer), then (full) the limits alone without the
+screen, and the screen over every file of solutions/ and tests/wrong/.
+fast (make test): lesson 1 only, and the students of FAST_CLASS."""
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+from . import build as B
+from .grading import Context, say
+from .model import exercise_files, exercise_lessons
+
+FAST_CLASS = "correct stubs exit-call underscore-exit thread-exit hang ctor-cheat fake-print interposer " \
+             "process-flood no-compile".split()
+HANG = ["    static pthread_mutex_t hang_m = PTHREAD_MUTEX_INITIALIZER;",
+        "    static pthread_cond_t hang_c = PTHREAD_COND_INITIALIZER;",
+        "    pthread_mutex_lock(&hang_m);", "    for (;;)", "        pthread_cond_wait(&hang_c, &hang_m);"]
+
+
+def committed(root, path):
+    """A file as git's HEAD holds it (as on disk where there is no git)."""
+    r = subprocess.run(["git", "show", f"HEAD:{path}"], cwd=root, capture_output=True)
+    if r.returncode == 0:
+        return r.stdout
+    with open(os.path.join(root, path), "rb") as f:
+        return f.read()
+
+
+def hang_all(stub):
+    """The stub with every function waiting forever (after each line '{')."""
+    out = []
+    for line in stub.decode().split("\n"):
+        out.append(line)
+        if line == "{":
+            out += HANG
+    return "\n".join(out).encode()
+
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def make_class(root, dest, lessons, full):
+    """tests/grading/class, and correct, stubs (and full: hang-all, racer) made from the workbook."""
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(os.path.join(root, "tests/grading/class"), dest, symlinks=True)
+    for l in lessons:
+        for f in exercise_files(root, l):
+            with open(os.path.join(root, "solutions", l, f), "rb") as src:
+                write(f"{dest}/correct/lessons/{l}/{f}", src.read())
+            stub = committed(root, f"lessons/{l}/{f}")
+            write(f"{dest}/stubs/lessons/{l}/{f}", stub)
+            if full:
+                write(f"{dest}/hang-all/lessons/{l}/{f}", hang_all(stub))
+    if full:
+        for l, f, w in (("03-many-threads", "parallel_map.c", "next_taken_without_a_lock.c"),
+                        ("12-parallel-speedup", "parallel_sum.c", "shared_total_without_a_lock.c")):
+            with open(os.path.join(root, "tests/wrong", l, w), "rb") as src:
+                write(f"{dest}/racer/lessons/{l}/{f}", src.read())
+    else:
+        for s in os.listdir(dest):
+            if s not in FAST_CLASS:
+                shutil.rmtree(os.path.join(dest, s))
+
+
+class Checks:
+    def __init__(self):
+        self.ok = self.bad = 0
+
+    def expect(self, what, good, detail=""):
+        if good:
+            self.ok += 1
+        else:
+            self.bad += 1
+            say(f"FAIL {what}" + (f": {detail}" if detail else ""))
+
+
+def read_rows(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return [r for r in csv.reader(f) if r and not r[0].startswith("#")]
+
+
+def compare_gradebook(checks, out, want):
+    """Each student's row as want says: N, max (the lesson's points), max-N, or * (any)."""
+    lmax = {}
+    with open(f"{out}/points.tsv", encoding="utf-8") as f:
+        for line in f:
+            l, _, p = line.rstrip("\n").split("\t")
+            lmax[l] = lmax.get(l, 0) + float(p)
+    got = read_rows(f"{out}/gradebook.csv")
+    head, rows = got[0], {r[0]: dict(zip(got[0], r)) for r in got[1:]}
+    wanted = read_rows(want)
+    for cells in wanted[1:]:
+        student = cells[0]
+        if student not in rows:
+            continue    # (only the students the run graded are compared)
+        why = []
+        for col, cell in zip(wanted[0][1:], cells[1:]):
+            if col not in lmax or cell == "*":
+                continue
+            w = lmax[col] if cell == "max" else lmax[col] - float(cell[4:]) if cell.startswith("max-") else float(cell)
+            g = rows[student].get(col)
+            if g is None or float(g) != w:
+                why.append(f" {col}: {g}, expected {w:g} ({cell})")
+        checks.expect(student, not why, ";".join(why).lstrip() + f"; see {out}/{student}/log.txt")
+
+
+def lesson_part(log, lesson):
+    out, on = [], False
+    for line in log.split("\n"):
+        if line == f"==== {lesson}":
+            on = True
+        elif line.startswith("==== "):
+            on = False
+        elif on:
+            out.append(line)
+    return "\n".join(out)
+
+
+def check_messages(checks, root, out, run):
+    """The lines of tests/grading/expected-messages.tsv for this run."""
+    with open(f"{out}/points.tsv", encoding="utf-8") as f:
+        graded = {line.split("\t")[0] for line in f}
+    with open(os.path.join(root, "tests/grading/expected-messages.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            r, student, lesson, text = line.rstrip("\n").split("\t", 3)
+            log = f"{out}/{student}/log.txt"
+            if r != run or not os.path.exists(log) or lesson not in graded:
+                continue
+            with open(log, encoding="utf-8") as g:
+                part = lesson_part(g.read(), lesson)
+            checks.expect(f"{student}'s log.txt says '{text}' for {lesson}", text in part)
+
+
+def check_reports(checks, root, out):
+    r = subprocess.run([sys.executable, os.path.join(root, "tests/grading/check_reports.py"), out],
+                       capture_output=True, text=True)
+    if r.returncode:
+        say(r.stdout.rstrip())
+    checks.expect("every results.json has Gradescope's fields and every junit.xml reads as JUnit",
+                  r.returncode == 0)
+
+
+def no_leftover_processes(checks, work):
+    """No process of the users the last grading claimed lives (root only)."""
+    if os.geteuid() != 0:
+        return
+    with open(f"{work}/users") as f:
+        users = set(f.read().split())
+    r = subprocess.run(["ps", "-eo", "uid=,pid=,stat=,comm="], capture_output=True, text=True)
+    found = [l for l in r.stdout.splitlines() if l.split()[0] in users]
+    checks.expect("no process of the grading users is left", not found, "\n".join(found))
+
+
+def grade_run(root, env, folder):
+    r = subprocess.run([os.path.join(root, "scripts/grade"), folder], env=env)
+    return r.returncode
+
+
+def screen_corpus(root, settings):
+    """Every reference answer and every tests/wrong/ answer, compiled as a
+    student's file is, passes the screen; the problems found."""
+    settings.jobs = 1
+    ctx = Context(root, settings)
+    ctx.work = f"{settings.build}/grade/corpus-work"
+    shutil.rmtree(ctx.work, ignore_errors=True)
+    bad, tag = [], "grade-corpus"
+    try:
+        ctx.setup()
+        for l in exercise_lessons(root):
+            files = exercise_files(root, l)
+            for w in [f"solutions/{l}"] + sorted(f"tests/wrong/{l}/{x}" for x in
+                                                 (os.listdir(f"tests/wrong/{l}") if os.path.isdir(f"tests/wrong/{l}")
+                                                  else []) if x.endswith(".c")):
+                d = f"{settings.build}/sets/{tag}/{l}"
+                shutil.rmtree(d, ignore_errors=True)
+                os.makedirs(d)
+                for f in files:
+                    shutil.copyfile(f"solutions/{l}/{f}", f"{d}/{f}")
+                if os.path.isfile(w):
+                    with open(w) as f:
+                        m = re.match(r"/\* *([a-z0-9_]*\.c), wrong: ", f.readline())
+                    if not m:
+                        continue
+                    shutil.copyfile(w, f"{d}/{m.group(1)}")
+                if ctx.builder.compile_set(0, tag, [l], {l: files})[0]:
+                    bad.append(f"{w} does not compile")
+                    continue
+                objs = [f"{d}/{f[:-2]}.o" for f in files]
+                bad += [f"{w}: {why}" for why in ctx.screen.check(objs, B.elf_facts(root, objs))]
+    finally:
+        ctx.close()
+    return bad
+
+
+def selftest(root, settings, full):
+    checks = Checks()
+    lessons = settings.lessons if full else exercise_lessons(root)[0]
+    cls, out = f"{settings.build}/grade/selftest-class", f"{settings.build}/grade/selftest"
+    make_class(root, cls, exercise_lessons(root, lessons), full)
+    say("grade-selftest: tests/grading/class, and correct, stubs" + (", hang-all, racer" if full else "") +
+        " made from the workbook" + (f" (lesson {lessons} only)" if lessons else ""))
+    env = dict(os.environ, GRADE_OUT=out, GRADE_LESSONS=lessons)
+    rc = grade_run(root, env, cls)
+    if rc:
+        say(f"FAIL grade-selftest: the grader ended with status {rc}")
+        return 1
+    compare_gradebook(checks, out, os.path.join(root, "tests/grading/expected.csv"))
+    check_messages(checks, root, out, "class")
+    check_reports(checks, root, out)
+    no_leftover_processes(checks, f"{settings.build}/grade/work")
+    if full:
+        # Without the screen, the limits alone must hold a process flood, a
+        # memory hog and a constructor that hangs (and weights count).
+        limits = f"{settings.build}/grade/selftest-limits-class"
+        shutil.rmtree(limits, ignore_errors=True)
+        for s in ("process-flood", "memory-hog", "ctor-hang"):
+            shutil.copytree(f"{cls}/{s}", f"{limits}/{s}", symlinks=True)
+        l = exercise_lessons(root)[0]
+        say(f"grade-selftest: the limits alone (GRADE_SCREEN=off): process-flood, memory-hog, ctor-hang (lesson {l})")
+        env = dict(os.environ, GRADE_SCREEN="off", GRADE_LESSONS=l, GRADE_OUT=out + "-limits",
+                   GRADE_WEIGHTS="tests/grading/selftest-weights.tsv")
+        rc = grade_run(root, env, limits)
+        checks.expect(f"the grader ended with status {rc}", rc == 0)
+        if rc == 0:
+            compare_gradebook(checks, out + "-limits", os.path.join(root, "tests/grading/expected-limits.csv"))
+            check_messages(checks, root, out + "-limits", "limits")
+            check_reports(checks, root, out + "-limits")
+        no_leftover_processes(checks, f"{settings.build}/grade/work")
+        bad = screen_corpus(root, settings)
+        for b in bad:
+            say(b)
+        checks.expect("every file in solutions/ and tests/wrong/ passes the screen", not bad)
+    say(f"grade-selftest: {checks.ok} passed, {checks.bad} failed")
+    return 0 if checks.bad == 0 else 1
