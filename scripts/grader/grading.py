@@ -22,12 +22,13 @@ import traceback
 
 from . import build as B
 from .checkrun import Runner, TIMED_OUT, cap_text, how_it_ended, read_check_xml
-from .model import Fault, Usage, exercise_files, exercise_lessons, load_weights, tsan_lessons
+from .model import STATUS, Fault, Usage, exercise_files, exercise_lessons, load_weights, tsan_lessons
 from .reports import Reports
 from .sandbox import Sandbox
 from .submission import Submission
 
 TSAN_CFLAGS = "-O1 -g -fsanitize=thread"
+NOT_GRADED = STATUS["nottsan"]
 TOOLS = ["make", "nm", "objdump", "readelf", "objcopy", "timeout", "pkill", "pgrep", "ps", "pkg-config"]
 
 
@@ -37,6 +38,15 @@ def say(text):
 
 def capture(argv):
     return subprocess.run(argv, capture_output=True, text=True).stdout.strip()
+
+
+def committed(root, path):
+    """A file as git's HEAD holds it (as on disk where there is no git)."""
+    r = subprocess.run(["git", "show", f"HEAD:{path}"], cwd=root, capture_output=True)
+    if r.returncode == 0:
+        return r.stdout
+    with open(os.path.join(root, path), "rb") as f:
+        return f.read()
 
 
 class Context:
@@ -53,7 +63,7 @@ class Context:
             raise Usage(f"no lesson to grade (GRADE_LESSONS='{settings.lessons}')")
         self.files = {l: exercise_files(root, l) for l in self.lessons}
         self.names, self.api, self.cap_ms, self.tsan_cap_ms = {}, {}, {}, {}
-        self.tsan, self.tsan_missing = [], []
+        self.tsan, self.not_graded, self.tsan_note = [], [], ""
         self.runroot = None
         self.box = Sandbox(settings)
 
@@ -110,27 +120,38 @@ class Context:
         return [a for o in old for a in ("-o", o)]
 
     def tsan_works(self):
+        """Whether a ThreadSanitizer program starts here, built and run as a
+        test under it is (the slot's user, its limits); GRADE_NO_TSAN=1 says no."""
+        if self.s.no_tsan:
+            return False
         src = os.path.join(self.runroot, "tsan.c")
         with open(src, "w") as f:
             f.write("int main(void) { return 0; }\n")
         exe = os.path.join(self.runroot, "tsan")
-        return subprocess.run(f"{self.cc} -fsanitize=thread {src} -o {exe} && {exe}", shell=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+        if subprocess.run([self.cc, "-fsanitize=thread", src, "-o", exe], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode:
+            return False
+        os.chmod(exe, 0o755)
+        return self.box.run(0, 60, self.runroot, [exe], mem_mb=0, guard_mb=self.s.memory_mb).rc == 0
 
     def build_pristine(self):
         self.builder.pristine_old = self.pristine(self.s.build, self.make_args, self.s.cflags, self.lessons,
                                                   "the workbook itself does not build (run make test)")
         tsan = tsan_lessons(self.root, self.lessons)
         if tsan and not self.tsan_works():
-            self.tsan_missing = tsan
-            print(f"grade: WARNING: ThreadSanitizer does not work with {self.cc} here: {' '.join(tsan)} graded "
-                  "without it (a race no pthread call brackets goes unseen)", file=sys.stderr)
+            # Fails closed: those lessons are not graded, unless the instructor says so.
+            if self.s.without_tsan:
+                self.tsan_note = ("graded WITHOUT ThreadSanitizer (GRADE_WITHOUT_TSAN=1; it cannot run here): "
+                                  f"{', '.join(tsan)}; a race no pthread call brackets goes unseen there")
+            else:
+                self.not_graded = tsan
             tsan = []
         self.tsan = tsan
         self.tsan_args = self.make_args + [f"BUILD={self.tsan_build}"]
         if tsan:
             self.tsan_old = self.pristine(self.tsan_build, self.tsan_args, TSAN_CFLAGS, tsan,
                                           "the workbook does not build for ThreadSanitizer (run make tsan)")
+        self.stubs = {l: {f: committed(self.root, f"lessons/{l}/{f}") for f in self.files[l]} for l in self.lessons}
         for l in self.lessons:
             # What the tests call: the names an exercise must define, and the only ones it keeps global.
             calls = {line.split()[0] for line in capture(["nm", "-P", "-u", self.test_object(l)]).splitlines()}
@@ -195,8 +216,12 @@ class Context:
         if self.tsan:
             out += (f"\nunder ThreadSanitizer too: {', '.join(self.tsan)} (a test passes only if it passes both "
                     f"runs; there, {s.memory_mb} MB of memory in all instead of the address-space limit)")
-        if self.tsan_missing:
-            out += f"\nWARNING: ThreadSanitizer does not work here: {' '.join(self.tsan_missing)} graded without it"
+        if self.not_graded:
+            out += (f"\nNOT GRADED: {', '.join(self.not_graded)}, which the grader runs under ThreadSanitizer too: it "
+                    "cannot run here (a race no pthread call brackets would go unseen; GRADE_WITHOUT_TSAN=1 grades "
+                    "them without it)")
+        if self.tsan_note:
+            out += "\nWARNING: " + self.tsan_note
         return out
 
     def close(self):
@@ -272,7 +297,7 @@ def grade(root, settings, students, out):
         checked = set(ctx.lessons) if settings.lessons else None
         weights = load_weights(settings.weights, ctx.names, checked)
         limits = ctx.limits_text()
-        reports = Reports(out, ctx.lessons, ctx.names, weights, limits)
+        reports = Reports(out, ctx.lessons, ctx.names, weights, limits, ctx.tsan_note)
         reports.points_tsv()
         say(f"grading {len(students)} submission(s): {len(ctx.lessons)} lessons, "
             f"{reports.total_max} points; the reference answers pass all under the limits "

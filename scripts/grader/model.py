@@ -138,6 +138,20 @@ class Student:
     extra: dict = field(default_factory=dict)     # roster fields: id, name, email
 
 
+def same_text(a, b):
+    """Whether two files hold the same text, whatever their line ends and
+    trailing blanks (a stub saved on Windows is still the stub)."""
+    def norm(x):
+        return b"\n".join(line.rstrip() for line in x.replace(b"\r\n", b"\n").split(b"\n")).rstrip()
+    return norm(a) == norm(b)
+
+
+# What each lesson status says in the reports.
+STATUS = {"ran": "ran", "missing": "missing", "compile": "does not compile", "link": "does not compile",
+          "refused": "refused", "notstarted": "not started", "budget": "out of time",
+          "nottsan": "not graded: ThreadSanitizer cannot run here"}
+
+
 def safe_names(names):
     """A report folder name for each submission name: [A-Za-z0-9._-] only, not
     hidden, unique (a second a_b is a_b-2)."""
@@ -200,6 +214,7 @@ class Settings:
     cc: str = ""
     uids: str = "64123-64222"
     without_tsan: bool = False
+    no_tsan: bool = False
     junit_class: bool = False
 
     @classmethod
@@ -224,5 +239,6 @@ class Settings:
         s.cc = env.get("CC", "")
         s.uids = env.get("GRADE_UIDS") or s.uids
         s.without_tsan = env.get("GRADE_WITHOUT_TSAN", "") == "1"
+        s.no_tsan = env.get("GRADE_NO_TSAN", "") == "1"
         s.junit_class = env.get("GRADE_JUNIT", "") == "class"
         return s

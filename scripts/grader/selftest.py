@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 from . import build as B
-from .grading import Context, say
+from .grading import Context, committed, say
 from .model import exercise_files, exercise_lessons
 
 FAST_CLASS = "correct stubs exit-call underscore-exit thread-exit hang ctor-cheat fake-print interposer " \
@@ -19,15 +19,6 @@ FAST_CLASS = "correct stubs exit-call underscore-exit thread-exit hang ctor-chea
 HANG = ["    static pthread_mutex_t hang_m = PTHREAD_MUTEX_INITIALIZER;",
         "    static pthread_cond_t hang_c = PTHREAD_COND_INITIALIZER;",
         "    pthread_mutex_lock(&hang_m);", "    for (;;)", "        pthread_cond_wait(&hang_c, &hang_m);"]
-
-
-def committed(root, path):
-    """A file as git's HEAD holds it (as on disk where there is no git)."""
-    r = subprocess.run(["git", "show", f"HEAD:{path}"], cwd=root, capture_output=True)
-    if r.returncode == 0:
-        return r.stdout
-    with open(os.path.join(root, path), "rb") as f:
-        return f.read()
 
 
 def hang_all(stub):
@@ -165,6 +156,39 @@ def grade_run(root, env, folder):
     return r.returncode
 
 
+def reports_say(out, student, text):
+    """Whether all four reports of a student hold text."""
+    for name in ("results.json", "junit.xml", "report.tap", "log.txt"):
+        with open(f"{out}/{student}/{name}", encoding="utf-8") as f:
+            if text not in f.read().replace("\\n", "\n"):
+                return False
+    return True
+
+
+def tsan_fails_closed(checks, root, cls, out):
+    """Where ThreadSanitizer cannot run (GRADE_NO_TSAN=1 acts so), racer's
+    lesson 3 is not graded, in every report; with GRADE_WITHOUT_TSAN=1 it is
+    graded, and every report says how."""
+    lesson = "03-many-threads"
+    only = f"{cls}-tsan"
+    shutil.rmtree(only, ignore_errors=True)
+    shutil.copytree(f"{cls}/racer", f"{only}/racer")
+    for extra, what in (({}, "not graded: ThreadSanitizer cannot run here"),
+                        ({"GRADE_WITHOUT_TSAN": "1"}, "GRADE_WITHOUT_TSAN=1")):
+        say(f"grade-selftest: racer, lesson 3, where ThreadSanitizer cannot run (GRADE_NO_TSAN=1)"
+            + (" and GRADE_WITHOUT_TSAN=1" if extra else ""))
+        o = f"{out}-no-tsan"
+        env = dict(os.environ, GRADE_NO_TSAN="1", GRADE_LESSONS=lesson, GRADE_OUT=o, **extra)
+        if not extra:
+            env.pop("GRADE_WITHOUT_TSAN", None)
+        rc = grade_run(root, env, only)
+        checks.expect(f"the grader ended with status {rc}", rc == 0)
+        if rc == 0:
+            checks.expect(f"every report of racer says '{what}'", reports_say(o, "racer", what))
+            if not extra:
+                compare_gradebook(checks, o, os.path.join(root, "tests/grading/expected.csv"))
+
+
 def screen_corpus(root, settings):
     """Every reference answer and every tests/wrong/ answer, compiled as a
     student's file is, passes the screen; the problems found."""
@@ -235,6 +259,7 @@ def selftest(root, settings, full):
             check_messages(checks, root, out + "-limits", "limits")
             check_reports(checks, root, out + "-limits")
         no_leftover_processes(checks, f"{settings.build}/grade/work")
+        tsan_fails_closed(checks, root, cls, out)
         bad = screen_corpus(root, settings)
         for b in bad:
             say(b)

@@ -8,7 +8,9 @@ import time
 
 from . import build as B
 from .checkrun import Test, lesson_seconds, cap_text, merge_again, merge_tsan, read_check_xml, timed_out
-from .model import Fault
+from .model import STATUS, Fault, same_text
+
+NOT_GRADED = STATUS["nottsan"]
 from .reports import Lesson
 
 
@@ -73,8 +75,14 @@ class Submission:
         for l in c.lessons:
             os.makedirs(self.set_dir(l))
             self.lessons[l] = Lesson()
-            if self.take(l):
-                taken.append(l)
+            if l in c.not_graded:
+                self.refuse(l, "nottsan", NOT_GRADED + " (the grader runs this lesson's tests under it too)")
+            elif self.take(l):
+                if all(same_text(open(f"{self.set_dir(l)}/{f}", "rb").read(), c.stubs[l][f]) for f in c.files[l]):
+                    self.refuse(l, "notstarted", "not started: " + " ".join(c.files[l]) +
+                                (" is" if len(c.files[l]) == 1 else " are") + " the stub as committed")
+                else:
+                    taken.append(l)
         t0 = time.monotonic()
         text = c.builder.compile_set(slot, self.tag, taken, c.files)[1] if taken else ""
         t1 = time.monotonic()

@@ -78,6 +78,12 @@ class Students(unittest.TestCase):
         self.assertEqual([e for e, _ in skipped], [".git", "notes.txt"])
 
 
+class Stubs(unittest.TestCase):
+    def test_the_stub_with_other_line_ends_is_still_the_stub(self):
+        self.assertTrue(model.same_text(b"int f(void)\n{\n}\n", b"int f(void)\r\n{  \r\n}\r\n\r\n"))
+        self.assertFalse(model.same_text(b"int f(void)\n{\n}\n", b"int f(void)\n{ return 1; }\n"))
+
+
 class Settings(unittest.TestCase):
     def test_defaults_and_bad_values(self):
         s = model.Settings.from_env({})
