@@ -26,6 +26,7 @@ class Test:
     outcome: str            # pass, fail (Check: failure or error), notrun
     message: str = ""
     seconds: float = 0.0    # Check's duration (0 when it measured none)
+    check: str = ""         # Check's result: success, failure (an assertion) or error (a crash, an exit)
 
     @property
     def passed(self):
@@ -99,7 +100,7 @@ def tests_of_run(names, results, why):
         got = seen.get(name, [])
         if len(got) == 1:
             res, msg, secs = got[0]
-            out.append(Test(name, "pass" if res == "success" else "fail", msg, secs))
+            out.append(Test(name, "pass" if res == "success" else "fail", msg, secs, res))
         elif got:
             out.append(Test(name, "fail", f"the report names this test {len(got)} times: "
                                           "something wrote into it besides the test runner"))

@@ -16,7 +16,11 @@ GRADE_MEMORY_MB (2048: address space of a test process), GRADE_PROCESSES (256:
 processes and threads of a slot), GRADE_OPEN_FILES (128), GRADE_CPU_SECONDS (30: per
 process), GRADE_WEIGHTS (tests/grading/weights.tsv), GRADE_LESSONS (only these lesson
 folders or numbers), GRADE_OUT (the reports' folder), GRADE_UIDS (64123-64222: the users
-that run student code when grading as root; no account may use them).
+that run student code when grading as root; no account may use them), GRADE_ROSTER (a CSV
+file: folder,id,name,email), GRADE_TOTALS (0: no total and max columns), GRADE_JUNIT
+(class: the student in each JUnit classname), GRADE_WITHOUT_TSAN (1: grade the lessons of
+tests/grading/tsan-lessons.txt without ThreadSanitizer where it cannot run; each report says
+so), GRADE_NO_TSAN (1: act as if ThreadSanitizer could not run here).
 """
 import os
 import shutil
@@ -24,7 +28,7 @@ import signal
 import sys
 
 from .grading import grade
-from .model import Fault, Settings, Student, Usage, class_students, safe_names
+from .model import Fault, Settings, Student, Usage, class_students, load_roster, safe_names
 from .selftest import selftest
 
 
@@ -43,7 +47,7 @@ def main(argv, root):
         if argv[:1] == ["--one"] and len(argv) == 3:
             if not os.path.isdir(argv[1]):
                 raise Usage(f"{argv[1]} is not a folder")
-            students = [Student(argv[2], argv[1], safe_names([argv[2]])[0])]
+            students, absent = [Student(argv[2], argv[1], safe_names([argv[2]])[0])], []
             out = s.out or f"{s.build}/grade/one"
         elif len(argv) == 1 and not argv[0].startswith("-"):
             folder = argv[0].rstrip("/") or "/"
@@ -55,10 +59,15 @@ def main(argv, root):
             if not students:
                 raise Usage(f"{argv[0]} holds no submission: each student's submission is one subfolder of it")
             out = s.out or f"{s.build}/grade/{os.path.basename(os.path.abspath(folder))}"
+            roster = load_roster(s.roster) if s.roster else {}
+            for st in students:
+                st.extra = roster.get(st.name, {})
+            taken = {st.name for st in students}
+            absent = [Student(f, "", "", r) for f, r in roster.items() if f not in taken]
         else:
             return usage()
         shutil.rmtree(out, ignore_errors=True)
-        grade(root, s, students, out)
+        grade(root, s, students, out, absent)
         return 0
     except Usage as e:
         print(f"grade: {e}", file=sys.stderr)

@@ -23,7 +23,7 @@ import traceback
 from . import build as B
 from .checkrun import Runner, TIMED_OUT, cap_text, how_it_ended, read_check_xml
 from .model import STATUS, Fault, Usage, exercise_files, exercise_lessons, load_weights, tsan_lessons
-from .reports import Reports
+from .reports import Reports, shown
 from .sandbox import Sandbox
 from .submission import Submission
 
@@ -283,8 +283,9 @@ def lock(build):
     return fd
 
 
-def grade(root, settings, students, out):
-    """Grade the submissions into out; the rows of the gradebook."""
+def grade(root, settings, students, out, absent=()):
+    """Grade the submissions into out; the rows of the gradebook (absent: the
+    roster's students with no submission, a row each)."""
     start = time.monotonic()
     lock_fd = lock(settings.build)
     ctx = Context(root, settings)
@@ -297,7 +298,7 @@ def grade(root, settings, students, out):
         checked = set(ctx.lessons) if settings.lessons else None
         weights = load_weights(settings.weights, ctx.names, checked)
         limits = ctx.limits_text()
-        reports = Reports(out, ctx.lessons, ctx.names, weights, limits, ctx.tsan_note)
+        reports = Reports(out, ctx.lessons, ctx.names, weights, limits, ctx.tsan_note, settings.junit_class)
         reports.points_tsv()
         say(f"grading {len(students)} submission(s): {len(ctx.lessons)} lessons, "
             f"{reports.total_max} points; the reference answers pass all under the limits "
@@ -315,10 +316,10 @@ def grade(root, settings, students, out):
             g = Graded(sub.st, sub.lessons, secs, sub.build_log)
             with done_lock:
                 cells, total = reports.write_student(g)
-                rows[sub.st.safe] = (sub.st, cells, total)
+                rows[sub.st.safe] = reports.row(g)
                 el = int(time.monotonic() - start)
                 w = len(str(len(students)))
-                say(f"[{len(rows):>{w}}/{len(students)}] {sub.st.name:<28} {str(total):>4}/"
+                say(f"[{len(rows):>{w}}/{len(students)}] {shown(sub.st.name):<28} {str(total):>4}/"
                     f"{str(reports.total_max):<4} {secs:6.1f} s   elapsed {el // 60}:{el % 60:02d}")
 
         def run_job(sub, lesson):
@@ -343,7 +344,8 @@ def grade(root, settings, students, out):
 
         Pool(settings.jobs).run([build_job(st) for st in students])
         ordered = [rows[st.safe] for st in students]
-        reports.gradebook(ordered)
+        ordered += [reports.absent(st) for st in absent]
+        reports.gradebook(ordered, settings.totals)
         say(reports.table(ordered))
         say(f"graded {len(students)} submission(s) in {time.monotonic() - start:.1f} s; reports: {out}/gradebook.csv "
             f"and {out}/<student>/ (results.json, junit.xml, report.tap, log.txt)")

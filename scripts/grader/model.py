@@ -2,6 +2,7 @@
 lessons graded under ThreadSanitizer too, the tests' points and visibility,
 the settings (environment), and a class's submissions. Nothing here runs a
 program: every list is read from the workbook's files, never written down."""
+import csv
 import os
 import re
 from dataclasses import dataclass, field
@@ -154,11 +155,11 @@ STATUS = {"ran": "ran", "missing": "missing", "compile": "does not compile", "li
 
 def safe_names(names):
     """A report folder name for each submission name: [A-Za-z0-9._-] only, not
-    hidden, unique (a second a_b is a_b-2)."""
+    hidden nor an option (no leading . or -), unique (a second a_b is a_b-2)."""
     used, out = set(), []
     for name in names:
         s = re.sub(r"[^A-Za-z0-9._-]", "_", name)
-        if s.startswith("."):
+        if s[:1] in (".", "-"):
             s = "_" + s[1:]
         s = s or "student"
         base, n = s, 2
@@ -182,6 +183,16 @@ def class_students(folder):
         else:
             names.append(entry)
     return [Student(n, os.path.join(folder, n), s) for n, s in zip(names, safe_names(names))], skipped
+
+
+def load_roster(path):
+    """{submission folder: {"id", "name", "email"}} from a CSV file whose header
+    names a "folder" column and any of id, name, email."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    if rows and "folder" not in rows[0]:
+        raise Usage(f"GRADE_ROSTER={path}: its first line must name the columns: folder,id,name,email")
+    return {r["folder"]: {k: (r.get(k) or "") for k in ("id", "name", "email")} for r in rows if r.get("folder")}
 
 
 def env_int(env, name, default, least=1):
@@ -216,6 +227,8 @@ class Settings:
     without_tsan: bool = False
     no_tsan: bool = False
     junit_class: bool = False
+    roster: str = ""
+    totals: bool = True
 
     @classmethod
     def from_env(cls, env):
@@ -241,4 +254,6 @@ class Settings:
         s.without_tsan = env.get("GRADE_WITHOUT_TSAN", "") == "1"
         s.no_tsan = env.get("GRADE_NO_TSAN", "") == "1"
         s.junit_class = env.get("GRADE_JUNIT", "") == "class"
+        s.roster = env.get("GRADE_ROSTER", "")
+        s.totals = env.get("GRADE_TOTALS", "1") != "0"
         return s

@@ -131,13 +131,48 @@ def check_messages(checks, root, out, run):
             checks.expect(f"{student}'s log.txt says '{text}' for {lesson}", text in part)
 
 
+NASTY = ["Zoë, \"Z\" O'Neil\r\nline two 学生", "=1+2", "+cmd", "-2+3", "@SUM(A1)"]
+ROSTER = "folder,id,name,email\ncorrect,1001,\"Correct, Carla\",carla@example.org\nghost,1002,Gus Host,gus@example.org\n"
+
+
+def nasty_students(cls):
+    """Submissions whose folder names a gradebook must keep whole: commas,
+    quotes, CR, LF, Unicode, a leading = + - @ (each with nothing in it: every
+    lesson "missing", so they cost no build)."""
+    for name in NASTY:
+        write(f"{cls}/{name}/README.txt", b"nothing here\n")
+
+
+def check_gradebook(checks, cls, out):
+    """Read back with the csv module: a row per submission and per roster entry,
+    every name whole (a leading = + - @ behind a '), the roster's columns."""
+    with open(f"{out}/gradebook.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    names = [r["student"][1:] if r["student"][:2] in ("'=", "'+", "'-", "'@") else r["student"] for r in rows]
+    want = sorted(os.listdir(cls)) + ["ghost"]
+    checks.expect("gradebook.csv has a row per submission and per roster entry, each name whole",
+                  sorted(names) == sorted(want), f"{sorted(set(names) ^ set(want))}")
+    by = dict(zip(names, rows))
+    checks.expect("gradebook.csv has the roster's id, name and email",
+                  [by.get("correct", {}).get(k) for k in ("id", "name", "email")] ==
+                  ["1001", "Correct, Carla", "carla@example.org"])
+    ghost = by.get("ghost", {})
+    checks.expect("a roster entry with no submission is a row of 0 points, 'no submission'",
+                  ghost.get("report") == "" and all(ghost[k] == "no submission" for k in ghost if k.endswith(" status")))
+
+
 def check_reports(checks, root, out):
+    if not shutil.which("prove") and os.geteuid() == 0:
+        subprocess.run(["apt-get", "install", "-y", "-qq", "perl"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if not shutil.which("prove"):
+        say("note: prove cannot be installed here: no report.tap was read by TAP::Parser")
     r = subprocess.run([sys.executable, os.path.join(root, "tests/grading/check_reports.py"), out],
                        capture_output=True, text=True)
     if r.returncode:
         say(r.stdout.rstrip())
-    checks.expect("every results.json has Gradescope's fields and every junit.xml reads as JUnit",
-                  r.returncode == 0)
+    say(r.stdout.rstrip().splitlines()[-1] if r.stdout.strip() else "check_reports: no output")
+    checks.expect("every report read by its consumer: results.json (Gradescope's fields), junit.xml (Jenkins' "
+                  "schema), report.tap (prove), gradebook.csv (csv)", r.returncode == 0)
 
 
 def no_leftover_processes(checks, work):
@@ -230,14 +265,19 @@ def selftest(root, settings, full):
     lessons = settings.lessons if full else exercise_lessons(root)[0]
     cls, out = f"{settings.build}/grade/selftest-class", f"{settings.build}/grade/selftest"
     make_class(root, cls, exercise_lessons(root, lessons), full)
+    nasty_students(cls)
+    roster = f"{settings.build}/grade/selftest-roster.csv"
+    with open(roster, "w", encoding="utf-8") as f:
+        f.write(ROSTER)
     say("grade-selftest: tests/grading/class, and correct, stubs" + (", hang-all, racer" if full else "") +
         " made from the workbook" + (f" (lesson {lessons} only)" if lessons else ""))
-    env = dict(os.environ, GRADE_OUT=out, GRADE_LESSONS=lessons)
+    env = dict(os.environ, GRADE_OUT=out, GRADE_LESSONS=lessons, GRADE_ROSTER=roster, GRADE_JUNIT="class")
     rc = grade_run(root, env, cls)
     if rc:
         say(f"FAIL grade-selftest: the grader ended with status {rc}")
         return 1
     compare_gradebook(checks, out, os.path.join(root, "tests/grading/expected.csv"))
+    check_gradebook(checks, cls, out)
     check_messages(checks, root, out, "class")
     check_reports(checks, root, out)
     no_leftover_processes(checks, f"{settings.build}/grade/work")

@@ -180,6 +180,7 @@ class Submission:
             shutil.rmtree(probe)
         res.tests = self.again(slot, lesson, tests, binary, cap, jd, False)
         res.output = ran.output
+        res.seconds = time.monotonic() - t0
         res.log.append(f"tests ran in {int((time.monotonic() - t0) * 1000)} ms ({cap_text(cap)} s a test, "
                        f"{secs} s in all)")
         if lesson in c.tsan:

@@ -69,7 +69,7 @@ class Weights(unittest.TestCase):
 
 class Students(unittest.TestCase):
     def test_safe_names_are_unique_and_not_hidden(self):
-        self.assertEqual(model.safe_names(["a b", "a_b", ".x", "é"]), ["a_b", "a_b-2", "_x", "_"])
+        self.assertEqual(model.safe_names(["a b", "a_b", ".x", "é", "-2+3"]), ["a_b", "a_b-2", "_x", "_", "_2_3"])
 
     def test_a_class_folder_says_what_it_did_not_take(self):
         d = tree({"ann/squares.c": "", ".git/HEAD": "", "notes.txt": ""})

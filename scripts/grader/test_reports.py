@@ -67,11 +67,25 @@ class Reports_(unittest.TestCase):
         self.assertIn("  | printed", log)
 
     def test_gradebook_reads_back(self):
-        self.r.gradebook([(graded().student, self.cells, self.total)])
+        self.r.gradebook([self.r.row(graded())])
         with open(os.path.join(self.r.out, "gradebook.csv"), encoding="utf-8", newline="") as f:
             rows = list(csv.reader(f))
-        self.assertEqual(rows[0], ["student", "01-a", "02-b", "total", "max"])
-        self.assertEqual(rows[1], [NASTY, "2.5", "0", "2.5", "4.5"])
+        self.assertEqual(rows[0], ["student", "id", "name", "email", "report", "01-a", "01-a status", "02-b",
+                                   "02-b status", "total", "max"])
+        self.assertEqual(rows[1], [NASTY, "", "", "", "x", "2.5", "ran", "0", "missing", "2.5", "4.5"])
+
+    def test_a_formula_stays_text(self):
+        from grader.reports import csv_safe
+        self.assertEqual([csv_safe(x) for x in ("=1+2", "+a", "-b", "@c", "ok", "")], ["'=1+2", "'+a", "'-b", "'@c", "ok", ""])
+
+    def test_tap_is_read_by_prove(self):
+        import shutil
+        import subprocess
+        if not shutil.which("prove"):
+            self.skipTest("no prove here")
+        p = subprocess.run(["prove", "-e", "cat", os.path.join(self.dir, "report.tap")], capture_output=True, text=True)
+        self.assertNotIn("Parse errors", p.stdout + p.stderr)
+        self.assertIn("Failed tests:  2-3", p.stdout)
 
     def test_a_second_write_replaces_the_first(self):
         self.r.write_student(graded())
