@@ -109,10 +109,12 @@ check-%: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) test '$*'
 test check: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) test
-# grade: a class with SUBMISSIONS (scripts/grade, Python 3); without, your own
-# files (scripts/student, bash only).
+# grade: a class with SUBMISSIONS (scripts/grade, Python 3; ONLY=<folder>
+# regrades one, FAILED=1 those not graded yet); without, your own files
+# (scripts/student, bash only).
 grade: FORCE
-	@BUILD=$(BUILD) $(if $(SUBMISSIONS),$(WORKBOOK) grade '$(SUBMISSIONS)',$(STUDENT) grade)
+	@BUILD=$(BUILD) $(if $(SUBMISSIONS),$(WORKBOOK) grade $(if $(ONLY),--only '$(ONLY)') $(if $(FAILED),--failed) \
+	    '$(SUBMISSIONS)',$(STUDENT) grade)
 tsan: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) sanitize thread
 asan: FORCE

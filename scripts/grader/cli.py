@@ -1,6 +1,9 @@
 """scripts/grade - grades exercises with the workbook's own pristine tests, under limits.
 
   scripts/grade DIR              a class: each subfolder of DIR is one student's submission
+  scripts/grade --only NAME DIR  regrade one submission of the class into its gradebook
+  scripts/grade --failed DIR     grade those with no report yet, or one cut short (a stopped
+                                 run, a submission out of time, ThreadSanitizer missing)
   scripts/grade --one DIR NAME   one submission, as student NAME (scripts/run_autograder)
   scripts/grade --selftest       grade tests/grading/class; compare with tests/grading/expected.csv
   scripts/grade --selftest-fast  the same for lesson 1 only (make test runs it)
@@ -23,11 +26,10 @@ tests/grading/tsan-lessons.txt without ThreadSanitizer where it cannot run; each
 so), GRADE_NO_TSAN (1: act as if ThreadSanitizer could not run here).
 """
 import os
-import shutil
 import signal
 import sys
 
-from .grading import grade
+from .session import grade
 from .model import Fault, Settings, Student, Usage, class_students, load_roster, safe_names
 from .selftest import selftest
 
@@ -48,16 +50,20 @@ def main(argv, root):
             if not os.path.isdir(argv[1]):
                 raise Usage(f"{argv[1]} is not a folder")
             students, absent = [Student(argv[2], argv[1], safe_names([argv[2]])[0])], []
+            only, failed, folder = None, False, argv[1]
             out = s.out or f"{s.build}/grade/one"
-        elif len(argv) == 1 and not argv[0].startswith("-"):
-            folder = argv[0].rstrip("/") or "/"
+        elif argv and not argv[-1].startswith("-") and (argv[:-1] in ([], ["--failed"]) or
+                                                        (len(argv) == 3 and argv[0] == "--only")):
+            only = argv[1] if argv[0] == "--only" else None
+            failed = argv[0] == "--failed"
+            folder = argv[-1].rstrip("/") or "/"
             if not os.path.isdir(folder):
-                raise Usage(f"SUBMISSIONS={argv[0]} is not a folder")
+                raise Usage(f"SUBMISSIONS={argv[-1]} is not a folder")
             students, skipped = class_students(folder)
             for entry, why in skipped:
                 print(f"grade: not graded: {entry}: {why}", file=sys.stderr)
             if not students:
-                raise Usage(f"{argv[0]} holds no submission: each student's submission is one subfolder of it")
+                raise Usage(f"{argv[-1]} holds no submission: each student's submission is one subfolder of it")
             out = s.out or f"{s.build}/grade/{os.path.basename(os.path.abspath(folder))}"
             roster = load_roster(s.roster) if s.roster else {}
             for st in students:
@@ -66,8 +72,7 @@ def main(argv, root):
             absent = [Student(f, "", "", r) for f, r in roster.items() if f not in taken]
         else:
             return usage()
-        shutil.rmtree(out, ignore_errors=True)
-        grade(root, s, students, out, absent)
+        grade(root, s, students, out, absent, only, failed, folder)
         return 0
     except Usage as e:
         print(f"grade: {e}", file=sys.stderr)

@@ -17,15 +17,12 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import traceback
 
 from . import build as B
 from .checkrun import Runner, TIMED_OUT, cap_text, how_it_ended, read_check_xml
-from .model import STATUS, Fault, Usage, exercise_files, exercise_lessons, load_weights, tsan_lessons
-from .reports import Reports, shown
+from .model import STATUS, Fault, Usage, exercise_files, exercise_lessons, tsan_lessons
 from .sandbox import Sandbox
-from .submission import Submission
 
 TSAN_CFLAGS = "-O1 -g -fsanitize=thread"
 NOT_GRADED = STATUS["nottsan"]
@@ -281,80 +278,3 @@ def lock(build):
     except OSError:
         raise Usage(f"another grading runs in {build}/grade: wait for it, or use another BUILD")
     return fd
-
-
-def grade(root, settings, students, out, absent=()):
-    """Grade the submissions into out; the rows of the gradebook (absent: the
-    roster's students with no submission, a row each)."""
-    start = time.monotonic()
-    lock_fd = lock(settings.build)
-    ctx = Context(root, settings)
-    try:
-        shutil.rmtree(ctx.work, ignore_errors=True)
-        ctx.setup()
-        ctx.build_pristine()
-        Pool(settings.jobs).run([lambda slot, l=l: ctx.reference(slot, l) for l in ctx.lessons])
-        os.makedirs(out, exist_ok=True)
-        checked = set(ctx.lessons) if settings.lessons else None
-        weights = load_weights(settings.weights, ctx.names, checked)
-        limits = ctx.limits_text()
-        reports = Reports(out, ctx.lessons, ctx.names, weights, limits, ctx.tsan_note, settings.junit_class)
-        reports.points_tsv()
-        say(f"grading {len(students)} submission(s): {len(ctx.lessons)} lessons, "
-            f"{reports.total_max} points; the reference answers pass all under the limits "
-            f"({time.monotonic() - start:.1f} s)")
-        say(limits)
-        if not settings.screen:
-            say("grade: GRADE_SCREEN=off: student objects are NOT screened (only for testing the limits)")
-        rows = {}
-        done_lock = threading.Lock()
-        left = {}
-
-        def done(sub):
-            from .reports import Graded
-            secs = time.monotonic() - sub.start
-            g = Graded(sub.st, sub.lessons, secs, sub.build_log)
-            with done_lock:
-                cells, total = reports.write_student(g)
-                rows[sub.st.safe] = reports.row(g)
-                el = int(time.monotonic() - start)
-                w = len(str(len(students)))
-                say(f"[{len(rows):>{w}}/{len(students)}] {shown(sub.st.name):<28} {str(total):>4}/"
-                    f"{str(reports.total_max):<4} {secs:6.1f} s   elapsed {el // 60}:{el % 60:02d}")
-
-        def run_job(sub, lesson):
-            def job(slot):
-                sub.run(slot, lesson)
-                with done_lock:
-                    left[sub.st.safe] -= 1
-                    last = left[sub.st.safe] == 0
-                if last:
-                    done(sub)
-            return job
-
-        def build_job(st):
-            def job(slot):
-                sub = Submission(ctx, st)
-                runnable = sub.build(slot)
-                left[st.safe] = len(runnable)
-                if not runnable:
-                    done(sub)
-                return [run_job(sub, l) for l in runnable]
-            return job
-
-        Pool(settings.jobs).run([build_job(st) for st in students])
-        ordered = [rows[st.safe] for st in students]
-        ordered += [reports.absent(st) for st in absent]
-        reports.gradebook(ordered, settings.totals)
-        say(reports.table(ordered))
-        say(f"graded {len(students)} submission(s) in {time.monotonic() - start:.1f} s; reports: {out}/gradebook.csv "
-            f"and {out}/<student>/ (results.json, junit.xml, report.tap, log.txt)")
-        return ordered
-    except Fault as e:
-        os.makedirs(ctx.work, exist_ok=True)
-        with open(f"{ctx.work}/fault", "a") as f:
-            f.write(str(e) + "\n")
-        raise
-    finally:
-        ctx.close()
-        os.close(lock_fd)

@@ -259,7 +259,7 @@ class Reports:
         w.writerow(head + (["total", "max"] if totals else []))
         for student, cells, total, statuses in rows:
             row = [student.name] + [student.extra.get(k, "") for k in ("id", "name", "email")]
-            row.append(student.safe if statuses and statuses[0] != NO_SUBMISSION else "")
+            row.append(student.safe if student.safe and os.path.isdir(os.path.join(self.out, student.safe)) else "")
             for c, st in zip(cells, statuses):
                 row += [text_points(c), st]
             if totals:

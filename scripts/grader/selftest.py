@@ -191,6 +191,21 @@ def grade_run(root, env, folder):
     return r.returncode
 
 
+def regrade(checks, root, cls, out, lessons):
+    """--only regrades one submission into the gradebook, the others' rows kept;
+    --failed then finds nothing to grade."""
+    before = read_rows(f"{out}/gradebook.csv")
+    for args, what in ((["--only", "exit-call"], "regrades exit-call"), (["--failed"], "grades nothing more")):
+        env = dict(os.environ, GRADE_OUT=out, GRADE_ROSTER=f"{os.path.dirname(out)}/selftest-roster.csv",
+                   GRADE_JUNIT="class", GRADE_LESSONS=lessons)
+        say(f"grade-selftest: scripts/grade {' '.join(args)}")
+        r = subprocess.run([os.path.join(root, "scripts/grade")] + args + [cls], env=env, capture_output=True, text=True)
+        print(r.stdout.splitlines()[0] if r.stdout else r.stderr, flush=True)
+        checks.expect(f"scripts/grade {' '.join(args)} {what}, the gradebook as it was",
+                      r.returncode == 0 and read_rows(f"{out}/gradebook.csv") == before and
+                      (f"grading {1 if args[0] == '--only' else 0} submission(s) of" in r.stdout), r.stderr[-300:])
+
+
 def reports_say(out, student, text):
     """Whether all four reports of a student hold text."""
     for name in ("results.json", "junit.xml", "report.tap", "log.txt"):
@@ -282,6 +297,7 @@ def selftest(root, settings, full):
     check_reports(checks, root, out)
     no_leftover_processes(checks, f"{settings.build}/grade/work")
     if full:
+        regrade(checks, root, cls, out, lessons)
         # Without the screen, the limits alone must hold a process flood, a
         # memory hog and a constructor that hangs (and weights count).
         limits = f"{settings.build}/grade/selftest-limits-class"
