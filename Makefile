@@ -14,7 +14,9 @@ STD     := $(WARN) -Werror
 WORKBOOK := scripts/workbook
 STUDENT := scripts/student
 
-LESSONS   := $(notdir $(sort $(wildcard lessons/[0-9][0-9]-*)))
+# (make autograder-zip LESSONS="1 3" names lessons of its own: kept, then LESSONS is the folders)
+ZIP_LESSONS := $(if $(filter command line,$(origin LESSONS)),$(LESSONS))
+override LESSONS := $(notdir $(sort $(wildcard lessons/[0-9][0-9]-*)))
 SOLUTIONS := $(wildcard solutions/*/*.c)
 STUBS     := $(patsubst solutions/%,lessons/%,$(SOLUTIONS))
 DEMO_SRC  := $(filter-out $(STUBS),$(wildcard lessons/*/*.c))
@@ -62,7 +64,7 @@ DEPS = -MMD -MP
 NO_DEPS_YET = $$(if $$(wildcard $$(basename $$@).d),,FORCE)
 TEST_INCLUDES = -Icommon -Itests/harness $(CHECK_CFLAGS)
 
-.PHONY: all demos tests harness help list test check grade grader-unit bench tsan asan helgrind progress next clean FORCE
+.PHONY: all demos tests harness help list test check grade grader-unit autograder-zip bench tsan asan helgrind progress next clean FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SECONDEXPANSION:
@@ -123,6 +125,9 @@ helgrind: demos FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) sanitize helgrind
 grade-selftest: FORCE
 	@BUILD=$(BUILD) scripts/grade --selftest
+# Gradescope's autograder zip (LESSONS="1 3": only those; README, "Gradescope").
+autograder-zip: FORCE
+	@BUILD=$(BUILD) GRADE_LESSONS='$(ZIP_LESSONS)' scripts/grade --autograder-zip $(BUILD)/autograder.zip
 # The grader's own unit tests (scripts/grader/test_*.py; make test runs them).
 grader-unit: FORCE
 	@cd scripts && python3 -m unittest discover -s grader -t .

@@ -5,6 +5,10 @@
   scripts/grade --failed DIR     grade those with no report yet, or one cut short (a stopped
                                  run, a submission out of time, ThreadSanitizer missing)
   scripts/grade --one DIR NAME   one submission, as student NAME (scripts/run_autograder)
+  scripts/grade --gradescope AG  Gradescope: AG/submission graded, AG/results/results.json written
+                                 (AG: /autograder; scripts/run_autograder calls it)
+  scripts/grade --autograder-zip ZIP   the autograder zip for Gradescope (make autograder-zip)
+  scripts/grade --prebuild       the pristine parts built (the zip's setup.sh)
   scripts/grade --selftest       grade tests/grading/class; compare with tests/grading/expected.csv
   scripts/grade --selftest-fast  the same for lesson 1 only (make test runs it)
 
@@ -25,17 +29,19 @@ file: folder,id,name,email), GRADE_TOTALS (0: no total and max columns), GRADE_J
 tests/grading/tsan-lessons.txt without ThreadSanitizer where it cannot run; each report says
 so), GRADE_NO_TSAN (1: act as if ThreadSanitizer could not run here).
 """
+import json
 import os
 import signal
 import sys
 
-from .session import grade
+from . import gradescope
+from .session import grade, prebuild
 from .model import Fault, Settings, Student, Usage, class_students, load_roster, safe_names
 from .selftest import selftest
 
 
 def usage():
-    print(__doc__.split("\n\n")[0].split("\n", 1)[1], file=sys.stderr)
+    print(__doc__.split("\n\n")[1], file=sys.stderr)
     return 2
 
 
@@ -46,6 +52,27 @@ def main(argv, root):
         s = Settings.from_env(os.environ)
         if argv in (["--selftest"], ["--selftest-fast"]):
             return selftest(root, s, argv[0] == "--selftest")
+        if argv[:1] == ["--autograder-zip"] and len(argv) == 2:
+            n = gradescope.make_zip(root, argv[1], s.lessons)
+            print(f"{argv[1]}: {n} files: the workbook as committed, setup.sh, run_autograder, autograder.env "
+                  f"(GRADE_LESSONS='{s.lessons}'); upload it as the autograder (README, \"Gradescope\")")
+            return 0
+        if argv == ["--prebuild"]:
+            prebuild(root, s)
+            return 0
+        if argv[:1] == ["--gradescope"] and len(argv) == 2:
+            ag = os.path.abspath(argv[1])
+            meta = {}
+            if os.path.exists(f"{ag}/submission_metadata.json"):
+                with open(f"{ag}/submission_metadata.json", encoding="utf-8") as f:
+                    meta = json.load(f)
+            if not os.path.isdir(f"{ag}/submission"):
+                raise Usage(f"there is no submission folder {ag}/submission")
+            st = Student("submission", f"{ag}/submission", "submission", gradescope.student_from(meta))
+            out = s.out or f"{s.build}/grade/autograder"
+            grade(root, s, [st], out, (), None, False, f"{ag}/submission")
+            gradescope.finish(ag, f"{out}/submission/results.json", os.environ)
+            return 0
         if argv[:1] == ["--one"] and len(argv) == 3:
             if not os.path.isdir(argv[1]):
                 raise Usage(f"{argv[1]} is not a folder")

@@ -4,6 +4,7 @@ every report read by its consumer), then (full) the limits alone without the
 screen, and the screen over every file of solutions/ and tests/wrong/.
 fast (make test): lesson 1 only, and the students of FAST_CLASS."""
 import csv
+import json
 import os
 import re
 import shutil
@@ -11,6 +12,7 @@ import subprocess
 import sys
 
 from . import build as B
+from . import gradescope
 from .grading import Context, committed, say
 from .model import exercise_files, exercise_lessons
 
@@ -206,6 +208,51 @@ def regrade(checks, root, cls, out, lessons):
                       (f"grading {1 if args[0] == '--only' else 0} submission(s) of" in r.stdout), r.stderr[-300:])
 
 
+def gradescope_run(checks, root, build, lessons):
+    """make autograder-zip's zip unpacked into a scratch /autograder (AUTOGRADER_ROOT),
+    its run_autograder run on a submission two days late with a 10% a day
+    penalty: results/results.json in Gradescope's format, the penalty applied."""
+    ag = os.path.abspath(f"{build}/grade/selftest-autograder")
+    shutil.rmtree(ag, ignore_errors=True)
+    os.makedirs(f"{ag}/source")
+    z = f"{ag}/autograder.zip"
+    r = subprocess.run([os.path.join(root, "scripts/grade"), "--autograder-zip", z],
+                       env=dict(os.environ, GRADE_LESSONS=lessons), capture_output=True, text=True)
+    say(f"grade-selftest: {r.stdout.strip() or r.stderr.strip()}")
+    gradescope.unpack(z, f"{ag}/source")
+    with open(f"{ag}/source/run_autograder") as f:
+        checks.expect("the zip holds setup.sh and run_autograder at its root, each with #!",
+                      f.read(2) == "#!" and open(f"{ag}/source/setup.sh").read(2) == "#!")
+    with open(f"{ag}/source/autograder.env", "a") as f:
+        f.write("GRADE_LATE_PENALTY=10\n")
+    shutil.copytree(f"{root}/tests/grading/class/exit-call", f"{ag}/submission")
+    with open(f"{ag}/submission_metadata.json", "w") as f:
+        json.dump({"created_at": "2026-03-03T10:00:00.000000-07:00", "users": [{"name": "Ann", "id": 7, "email": "a@x"}],
+                   "assignment": {"due_date": "2026-03-01T23:00:00.000000-07:00", "late_due_date": None}}, f)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GRADE_", "BUILD", "MAKE"))}
+    r = subprocess.run([f"{ag}/source/run_autograder"], cwd=ag, env=dict(env, AUTOGRADER_ROOT=ag),
+                       capture_output=True, text=True)
+    try:
+        with open(f"{ag}/results/results.json", encoding="utf-8") as f:
+            res = json.load(f)
+    except (OSError, ValueError):
+        checks.expect("run_autograder writes results/results.json", False, (r.stdout + r.stderr)[-500:])
+        return
+    tests = res.get("tests", [])
+    full = sum(t.get("score", 0) for t in tests)
+    checks.expect("results.json in Gradescope's format: a numeric score, execution_time, output, tests with name, "
+                  "score, max_score, status, output, visibility",
+                  isinstance(res.get("score"), (int, float)) and isinstance(res.get("execution_time"), int) and
+                  isinstance(res.get("output"), str) and tests and all(
+                      isinstance(t.get("name"), str) and isinstance(t.get("output"), str) and
+                      t.get("status") in ("passed", "failed") and t.get("visibility") in
+                      ("visible", "hidden", "after_due_date", "after_published") and
+                      0 <= t.get("score", -1) <= t.get("max_score", -1) for t in tests), json.dumps(res)[:300])
+    checks.expect("two days late at 10% a day: 80% of the tests' points, and the output says why",
+                  full == 5 and abs(res["score"] - 4) < 1e-9 and "late by 2 day(s)" in res["output"],
+                  f"score {res.get('score')} of {full}")
+
+
 def reports_say(out, student, text):
     """Whether all four reports of a student hold text."""
     for name in ("results.json", "junit.xml", "report.tap", "log.txt"):
@@ -316,6 +363,7 @@ def selftest(root, settings, full):
             check_reports(checks, root, out + "-limits")
         no_leftover_processes(checks, f"{settings.build}/grade/work")
         tsan_fails_closed(checks, root, cls, out)
+        gradescope_run(checks, root, settings.build, exercise_lessons(root)[0])
         bad = screen_corpus(root, settings)
         for b in bad:
             say(b)
