@@ -64,7 +64,7 @@ DEPS = -MMD -MP
 NO_DEPS_YET = $$(if $$(wildcard $$(basename $$@).d),,FORCE)
 TEST_INCLUDES = -Icommon -Itests/harness $(CHECK_CFLAGS)
 
-.PHONY: all demos tests harness help list test check grade grader-unit autograder-zip bench tsan asan helgrind progress next clean FORCE
+.PHONY: all demos tests harness help list test check grade grader-unit autograder-zip classroom-workflow bench tsan asan helgrind progress next clean FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SECONDEXPANSION:
@@ -128,6 +128,9 @@ grade-selftest: FORCE
 # Gradescope's autograder zip (LESSONS="1 3": only those; README, "Gradescope").
 autograder-zip: FORCE
 	@BUILD=$(BUILD) GRADE_LESSONS='$(ZIP_LESSONS)' scripts/grade --autograder-zip $(BUILD)/autograder.zip
+# GitHub Classroom's autograding workflow (README, "GitHub Classroom").
+classroom-workflow: FORCE
+	@BUILD=$(BUILD) GRADE_LESSONS='$(ZIP_LESSONS)' scripts/grade --classroom-workflow .github/workflows/classroom.yml
 # The grader's own unit tests (scripts/grader/test_*.py; make test runs them).
 grader-unit: FORCE
 	@cd scripts && python3 -m unittest discover -s grader -t .

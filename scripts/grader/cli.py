@@ -9,6 +9,7 @@
                                  (AG: /autograder; scripts/run_autograder calls it)
   scripts/grade --autograder-zip ZIP   the autograder zip for Gradescope (make autograder-zip)
   scripts/grade --prebuild       the pristine parts built (the zip's setup.sh)
+  scripts/grade --classroom-workflow YML   GitHub Classroom's workflow (make classroom-workflow)
   scripts/grade --selftest       grade tests/grading/class; compare with tests/grading/expected.csv
   scripts/grade --selftest-fast  the same for lesson 1 only (make test runs it)
 
@@ -34,7 +35,7 @@ import os
 import signal
 import sys
 
-from . import gradescope
+from . import classroom, gradescope
 from .session import grade, prebuild
 from .model import Fault, Settings, Student, Usage, class_students, load_roster, safe_names
 from .selftest import selftest
@@ -56,6 +57,14 @@ def main(argv, root):
             n = gradescope.make_zip(root, argv[1], s.lessons)
             print(f"{argv[1]}: {n} files: the workbook as committed, setup.sh, run_autograder, autograder.env "
                   f"(GRADE_LESSONS='{s.lessons}'); upload it as the autograder (README, \"Gradescope\")")
+            return 0
+        if argv[:1] == ["--classroom-workflow"] and len(argv) == 2:
+            text, points = classroom.workflow(root, s)
+            os.makedirs(os.path.dirname(os.path.abspath(argv[1])), exist_ok=True)
+            with open(argv[1], "w", encoding="utf-8") as f:
+                f.write(text)
+            print(f"{argv[1]}: GitHub Classroom's autograding, a step per exercise, {points} points in all; "
+                  "commit it in the assignment's template repository")
             return 0
         if argv == ["--prebuild"]:
             prebuild(root, s)

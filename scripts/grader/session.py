@@ -15,6 +15,7 @@ from .grading import Context, Pool, lock, say
 from .model import STATUS, Fault, Usage, load_weights
 from .reports import Graded, Reports, shown
 from .submission import Submission
+from . import summary
 
 NOT_YET = "not graded yet"
 INCOMPLETE = (STATUS["budget"], STATUS["nottsan"])
@@ -88,9 +89,13 @@ def grade(root, settings, students, out, absent=(), only=None, failed=False, cls
             say("grade: GRADE_SCREEN=off: student objects are NOT screened (only for testing the limits)")
         Pool(settings.jobs).run(jobs(ctx, reports, chosen, graded, start))
         rows = gradebook(reports, out, students, absent, settings.totals)
+        for l in ctx.lessons:
+            summary.keep_base(out, l, ctx.stubs[l])
+        summary.write(out, ctx.lessons, reports.lmax, rows)
         say(reports.table(rows))
         say(f"graded {len(chosen)} submission(s) in {time.monotonic() - start:.1f} s; reports: {out}/gradebook.csv "
-            f"and {out}/<student>/ (results.json, junit.xml, report.tap, log.txt)")
+            f"and {out}/<student>/ (results.json, junit.xml, report.tap, log.txt); the class: {out}/summary.md "
+            f"(and .csv), {out}/similarity/ (for MOSS or JPlag)")
         return rows
     except (KeyboardInterrupt, SystemExit, Fault) as e:
         if reports is not None:
@@ -119,6 +124,9 @@ def jobs(ctx, reports, chosen, graded, start):
         with lock_:
             _, total = reports.write_student(g)
             save_row(reports.out, reports.row(g))
+            for l, res in sub.lessons.items():
+                if res.status not in ("missing", "notstarted", "nottsan"):
+                    summary.keep_files(reports.out, sub.st, l, ctx.files[l], sub.set_dir(l))
             graded[0] += 1
             el = int(time.monotonic() - start)
             w = len(str(len(chosen)))
