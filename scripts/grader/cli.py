@@ -114,7 +114,8 @@ def main(argv, root):
         print(f"grade: {e}", file=sys.stderr)
         return 2
     except Fault as e:
-        print(f"grade: the grader itself failed, so nothing was recorded: {e}", file=sys.stderr)
+        print(f"grade: the grader itself failed, so no score of the grading in progress was recorded: {e}",
+              file=sys.stderr)
         return 3
     except KeyboardInterrupt:
         return 130
