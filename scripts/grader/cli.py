@@ -101,6 +101,10 @@ def main(argv, root):
             if not students:
                 raise Usage(f"{argv[-1]} holds no submission: each student's submission is one subfolder of it")
             out = s.out or f"{s.build}/grade/{os.path.basename(os.path.abspath(folder))}"
+            a, b = os.path.realpath(out), os.path.realpath(folder)
+            if a == b or a.startswith(b + "/") or b.startswith(a + "/"):
+                raise Usage(f"the reports would go to {out}, which holds the submissions or is inside them: "
+                            "move the class folder, or set GRADE_OUT to another folder")
             roster = load_roster(s.roster) if s.roster else {}
             for st in students:
                 st.extra = roster.get(st.name, {})

@@ -68,9 +68,11 @@ def grade(root, settings, students, out, absent=(), only=None, failed=False, cls
     chosen = to_grade(out, students, ctx.lessons, only, failed)
     if only is None and not failed:
         # A whole class again: no report of an earlier run is left to mix in.
+        # (only what the grader writes there: report folders and similarity/)
         for e in os.listdir(out):
-            if os.path.isdir(os.path.join(out, e)):
-                shutil.rmtree(os.path.join(out, e))
+            d = os.path.join(out, e)
+            if os.path.isdir(d) and (e == "similarity" or os.path.exists(os.path.join(d, "log.txt"))):
+                shutil.rmtree(d)
     reports, graded = None, [0]
     try:
         shutil.rmtree(ctx.work, ignore_errors=True)
