@@ -30,15 +30,18 @@ def histogram(scores, top, bins=5):
 
 
 def pass_rates(out, folders):
-    """{test name: [passed, ran]} over the students' results.json."""
+    """{test name: [passed, ran]} over the students' results.json (folders:
+    {report folder: the lessons whose tests ran there})."""
     rates = {}
-    for d in folders:
+    for d, ran in folders.items():
         try:
             with open(os.path.join(out, d, "results.json"), encoding="utf-8") as f:
                 tests = json.load(f)["tests"]
         except (OSError, ValueError, KeyError):
             continue
         for t in tests:
+            if t["name"].split(": ", 1)[0] not in ran:
+                continue
             r = rates.setdefault(t["name"], [0, 0])
             r[0] += t["status"] == "passed"
             r[1] += 1
@@ -65,8 +68,10 @@ def write(out, lessons, lmax, rows):
                + ("; " + ", ".join(f"{n} {s}" for s, n in sorted(others.items())) if others else ""), ""]
         md += ["```"] + histogram(ran, lmax[l]) + ["```", ""]
         w.writerow([l, "", lmax[l], len(ran), f"{float(mean):.2f}", f"{float(median):.2f}", "", ""])
-    rates = pass_rates(out, [st.safe for st, _, _, statuses in rows if st.safe])
-    md += ["## Pass rate per test", "", "| test | passed | of | rate |", "|---|---|---|---|"]
+    rates = pass_rates(out, {st.safe: {l for l, s in zip(lessons, statuses) if s == "ran"}
+                             for st, _, _, statuses in rows if st.safe})
+    md += ["## Pass rate per test", "", "Of the submissions whose lesson ran, lowest first:", "",
+           "| test | passed | of | rate |", "|---|---|---|---|"]
     for name, (p, n) in sorted(rates.items(), key=lambda x: (x[1][0] / max(x[1][1], 1), x[0])):
         md.append(f"| {name} | {p} | {n} | {100 * p / max(n, 1):.0f}% |")
         lesson, test = name.split(": ", 1)

@@ -13,10 +13,10 @@ class Summary(unittest.TestCase):
     def test_figures_count_only_the_lessons_that_ran(self):
         out = tempfile.mkdtemp()
         rows = []
-        for name, score, status, passed in (("a", 6, "ran", True), ("b", 2, "ran", False), ("c", 0, "missing", None)):
+        for name, score, status, passed in (("a", 6, "ran", True), ("b", 2, "ran", False), ("c", 0, "missing", False)):
             st = Student(name, "", name)
             rows.append((st, [Decimal(score)], Decimal(score), [status]))
-            if passed is not None:
+            if True:
                 os.makedirs(os.path.join(out, name))
                 with open(os.path.join(out, name, "results.json"), "w") as f:
                     json.dump({"tests": [{"name": "01-a: t1", "status": "passed" if passed else "failed"}]}, f)
