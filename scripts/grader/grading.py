@@ -14,18 +14,16 @@ import glob
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import traceback
 
 from . import build as B
 from .checkrun import Runner, TIMED_OUT, cap_text, how_it_ended, read_check_xml
-from .model import STATUS, Fault, Usage, exercise_files, exercise_lessons, tsan_lessons
+from .model import Fault, Usage, exercise_files, exercise_lessons, tsan_lessons
 from .sandbox import Sandbox
 
 TSAN_CFLAGS = "-O1 -g -fsanitize=thread"
-NOT_GRADED = STATUS["nottsan"]
 TOOLS = ["make", "nm", "objdump", "readelf", "objcopy", "timeout", "pkill", "pgrep", "ps", "pkg-config"]
 
 
