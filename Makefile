@@ -14,7 +14,9 @@ STD     := $(WARN) -Werror
 WORKBOOK := scripts/workbook.sh
 STUDENT := scripts/student.sh
 
-LESSONS   := $(notdir $(sort $(wildcard lessons/[0-9][0-9]-*)))
+# (make autograder-zip LESSONS="1 3" names lessons of its own: kept, then LESSONS is the folders)
+ZIP_LESSONS := $(if $(filter command line,$(origin LESSONS)),$(LESSONS))
+override LESSONS := $(notdir $(sort $(wildcard lessons/[0-9][0-9]-*)))
 SOLUTIONS := $(wildcard solutions/*/*.c)
 STUBS     := $(patsubst solutions/%,lessons/%,$(SOLUTIONS))
 DEMO_SRC  := $(filter-out $(STUBS),$(wildcard lessons/*/*.c))
@@ -103,7 +105,7 @@ DEPS = -MMD -MP
 NO_DEPS_YET = $$(if $$(wildcard $$(basename $$@).d),,FORCE)
 TEST_INCLUDES = -Icommon -Itests/harness $(CHECK_CFLAGS)
 
-.PHONY: all demos tests harness help list test check grade bench facts docs-check tsan asan helgrind progress next clean FORCE
+.PHONY: all demos tests harness help list test check grade grader-unit autograder-zip classroom-workflow bench facts docs-check tsan asan helgrind progress next clean FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SECONDEXPANSION:
@@ -122,7 +124,10 @@ help:
 	@echo "make hint-N [ALL=1] [FILE=x.c]           the next hint for exercise N (ALL=1: all of them)"
 	@echo "make reset-N [FILE=x.c]                  save your file beside it, put the stub back"
 	@echo "make watch-N                             rerun exercise N's tests on every save (Ctrl-C stops)"
-	@echo "make grade                               score every exercise"
+	@echo "make grade                               score every exercise (your files)"
+	@echo "make grade SUBMISSIONS=dir [ONLY=x|FAILED=1]  grade a class (instructors; README)"
+	@echo "make autograder-zip [LESSONS=...]        Gradescope's autograder zip"
+	@echo "make classroom-workflow                  GitHub Classroom's autograding workflow"
 	@echo "make test                                prove the workbook (installs Check if missing)"
 	@echo "make check-N                             prove lesson N's exercise: the reference answer"
 	@echo "                                         passes, the stub and every wrong answer fail"
@@ -152,8 +157,12 @@ check-%: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) test '$*'
 test check: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) test
+# grade: a class with SUBMISSIONS (scripts/grade, Python 3; ONLY=<folder>
+# regrades one, FAILED=1 those not graded yet); without, your own files
+# (scripts/student, bash only).
 grade: FORCE
-	@BUILD=$(BUILD) $(WORKBOOK) grade $(if $(SUBMISSIONS),'$(SUBMISSIONS)')
+	@BUILD=$(BUILD) $(if $(SUBMISSIONS),$(WORKBOOK) grade $(if $(ONLY),--only '$(ONLY)') $(if $(FAILED),--failed) \
+	    '$(SUBMISSIONS)',$(STUDENT) grade)
 tsan: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) sanitize thread
 asan: FORCE
@@ -162,6 +171,15 @@ helgrind: demos FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) sanitize helgrind
 grade-selftest: FORCE
 	@BUILD=$(BUILD) scripts/grade --selftest
+# Gradescope's autograder zip (LESSONS="1 3": only those; README, "Gradescope").
+autograder-zip: FORCE
+	@BUILD=$(BUILD) GRADE_LESSONS='$(ZIP_LESSONS)' scripts/grade --autograder-zip $(BUILD)/autograder.zip
+# GitHub Classroom's autograding workflow (README, "GitHub Classroom").
+classroom-workflow: FORCE
+	@BUILD=$(BUILD) GRADE_LESSONS='$(ZIP_LESSONS)' scripts/grade --classroom-workflow .github/workflows/classroom.yml
+# The grader's own unit tests (scripts/grader/test_*.py; make test runs them).
+grader-unit: FORCE
+	@cd scripts && python3 -m unittest discover -s grader -t .
 list: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) list
 clean:
@@ -414,12 +432,17 @@ $(LOGS)/grade-selftest.log: $(patsubst %,$(BUILD)/sets/solution/%/test,$(EXERCIS
 	@mkdir -p $(@D); env -u MAKEFLAGS -u MFLAGS BUILD=$(BUILD) scripts/grade --selftest-fast >$@.tmp 2>&1; \
 	echo "counts: 1 $$(($$? != 0)) 0" >>$@.tmp; mv $@.tmp $@
 
+# The grader's unit tests, a module each.
+$(LOGS)/grader-unit.log: FORCE
+	@mkdir -p $(@D); (cd scripts && python3 -m unittest discover -s grader -t .) >$@.tmp 2>&1; \
+	echo "counts: 1 $$(($$? != 0)) 0" >>$@.tmp; mv $@.tmp $@
+
 # check-logs-<lesson>: a lesson's exercise proved; test-logs: everything, the
 # long runs first (the short ones fill in around them).
 lesson_logs = $(LOGS)/sets/solution/$(1).log $(LOGS)/sets/stub/$(1).log $(call wrong_log,$(LOGS),$(call WRONG,$(1))) \
     $(if $(filter $(1),$(TSAN_LESSONS)),$(LOGS)/tsan/sets/solution/$(1).log $(call wrong_log,$(LOGS)/tsan,$(call WRONG,$(1))))
 check-logs-%: $$(call lesson_logs,$$*) ;
-test-logs: $$(LOGS)/grade-selftest.log \
+test-logs: $$(LOGS)/grade-selftest.log $$(LOGS)/grader-unit.log \
            $$(patsubst tests/%.c,$$(LOGS)/tests/%.log,$$(wildcard tests/test_[a-z]*.c)) \
            $$(addprefix $$(LOGS)/tests/,$$(addsuffix .log,$$(PLAIN_LESSON_TESTS))) \
            $$(patsubst %,$$(LOGS)/sets/solution/%.log,$$(EXERCISE_LESSONS)) \

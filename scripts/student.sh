@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/student.sh - the student's loop. Called by make:
-#   make progress | next | hint-N [ALL=1] [FILE=x.c] | reset-N [FILE=x.c] | watch-N
+#   make progress | next | hint-N [ALL=1] [FILE=x.c] | reset-N [FILE=x.c] | watch-N | grade
 #   make exercise-N (scripts/workbook.sh's run, then, the first time it passes,
 #   where the reference answer and the lesson's common mistakes are)
 # What it remembers (hints shown, exercises passed, test results) is kept in
@@ -518,6 +518,96 @@ cmd_watch() {
     done
 }
 
+# ---- make grade: your score, as the instructor's grader counts it
+
+# xml_tests XML: "result<TAB>test" for each test Check's XML names.
+xml_tests() {
+    awk '/<test result="/ { match($0, /result="[a-z]*"/); r = substr($0, RSTART + 8, RLENGTH - 9) }
+         /<id>/ { s = $0; sub(/.*<id>/, "", s); sub(/<\/id>.*/, "", s); print r "\t" s }' "$1" 2>/dev/null
+}
+
+# grade_names LESSON: the lesson's exercise tests, one a line, from a run of
+# the reference answer (kept in $STATE/grade/ until its test program changes).
+grade_names() {
+    local bin=$BUILD/sets/solution/$1/test out=$STATE/grade/$1.tests key
+    key=$(stamp "$bin")
+    if [ ! -s "$out" ] || [ "$(head -n 1 "$out")" != "$key" ]; then
+        CK_RUN_SUITE=exercise CK_VERBOSITY=silent CK_XML_LOG_FILE_NAME=$STATE/grade/$1.ref.xml "$bin" >/dev/null 2>&1
+        { echo "$key"; xml_tests "$STATE/grade/$1.ref.xml" | cut -f2; } >"$out"
+    fi
+    tail -n +2 "$out"
+}
+
+# cmd_grade: every exercise's tests against your files (and, for the lessons
+# whose lesson.mk says tsan, once more under ThreadSanitizer: a test
+# passes only if it passes both), points from tests/grading/weights.tsv, as
+# scripts/grade counts them for a class; a lesson whose files are the stubs as
+# committed is "not started", 0 points. No limits and no screen: these are
+# your own files. Reports: build/grade/summary.tsv and Check's XML per lesson.
+cmd_grade() {
+    local l bins=() tsan=() started out=$BUILD/grade names passed status tsan_ok=''
+    need_check
+    mkdir -p "$out" "$STATE/grade" "$STATE/logs"
+    started=" $(changed_lessons | paste -sd' ') "
+    for l in "${EXERCISES[@]}"; do bins+=("$BUILD/sets/student/$l/test" "$BUILD/sets/solution/$l/test"); done
+    "${MAKE_CMD[@]}" -k -j2 "${bins[@]}" >"$STATE/logs/grade-build.log" 2>&1
+    if tsan_works; then
+        tsan_ok=1
+        for l in "${!TSAN_REASON[@]}"; do
+            [ -n "${FILES[$l]:-}" ] && [[ $started == *" $l "* ]] || continue
+            tsan+=("$TSAN_BUILD/sets/student/$l/test")
+        done
+        [ "${#tsan[@]}" -eq 0 ] || "${TSAN_MAKE[@]}" -k -j2 "${tsan[@]}" >"$STATE/logs/grade-tsan-build.log" 2>&1
+    fi
+    printf 'lesson\tpassed\ttests\tcompiled\tstatus\n' >"$out/summary.tsv"
+    : >"$STATE/grade/points"
+    for l in "${EXERCISES[@]}"; do
+        names=$(grade_names "$l")
+        passed='' status=ran
+        rm -f "$out/$l.xml"
+        echo "==== $l"
+        if [[ $started != *" $l "* ]]; then
+            status='not started'
+            echo "not started: $(paths_of "$l") as committed"
+        elif [ ! -x "$BUILD/sets/student/$l/test" ] || grep -q "^make.*\*\*\* .*/sets/student/$l/" "$STATE/logs/grade-build.log"; then
+            status='does not compile'
+            echo "does not compile: make exercise-$(number_of "$l") shows why"
+        else
+            CK_RUN_SUITE=exercise CK_VERBOSITY=normal CK_XML_LOG_FILE_NAME=$out/$l.xml \
+                "$BUILD/sets/student/$l/test" 2>&1 | grep -E '^[^:]*:[0-9]+:[FE]:|^[0-9]+%: '
+            passed=$(xml_tests "$out/$l.xml" | awk -F'\t' '$1 == "success" { print $2 }')
+            if [ -n "$passed" ] && [ -x "$TSAN_BUILD/sets/student/$l/test" ] && [ "${#tsan[@]}" -gt 0 ] &&
+               printf '%s\n' "${tsan[@]}" | grep -qx -- "$TSAN_BUILD/sets/student/$l/test"; then
+                tsan_run CK_RUN_SUITE=exercise CK_VERBOSITY=normal CK_XML_LOG_FILE_NAME=$out/$l.tsan.xml \
+                    "$TSAN_BUILD/sets/student/$l/test" 2>&1 | grep -E '^[^:]*:[0-9]+:[FE]:' | sed 's/^/under ThreadSanitizer: /'
+                passed=$(grep -xFf <(xml_tests "$out/$l.tsan.xml" | awk -F'\t' '$1 == "success" { print $2 }') <<<"$passed")
+            elif [ -n "$passed" ] && [ -z "$tsan_ok" ] && [ -n "${TSAN_REASON[$l]:-}" ]; then
+                echo "(ThreadSanitizer does not work here: the grader would run these tests under it too)"
+            fi
+        fi
+        printf '%s\t%d\t%d\t%s\t%s\n' "$l" "$(grep -c . <<<"$passed")" "$(grep -c . <<<"$names")" \
+            "$([[ $status == 'does not compile' ]] && echo no || echo yes)" "$status" >>"$out/summary.tsv"
+        while read -r t; do
+            [ -n "$t" ] || continue
+            printf '%s\t%s\t%s\n' "$l" "$t" "$(grep -qxF -- "$t" <<<"$passed" && echo 1 || echo 0)"
+        done <<<"$names" >>"$STATE/grade/points"
+    done
+    # Points: tests/grading/weights.tsv's (decimals allowed), 1 for a test it does not name.
+    echo
+    awk -F'\t' 'FNR == NR { if ($0 !~ /^#/ && NF >= 3) w[$1 "\t" $2] = $3; next }
+        FILENAME ~ /summary/ { if (FNR > 1) st[$1] = $5; next }
+        { p = ($1 "\t" $2) in w ? w[$1 "\t" $2] : 1
+          if (!($1 in max)) order[++n] = $1
+          max[$1] += p; got[$1] += $3 * p }
+        END { printf "%-32s %s\n", "lesson", "points / max"
+              for (i = 1; i <= n; i++) { l = order[i]; s = st[l] == "ran" ? "" : st[l]
+                  line = sprintf("%-32s %3g / %-4g %s", l, got[l], max[l], s); sub(/ +$/, "", line)
+                  print line; tg += got[l]; tm += max[l] }
+              printf "%-32s %3g / %g\n", "total", tg, tm }' \
+        tests/grading/weights.tsv "$out/summary.tsv" "$STATE/grade/points"
+    echo "reports: $out/summary.tsv, Check's XML per lesson in $out/"
+}
+
 case "${1:-}" in
     progress)   cmd_progress ;;
     next)       cmd_next ;;
@@ -527,5 +617,6 @@ case "${1:-}" in
     watch)      cmd_watch "${2:-}" ;;
     _run_plain) run_plain "$2" ;;
     _run_tsan)  run_tsan "$2" ;;
-    *)          die "usage: scripts/student.sh progress | next | exercise N | hint N | reset N | watch N" ;;
+    grade)      cmd_grade ;;
+    *)          die "usage: scripts/student.sh progress | next | exercise N | hint N | reset N | watch N | grade" ;;
 esac

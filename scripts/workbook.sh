@@ -344,6 +344,15 @@ cmd_test() {
             grep -E '^(FAIL|grade:)' "$LOG" 2>/dev/null | head -n 10
             failed=$((failed + 1))
         fi
+        LOG=$BUILD/logs/grader-unit.log
+        if grep -qx 'counts: 1 0 0' "$LOG" 2>/dev/null; then
+            echo "ok   the grader's unit tests: $(grep '^Ran ' "$LOG")"
+            passed=$((passed + 1))
+        else
+            echo "FAIL the grader's unit tests (make grader-unit): see $LOG"
+            grep -E '^(FAIL|ERROR):' "$LOG" 2>/dev/null | head -n 10
+            failed=$((failed + 1))
+        fi
         # The READMEs' quoted output (make docs-check), and a lesson added alone.
         for what in docs-check add-lesson; do
             LOG=$BUILD/logs/$what.log

@@ -1,23 +1,29 @@
 #!/usr/bin/env python3
-"""check_reports.py OUT - checks what scripts/grade wrote in OUT (make grade-selftest).
+"""check_reports.py OUT - checks what scripts/grade wrote in OUT (make grade-selftest),
+each report read by what reads it in the field.
 
-Each OUT/<student>/results.json must be JSON with Gradescope's fields (a
-top-level "score", "tests" each with "name", "score", "max_score", "status"
-"passed" or "failed", "output"); each junit.xml must parse as JUnit
-(testsuites/testsuite/testcase, a failure element on each failed test, the
-counts right); each report.tap must be TAP (a plan, every test once, in
-order); gradebook.csv must agree with every student's results.json. Only a
-checking tool: the grader itself needs no Python.
+Each OUT/<report>/results.json must be JSON with Gradescope's fields (a top-level
+"score", "tests" each with "name", "score", "max_score", "status" "passed" or "failed",
+"output", "visibility"); each junit.xml must validate against tests/grading/junit.xsd
+(Jenkins' JUnit rules; xmllint) with a <failure>, <error> or <skipped> on each test that
+did not pass and the counts right; each report.tap with a failure must be read by Perl's
+TAP::Parser (prove) without a parse error, its tests in order; gradebook.csv, read with
+Python's csv module, must have one row per report folder, agree with every student's
+results.json, and hold no cell a spreadsheet would take for a formula.
 """
 import csv
 import json
 import os
-import re
+import shutil
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+VISIBILITY = ("visible", "hidden", "after_due_date", "after_published")
 
-def check_student(d, problems):
+
+def check_results(d, problems):
     with open(os.path.join(d, "results.json"), encoding="utf-8") as f:
         r = json.load(f)
     if not isinstance(r.get("score"), (int, float)):
@@ -25,55 +31,67 @@ def check_student(d, problems):
     tests = r.get("tests")
     if not isinstance(tests, list) or not tests:
         problems.append(f"{d}/results.json: no tests")
-        return None
+        return None, []
     total = 0
     for t in tests:
         for key, kind in (("name", str), ("score", (int, float)), ("max_score", (int, float)),
-                          ("status", str), ("output", str)):
+                          ("status", str), ("output", str), ("visibility", str)):
             if not isinstance(t.get(key), kind):
                 problems.append(f"{d}/results.json: a test without a proper {key!r}: {t}")
-        if t.get("status") not in ("passed", "failed"):
-            problems.append(f"{d}/results.json: status {t.get('status')!r}")
+        if t.get("status") not in ("passed", "failed") or t.get("visibility") not in VISIBILITY:
+            problems.append(f"{d}/results.json: status or visibility: {t}")
         if t.get("score", 0) > t.get("max_score", 0):
             problems.append(f"{d}/results.json: score above max_score: {t}")
-        if (t.get("status") == "passed") != (t.get("score") == t.get("max_score")):
+        if (t.get("status") == "passed") != (t.get("score") == t.get("max_score")) and t.get("max_score"):
             problems.append(f"{d}/results.json: status and score disagree: {t}")
         total += t.get("score", 0)
-    if total != r.get("score"):
+    if abs(total - r.get("score", 0)) > 1e-9:
         problems.append(f"{d}/results.json: score {r.get('score')} is not the sum {total} of its tests")
+    return r["score"], tests
 
-    root = ET.parse(os.path.join(d, "junit.xml")).getroot()
+
+def check_junit(d, tests, problems):
+    path = os.path.join(d, "junit.xml")
+    if shutil.which("xmllint"):
+        v = subprocess.run(["xmllint", "--noout", "--schema", os.path.join(HERE, "junit.xsd"), path],
+                           capture_output=True, text=True)
+        if v.returncode:
+            problems.append(f"{path}: does not validate against junit.xsd: {v.stderr.strip()[:300]}")
+    root = ET.parse(path).getroot()
     if root.tag != "testsuites":
-        problems.append(f"{d}/junit.xml: the root is {root.tag}, not testsuites")
-    cases = failed = 0
+        problems.append(f"{path}: the root is {root.tag}, not testsuites")
+    cases = bad = 0
     for suite in root.findall("testsuite"):
         sc = suite.findall("testcase")
-        sf = [c for c in sc if c.find("failure") is not None]
-        if int(suite.get("tests")) != len(sc) or int(suite.get("failures")) != len(sf):
-            problems.append(f"{d}/junit.xml: suite {suite.get('name')} counts are wrong")
+        kinds = {k: [c for c in sc if c.find(k) is not None] for k in ("failure", "error", "skipped")}
+        if [int(suite.get(a, "0")) for a in ("tests", "failures", "errors", "skipped")] != \
+                [len(sc)] + [len(kinds[k]) for k in ("failure", "error", "skipped")]:
+            problems.append(f"{path}: suite {suite.get('name')} counts are wrong")
         for c in sc:
             if not c.get("name") or not c.get("classname"):
-                problems.append(f"{d}/junit.xml: a testcase without name or classname")
-            fl = c.find("failure")
-            if fl is not None and fl.get("message") is None:
-                problems.append(f"{d}/junit.xml: a failure without a message")
+                problems.append(f"{path}: a testcase without name or classname")
+            for k in kinds:
+                if c.find(k) is not None and c.find(k).get("message") is None:
+                    problems.append(f"{path}: a {k} without a message")
         cases += len(sc)
-        failed += len(sf)
-    if cases != len(tests) or failed != sum(t["status"] == "failed" for t in tests):
-        problems.append(f"{d}/junit.xml: {cases} testcases, {failed} failed; results.json disagrees")
-    if int(root.get("tests")) != cases or int(root.get("failures")) != failed:
-        problems.append(f"{d}/junit.xml: the testsuites counts are wrong")
+        bad += sum(len(v) for v in kinds.values())
+    if cases != len(tests) or bad != sum(t["status"] == "failed" for t in tests):
+        problems.append(f"{path}: {cases} testcases, {bad} did not pass; results.json disagrees")
 
-    with open(os.path.join(d, "report.tap"), encoding="utf-8") as f:
-        lines = f.read().split("\n")
-    if lines[0] != "TAP version 13" or lines[1] != f"1..{len(tests)}":
-        problems.append(f"{d}/report.tap: not TAP 13 with the plan 1..{len(tests)}")
-    points = [m for m in (re.match(r"(ok|not ok) (\d+) - (.*)", l) for l in lines) if m]
-    if [int(m.group(2)) for m in points] != list(range(1, len(tests) + 1)):
-        problems.append(f"{d}/report.tap: the tests are not numbered 1..{len(tests)}")
-    elif [m.group(1) == "ok" for m in points] != [t["status"] == "passed" for t in tests]:
-        problems.append(f"{d}/report.tap: disagrees with results.json")
-    return r["score"]
+
+def check_tap(d, tests, problems):
+    """prove reads it: the plan, every test once and in order, no parse error."""
+    path = os.path.join(d, "report.tap")
+    if not shutil.which("prove"):
+        return False
+    p = subprocess.run(["prove", "-v", "-e", "cat", path], capture_output=True, text=True)
+    if "Parse errors" in p.stdout + p.stderr:
+        problems.append(f"{path}: prove: " + " ".join(l.strip() for l in (p.stdout + p.stderr).splitlines()
+                                                      if "Parse error" in l or "Bad plan" in l)[:300])
+    got = [l.startswith("ok") for l in p.stdout.splitlines() if l.startswith(("ok ", "not ok "))]
+    if got != [t["status"] == "passed" for t in tests]:
+        problems.append(f"{path}: prove read {len(got)} tests; results.json disagrees")
+    return True
 
 
 def main():
@@ -82,25 +100,42 @@ def main():
     with open(os.path.join(out, "gradebook.csv"), encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
     head = rows[0]
-    if head[0] != "student" or head[-2:] != ["total", "max"]:
+    if head[:5] != ["student", "id", "name", "email", "report"]:
         problems.append(f"gradebook.csv: the header is {head}")
-    names = set(os.listdir(out))
-    students = 0
+    lessons = [h for h in head[5:] if h not in ("total", "max") and not h.endswith(" status")]
+    folders = {e for e in os.listdir(out) if os.path.isdir(os.path.join(out, e))} - {"similarity"}
+    students = proved = 0
+    reported = set()
     for row in rows[1:]:
-        cells = [int(c) for c in row[1:]]
-        if sum(cells[:-2]) != cells[-2]:
-            problems.append(f"gradebook.csv: {row[0]}'s total is not the sum of its lessons")
-        d = os.path.join(out, re.sub(r"[^A-Za-z0-9._-]", "_", row[0]))
-        if os.path.basename(d) not in names:
-            problems.append(f"gradebook.csv: no folder for {row[0]}")
+        cell = dict(zip(head, row))
+        if any(c[:1] and c[:1] in "=+-@" for c in row):
+            problems.append(f"gradebook.csv: a cell a spreadsheet takes for a formula: {row}")
+        total = sum(float(cell[l]) for l in lessons)
+        if "total" in cell and abs(total - float(cell["total"])) > 1e-9:
+            problems.append(f"gradebook.csv: {cell['student']}'s total is not the sum of its lessons")
+        if not cell["report"]:
             continue
-        score = check_student(d, problems)
-        if score is not None and score != cells[-2]:
-            problems.append(f"{row[0]}: results.json scores {score}, the gradebook {cells[-2]}")
+        reported.add(cell["report"])
+        d = os.path.join(out, cell["report"])
+        if cell["report"] not in folders:
+            problems.append(f"gradebook.csv: no folder {cell['report']} for {cell['student']}")
+            continue
+        score, tests = check_results(d, problems)
+        if score is not None and abs(score - total) > 1e-9:
+            problems.append(f"{cell['student']}: results.json scores {score}, the gradebook {total}")
+        check_junit(d, tests, problems)
+        if any(t["status"] == "failed" for t in tests):
+            proved += check_tap(d, tests, problems)
         students += 1
+    for extra in folders - reported:
+        problems.append(f"{out}/{extra}: a report folder that no gradebook row names")
+    for tool, what in (("xmllint", "no junit.xml was validated against junit.xsd"),
+                       ("prove", "no report.tap was read by TAP::Parser")):
+        if not shutil.which(tool):
+            print(f"note: no {tool} here: {what}")
     for p in problems:
         print("problem:", p)
-    print(f"check_reports: {students} students, {len(problems)} problems")
+    print(f"check_reports: {students} students ({proved} report.tap read by prove), {len(problems)} problems")
     return 1 if problems else 0
 
 

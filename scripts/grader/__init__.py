@@ -1,0 +1,1 @@
+"""The class grader (scripts/grade): see cli.py for its commands and settings."""
