@@ -159,7 +159,7 @@ test check: FORCE
 	@BUILD=$(BUILD) $(WORKBOOK) test
 # grade: a class with SUBMISSIONS (scripts/grade, Python 3; ONLY=<folder>
 # regrades one, FAILED=1 those not graded yet); without, your own files
-# (scripts/student, bash only).
+# (scripts/student.sh, bash only).
 grade: FORCE
 	@BUILD=$(BUILD) $(if $(SUBMISSIONS),$(WORKBOOK) grade $(if $(ONLY),--only '$(ONLY)') $(if $(FAILED),--failed) \
 	    '$(SUBMISSIONS)',$(STUDENT) grade)
@@ -374,7 +374,7 @@ EXERCISE_LESSONS := $(sort $(notdir $(patsubst %/,%,$(dir $(SOLUTIONS)))))
 PLAIN_LESSON_TESTS := $(addprefix test_,$(subst -,_,$(filter-out $(EXERCISE_LESSONS),$(LESSONS))))
 tests: $(DEMOS) $(SPIED) $(addprefix $(BUILD)/tests/,$(MODULE_TESTS) $(PLAIN_LESSON_TESTS))
 
-# ---- make test and make check-N (scripts/workbook asks for these logs in one
+# ---- make test and make check-N (scripts/workbook.sh asks for these logs in one
 # make -k -j and reports them). Each run of a test program is a target that
 # writes its log, $(LOGS)/<what ran>.log, whose last line is "counts: CHECKS
 # FAILURES ERRORS" (a program that crashed, or ran no test, counts as one
@@ -385,12 +385,12 @@ tests: $(DEMOS) $(SPIED) $(addprefix $(BUILD)/tests/,$(MODULE_TESTS) $(PLAIN_LES
 # $(TSAN_BUILD) by a make of its own (with this one's job slots); the lessons of
 # TSAN_GRADED (lesson.mk's tsan) have their reference answers' ThreadSanitizer
 # sets built first, so their wrong answers' follow-ups run along with the rest
-# (scripts/workbook asks for any other one afterwards).
+# (scripts/workbook.sh asks for any other one afterwards).
 LOGS       := $(BUILD)/logs
 TSAN_BUILD := $(BUILD)/tsan
 TSAN_FLAGS  = --no-print-directory -s BUILD=$(TSAN_BUILD) NO_DEMOS=1 CFLAGS='$(TSAN_CFLAGS)'
 TSAN_ENV   := TSAN_OPTIONS="$(TSAN_TEST_OPTIONS) $$TSAN_OPTIONS" CK_TIMEOUT_MULTIPLIER=$(TSAN_TIMEOUT_MULTIPLIER)
-# NO_TSAN=1: where ThreadSanitizer does not work (scripts/workbook tries it).
+# NO_TSAN=1: where ThreadSanitizer does not work (scripts/workbook.sh tries it).
 TSAN_LESSONS = $(if $(NO_TSAN),,$(filter $(EXERCISE_LESSONS),$(TSAN_GRADED)))
 WRONG = $(wildcard tests/wrong/$(1)/*.c)
 ifdef PORTABLE
