@@ -347,12 +347,12 @@ static enum queue_status wait_at(fastqueue_t *q, struct end *e, bool (*blocked)(
                 e->skip--;
             } else {
                 /* A sleep and a wake-up: what watching may cost at most. */
-                double until = fmin(start + 2 * e->sleep_cost, seconds_of(deadline));
-                double lost = e->sleep_cost;
+                double longest = start + 2 * e->sleep_cost, lost = e->sleep_cost;
+                double until = fmin(longest, seconds_of(deadline));
                 PT(pthread_mutex_unlock(&e->lock));
                 enum watched how = watch(q, e, looks_blocked, until, lost);
                 PT(pthread_mutex_lock(&e->lock));
-                if (!(how == GAVE_UP && until < start + 2 * e->sleep_cost))
+                if (!(how == GAVE_UP && until < longest))
                     record(e, how);     /* (a deadline that cut it short says nothing) */
                 continue;
             }
