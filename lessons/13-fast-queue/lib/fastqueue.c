@@ -42,25 +42,33 @@
  * and a wake-up cost far more. How long a moment is measured, never a
  * constant: a count of pauses tuned on one CPU lasts 4 us on one machine
  * and 2 us on another, and a watch shorter than the other end's wake-up
- * fails every time. Each end learns two typical times (running medians,
- * learn()) from its own waits:
+ * fails every time. Each end learns what a sleep costs here, `sleep_cost`:
+ * from the waker's signal to the woken thread holding the lock again,
+ * its typical value (learn(): a low quantile, so a wake-up that waited
+ * milliseconds for a busy CPU does not stretch every watch after it).
  *
- *   sleep_cost  what a sleep costs here: from the waker's signal to the
- *               woken thread holding the lock again.
- *   wait        how long the other end took to make room or an item,
- *               from the moment a thread here found it must wait: when
- *               its watch saw the change, or when its waker signalled.
+ * A watch lasts two sleep_costs at most, a sleep and a wake-up, reading
+ * the clock at every pause (CLOCK_MONOTONIC: no system call on Linux,
+ * about as long as one pause). Two, because the thread watched for may
+ * itself be asleep, just woken by this one, and needs one sleep_cost to
+ * get back before it can make the change. Until its first sleep an end
+ * has measured nothing and does not watch.
  *
- * An end watches only while the typical wait is shorter than the typical
- * sleep, and for one sleep_cost at most, reading the clock at every
- * pause (CLOCK_MONOTONIC: no system call on Linux, about as long as one
- * pause): a watch that fails has cost no more than the sleep it hoped
- * to save. Until its first sleep an end has measured nothing and does
- * not watch; sleeps keep measuring, so an end that stopped watching
- * starts again when waits get short. It does not watch either when the
- * thread it waits for last waited on this CPU (`cpu`): on a busy machine
- * the scheduler often puts both there, and the watch would keep that
- * thread from running. Nor where this process may use one CPU only.
+ * Whether a watch pays is learned from how the last ones went (record()),
+ * as glibc's adaptive mutex learns its spin count: one that saw the change
+ * counts `misses` down, one that gave up counts it up and makes the end
+ * skip the next 2^misses - 1 waits, straight to sleep. A watch also fails
+ * when the clock jumps by a sleep_cost between two looks: the CPU went to
+ * another thread meanwhile, the sign of a busy machine (Linux's mutexes
+ * stop spinning then too: need_resched()). So on a busy machine, where
+ * the thread watched for often has no CPU, watches soon become rare
+ * probes; on a quiet one, nearly every wait watches and none sleeps.
+ *
+ * Where this process may use one CPU only, the thread watched for cannot
+ * run while this one spins: there a watch is one sched_yield(), which
+ * hands the CPU to it if it is ready, and the yield fails if the CPU came
+ * back later than a sleep and a wake-up would have (another process had
+ * it), with the same record.
  *
  * The watcher looks every `gap` pauses, not after each one. Each look
  * pulls the other end's total to this core; looking after every item
@@ -75,7 +83,6 @@
  * Ordering: FIFO; items are handed out in the order the puts completed.
  * The ring grows by doubling, up to maxsize when there is one.
  */
-#define _GNU_SOURCE             /* Linux: sched_getcpu(), CPU_COUNT() */
 #include "fastqueue.h"
 
 #include "alloc.h"
@@ -93,6 +100,7 @@
 
 #define CACHE_LINE 64
 #define LOOKS 8                 /* watch(): a watch looks at the other end this often at least */
+#define MISS_SHIFT 10           /* record(): after that many misses in a row, one wait in 2^10 watches */
 
 /*
  * One end of the queue. Its own threads use the first lines; the other
@@ -107,11 +115,11 @@ struct end {
     unsigned signals;           /* sleepers taken off `sleepers` and signalled, not yet awake */
     double signalled;           /* when the last of them was signalled (timing_now()) */
     double sleep_cost;          /* seconds, typical: signal to awake (0: none measured yet) */
-    double wait;                /* seconds, typical: until the other end made the change */
+    unsigned misses;            /* watches in a row that did not pay */
+    unsigned skip;              /* waits to go straight to sleep before the next watch */
     atomic_bool watching;       /* a thread is in watch() */
     alignas(CACHE_LINE) atomic_size_t total;    /* puts (in) or gets (out) completed */
     alignas(CACHE_LINE) atomic_uint sleepers;   /* threads asleep, or about to be, not yet signalled */
-    atomic_int cpu;             /* the CPU its last thread to wait ran on (-1: not known) */
 };
 
 struct fastqueue {
@@ -131,7 +139,6 @@ static void end_init(struct end *e)
     atomic_init(&e->total, 0);
     atomic_init(&e->sleepers, 0);
     atomic_init(&e->watching, false);
-    atomic_init(&e->cpu, -1);
 }
 
 static void end_destroy(struct end *e)
@@ -140,14 +147,6 @@ static void end_destroy(struct end *e)
     PT(pthread_mutex_destroy(&e->lock));
 }
 
-/* The CPU this thread runs on now, where the system says (-1: not known). */
-static int this_cpu(void)
-{
-#if defined(CPU_COUNT) && !defined(WORKBOOK_PORTABLE)
-    return sched_getcpu();
-#else
-    return -1;
-#endif
 }
 
 fastqueue_t *fastqueue_create(size_t maxsize)
@@ -224,20 +223,21 @@ static inline void cpu_relax(void)
 }
 
 /*
- * Holding e->lock: one more measurement for one of e's typical times. The
- * estimate moves an eighth up when the measurement is above it, an eighth
- * down when below, so it settles where half the measurements are above
- * it: their median. One sleep that took 4 ms moves it no more than one
- * that took 4 us (an average would jump a thousandfold).
+ * Holding e->lock: one more measurement for a typical time. The estimate
+ * moves up a 24th when the measurement is above it and down an eighth
+ * when below, so it settles where about a quarter of the measurements
+ * are below it (a step down weighs as much as three and a bit up). One
+ * sleep that took 4 ms moves it no more than one that took 4 us (an
+ * average would jump a thousandfold).
  */
 static void learn(double *typical, double seconds)
 {
     if (*typical == 0)
         *typical = seconds;
     else if (seconds > *typical)
-        *typical *= 9.0 / 8;
+        *typical *= 1 + 1.0 / 24;
     else
-        *typical *= 8.0 / 9;
+        *typical *= 1 - 1.0 / 8;
 }
 
 /* A CLOCK_MONOTONIC deadline in timing_now()'s seconds (NULL: none). */
@@ -246,24 +246,41 @@ static double seconds_of(const struct timespec *deadline)
     return deadline == NULL ? INFINITY : (double)deadline->tv_sec + (double)deadline->tv_nsec / 1e9;
 }
 
+enum watched { NOT_WATCHED, SAW, GAVE_UP, LOST_THE_CPU };
+
 /*
  * Holding no lock: while looks_blocked(q), watch from now until `until`
- * (seconds, timing_now()), if first in line at e. Returns when it saw the
- * queue change, 0 if it did not (it gave up, or did not watch at all).
+ * (seconds, timing_now()), if first in line at e. SAW: the queue changed.
+ * GAVE_UP: `until` came first. LOST_THE_CPU: another thread had this CPU
+ * for `lost` seconds or more meanwhile (two looks at the clock were that
+ * far apart): the watch looks once more and stops, and even if that look
+ * sees the change, the CPU went elsewhere and the watch did not pay.
+ *
+ * Where this process may use one CPU only, the other end cannot run while
+ * this thread watches, so the watch is one sched_yield(): the CPU goes to
+ * the other end if it is ready to run, and comes back once it stops. If
+ * it comes back after `until`, the CPU went elsewhere for longer than a
+ * sleep would have taken: LOST_THE_CPU.
  */
-static double watch(fastqueue_t *q, struct end *e, bool (*looks_blocked)(fastqueue_t *), double until)
+static enum watched watch(fastqueue_t *q, struct end *e, bool (*looks_blocked)(fastqueue_t *),
+                          double until, double lost)
 {
     if (atomic_load(&e->sleepers) > 0 || atomic_exchange(&e->watching, true))
-        return 0;
-    double seen = 0, now = timing_now();
+        return NOT_WATCHED;
+    enum watched how = GAVE_UP;
+    double now = timing_now(), then = now;
     double every = (until - now) / LOOKS, next_look = now + every;
     for (unsigned paused = 1;; paused++) {
-        cpu_relax();
+        then = now;
+        if (q->many_cpus)
+            cpu_relax();
+        else
+            sched_yield();
         now = timing_now();
-        bool last = now >= until;
+        bool last = !q->many_cpus || now >= until || now - then >= lost;
         if (last || paused % q->gap == 0 || now >= next_look) {
             if (!looks_blocked(q)) {
-                seen = now;
+                how = SAW;
                 break;
             }
             next_look = now + every;
@@ -271,16 +288,29 @@ static double watch(fastqueue_t *q, struct end *e, bool (*looks_blocked)(fastque
         if (last)
             break;
     }
+    if (q->many_cpus ? now - then >= lost : now >= until)
+        how = LOST_THE_CPU;
     atomic_store(&e->watching, false);
-    return seen;
+    return how;
 }
 
-/* Whether the thread at the other end of e may run while this one watches:
- * not if it last waited on this very CPU, which the watch keeps busy. */
-static bool other_may_run(fastqueue_t *q, struct end *e)
+/*
+ * Holding e->lock: how the watch went, for the next ones. `misses` counts
+ * up for each watch that did not pay and down for each that did, so it
+ * grows only while most watches fail. After a failure the end skips the
+ * next 2^misses - 1 waits (1, 3, 7, ... up to 2^MISS_SHIFT - 1) before it
+ * watches again: a probe, in case the machine got quieter meanwhile.
+ */
+static void record(struct end *e, enum watched how)
 {
-    int cpu = atomic_load(&(e == &q->in ? &q->out : &q->in)->cpu);
-    return cpu < 0 || cpu != this_cpu();
+    if (how == SAW) {
+        if (e->misses > 0)
+            e->misses--;
+    } else if (how != NOT_WATCHED) {
+        if (e->misses < MISS_SHIFT)
+            e->misses++;
+        e->skip = (1u << e->misses) - 1;
+    }
 }
 
 /*
@@ -295,23 +325,27 @@ static enum queue_status wait_at(fastqueue_t *q, struct end *e, bool (*blocked)(
                                  bool block, const struct timespec *deadline)
 {
     double start = 0;                   /* when this call found it must wait */
-    bool may_watch = q->many_cpus;
+    bool may_watch = true;
     while (!q->closed && blocked(q)) {
         if (!block)
             return busy;
-        if (start == 0) {
+        if (start == 0)
             start = timing_now();
-            atomic_store(&e->cpu, this_cpu());
-        }
-        if (may_watch && e->wait < e->sleep_cost && other_may_run(q, e)) {
+        if (may_watch && e->sleep_cost > 0) {
             may_watch = false;
-            double until = fmin(start + e->sleep_cost, seconds_of(deadline));
-            PT(pthread_mutex_unlock(&e->lock));
-            double seen = watch(q, e, looks_blocked, until);
-            PT(pthread_mutex_lock(&e->lock));
-            if (seen > 0)
-                learn(&e->wait, seen - start);
-            continue;
+            if (e->skip > 0) {
+                e->skip--;
+            } else {
+                /* A sleep and a wake-up: what watching may cost at most. */
+                double longest = start + 2 * e->sleep_cost, lost = e->sleep_cost;
+                double until = fmin(longest, seconds_of(deadline));
+                PT(pthread_mutex_unlock(&e->lock));
+                enum watched how = watch(q, e, looks_blocked, until, lost);
+                PT(pthread_mutex_lock(&e->lock));
+                if (!(how == GAVE_UP && until < longest))
+                    record(e, how);     /* (a deadline that cut it short says nothing) */
+                continue;
+            }
         }
         bool woken = true;
         atomic_fetch_add(&e->sleepers, 1);
@@ -320,10 +354,8 @@ static enum queue_status wait_at(fastqueue_t *q, struct end *e, bool (*blocked)(
             woken = pt_cond_wait_until(&e->cond, &e->lock, deadline);
         if (e->signals > 0) {
             e->signals--;               /* a waker took one of us off sleepers */
-            if (sleeps && woken && e->signalled > start) {
+            if (sleeps && woken && e->signalled > start)
                 learn(&e->sleep_cost, timing_now() - e->signalled);
-                learn(&e->wait, e->signalled - start);
-            }
         } else {
             atomic_fetch_sub(&e->sleepers, 1);
         }

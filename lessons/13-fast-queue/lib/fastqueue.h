@@ -5,9 +5,9 @@
  * fastqueue_ for queue_: FIFO, maxsize (0: no bound), blocking, try and
  * timed puts and gets, close, and the same statuses (enum queue_status).
  * Only the inside differs: a lock at each end, wake-ups only for threads
- * that sleep, a watch before sleeping (where more than one CPU may run
- * us, and never longer than a sleep has been costing), and cache-line
- * care (fastqueue.c's design note). The tests of queue.h run against
+ * that sleep, a watch before sleeping (no longer than a sleep and a
+ * wake-up cost on this machine, and rarer while watches fail), and
+ * cache-line care (fastqueue.c's design note). The tests of queue.h run against
  * both (tests/test_queue.c, tests/test_fastqueue.c).
  */
 #ifndef WORKBOOK_FASTQUEUE_H
