@@ -147,8 +147,6 @@ static void end_destroy(struct end *e)
     PT(pthread_mutex_destroy(&e->lock));
 }
 
-}
-
 fastqueue_t *fastqueue_create(size_t maxsize)
 {
     fastqueue_t *q = alloc_aligned(CACHE_LINE, sizeof *q);
