@@ -93,8 +93,12 @@ COMPILE = $(CC) $(STD) $(CFLAGS) -Icommon
 # Test programs link with gold, or lld, where the compiler can use one: make
 # test links some 230 of them, and a link took 0.021 s with gold, 0.030 s with
 # lld and 0.035 s with ld.bfd here. Found once, then passed on to sub-makes.
+COMMA := ,
 ifeq ($(origin FAST_LD),undefined)
 FAST_LD := $(shell for l in gold lld; do $(CC) -fuse-ld=$$l -Wl,--version >/dev/null 2>&1 && { echo -fuse-ld=$$l; break; }; done)
+# (gold reads its inputs and writes its output without mapping them whole:
+# a fifth less time a link, most of it the kernel's, 24 against 19 ms here)
+FAST_LD := $(FAST_LD)$(if $(filter -fuse-ld=gold,$(FAST_LD)), -Wl$(COMMA)--no-map-whole-files$(COMMA)--no-mmap-output-file)
 endif
 export FAST_LD
 # Header dependencies come from the compiler: each object or demo has a .d
