@@ -83,7 +83,10 @@ class Context:
         with open(f"{self.work}/users", "w") as f:
             f.write(" ".join(map(str, users)) + "\n")
         self.screen = B.Screen(self.root, self.cc)
-        self.make_args = [f"BUILD={self.s.build}", "NO_DEMOS=1",
+        # (GCC_PCH=: a student's file is compiled from its own includes, never
+        # through the build's precompiled copy of spy_hook.h, which the screen
+        # would take for a header outside the workbook's)
+        self.make_args = [f"BUILD={self.s.build}", "NO_DEMOS=1", "GCC_PCH=",
                           "CHECK_CFLAGS=" + capture(["pkg-config", "--cflags", "check"]),
                           "CHECK_LIBS=" + capture(["pkg-config", "--libs", "check"])]
         if self.s.cc:
