@@ -558,12 +558,20 @@ START_TEST(many_readers_and_writers_on_two_locks)
 
     rwlock_init(&l);
     rwlock_init(&l2);
+    spy_start();
     for (intptr_t i = 0; i < WORKERS; i++)
         PT(pthread_create(&threads[i], NULL, work, (void *)i));
     harness_watch_workers(workers, done, WORKERS, &taken, WORKERS * ROUNDS,
                           "6 readers and 3 writers on two locks");
     for (int i = 0; i < WORKERS; i++)
         PT(pthread_join(threads[i], NULL));
+    for (int k = 0; k < 2; k++) {
+        unsigned long calls = WORKERS * ROUNDS, locks = spy_locks(k == 0 ? &l.lock : &l2.lock);
+        ck_assert_msg(locks >= calls, "%lu calls of rwlock_read_lock, rwlock_read_unlock, "
+                      "rwlock_write_lock and rwlock_write_unlock on the %s lock locked its mutex "
+                      "only %lu times: each call changes the counts with the lock's mutex held",
+                      calls, k == 0 ? "first" : "second", locks);
+    }
     for (int k = 0; k < 2; k++)
         ck_assert_msg(atomic_load(&beside[k]) == 0, "on the %s lock, %d times a writer was inside "
                       "beside another writer or a reader: a writer holds the lock alone",
