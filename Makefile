@@ -126,8 +126,9 @@ clean:
 
 # Throughput, always at -O2: lesson 13's two queues, common/executor,
 # lesson 3's cost of a new thread beside a hand-off to a pool thread,
-# lesson 12's speed-up, lesson 11's two servers and lesson 14's counters and
-# spin locks (the demos, built with CFLAGS: -O2 unless it is set).
+# lesson 12's speed-up, lesson 11's two servers, lesson 14's counters and
+# spin locks and lesson 15's readers through a mutex and a rwlock (the demos,
+# built with CFLAGS: -O2 unless it is set).
 BENCH_DEPS := $(wildcard common/*.c) $(COMMON_H)
 bench: $(BUILD)/bin-O2/queue_bench $(BUILD)/bin-O2/executor_bench $(BUILD)/bin-O2/pool_cost \
        $(BUILD)/bin-O2/primes $(BUILD)/bin-O2/false_sharing $(DEMOS)
@@ -139,6 +140,7 @@ bench: $(BUILD)/bin-O2/queue_bench $(BUILD)/bin-O2/executor_bench $(BUILD)/bin-O
 	@$(BUILD)/bin/conn_bench | grep '^bench: '
 	@$(BUILD)/bin/counter | grep '^bench: '
 	@$(BUILD)/bin/spinlocks | grep '^bench: '
+	@$(BUILD)/bin/rwbench | grep '^bench: '
 $(BUILD)/bin-O2/pool_cost: lessons/03-many-threads/pool_cost.c $(BENCH_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
