@@ -191,6 +191,12 @@ static void assert_waits(pending_t *p, const char *what, const char *why)
                          "which looks again, not in `if`", what, why);
         ck_abort_msg("%s went in at once, though %s: it must wait", what, why);
     }
+    unsigned long timed = spy_timed_waits(&l.readers_ok) + spy_timed_waits(&l.writer_ok) +
+                          spy_timed_waits(&l2.readers_ok) + spy_timed_waits(&l2.writer_ok);
+    ck_assert_msg(timed == 0, "%s waited with a deadline (pthread_cond_timedwait or "
+                  "pt_cond_wait_until): nothing in the lock's contract has a time limit, and no "
+                  "wake-up goes astray when the last reader out and the leaving writer wake who "
+                  "they should. Wait with pthread_cond_wait", what);
     pending_assert_waits(p, what);
 }
 
