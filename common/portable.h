@@ -12,6 +12,11 @@
  * glibc since 2.30; declared with _GNU_SOURCE). Only lesson 1's thread_ids
  * uses it; without it, that demo shows pthread_self() alone.
  *
+ * HAVE_RWLOCK_PREFER_WRITER: pthread_rwlockattr_setkind_np() with
+ * PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP, glibc's writer-preferring
+ * reader-writer lock (declared with _GNU_SOURCE). Only lesson 15's
+ * starvation demo uses it; without it, that part of the demo is skipped.
+ *
  * `make PORTABLE=1` defines WORKBOOK_PORTABLE, which turns every optional
  * feature off: the Linux build then takes the paths macOS would.
  */
@@ -27,6 +32,10 @@
 #if !defined(WORKBOOK_PORTABLE) && defined(__linux__) && defined(__GLIBC__) && \
     (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 30))
 #define HAVE_GETTID 1
+#endif
+
+#if !defined(WORKBOOK_PORTABLE) && defined(__GLIBC__)
+#define HAVE_RWLOCK_PREFER_WRITER 1
 #endif
 
 #endif

@@ -1,0 +1,64 @@
+/* rwlock.c, wrong: one static mutex for every lock instead of l->lock */
+#include "rwlock.h"
+
+#include "pt.h"
+
+/* One mutex for every lock: simpler, and it still guards the counts. */
+static pthread_mutex_t guard = PTHREAD_MUTEX_INITIALIZER;
+
+void rwlock_init(struct rwlock *l)
+{
+    PT(pthread_mutex_init(&l->lock, NULL));
+    PT(pthread_cond_init(&l->readers_ok, NULL));
+    PT(pthread_cond_init(&l->writer_ok, NULL));
+    l->readers = 0;
+    l->writing = false;
+    l->waiting_writers = 0;
+}
+
+void rwlock_destroy(struct rwlock *l)
+{
+    PT(pthread_cond_destroy(&l->writer_ok));
+    PT(pthread_cond_destroy(&l->readers_ok));
+    PT(pthread_mutex_destroy(&l->lock));
+}
+
+void rwlock_read_lock(struct rwlock *l)
+{
+    PT(pthread_mutex_lock(&guard));
+    while (l->writing || l->waiting_writers > 0)
+        PT(pthread_cond_wait(&l->readers_ok, &guard));
+    l->readers++;
+    PT(pthread_mutex_unlock(&guard));
+}
+
+void rwlock_read_unlock(struct rwlock *l)
+{
+    PT(pthread_mutex_lock(&guard));
+    l->readers--;
+    if (l->readers == 0 && l->waiting_writers > 0)
+        PT(pthread_cond_signal(&l->writer_ok));
+    PT(pthread_mutex_unlock(&guard));
+}
+
+void rwlock_write_lock(struct rwlock *l)
+{
+    PT(pthread_mutex_lock(&guard));
+    l->waiting_writers++;
+    while (l->writing || l->readers > 0)
+        PT(pthread_cond_wait(&l->writer_ok, &guard));
+    l->waiting_writers--;
+    l->writing = true;
+    PT(pthread_mutex_unlock(&guard));
+}
+
+void rwlock_write_unlock(struct rwlock *l)
+{
+    PT(pthread_mutex_lock(&guard));
+    l->writing = false;
+    if (l->waiting_writers > 0)
+        PT(pthread_cond_signal(&l->writer_ok));
+    else
+        PT(pthread_cond_broadcast(&l->readers_ok));
+    PT(pthread_mutex_unlock(&guard));
+}
