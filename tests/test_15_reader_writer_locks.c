@@ -17,7 +17,7 @@
  * must go on sleeping. More threads than the obvious minimum (three
  * readers waiting behind a writer, three writers in a row, nine threads in
  * the last test) and two locks at once; ThreadSanitizer runs these tests
- * too (tests/grading/tsan-lessons.txt), for a count changed without the
+ * too (lessons/15-reader-writer-locks/lesson.mk says tsan), for a count changed without the
  * mutex.
  */
 #include "harness.h"
