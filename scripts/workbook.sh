@@ -228,6 +228,22 @@ cmd_exercise() {
     fi
 }
 
+# check_log LOG OK FAIL PATTERN: one of make test's single checks, whose log
+# ends "counts: 1 0 0" when it passed: an "ok OK" line, or a "FAIL FAIL" line
+# with the log's lines that match PATTERN (and the three after each).
+check_log() {
+    if grep -qx 'counts: 1 0 0' "$1" 2>/dev/null; then
+        echo "ok   $2"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $3: see $1"
+        grep -E -A3 -- "$4" "$1" 2>/dev/null | head -n 12
+        failed=$((failed + 1))
+    fi
+}
+# last_line LOG: its last line before the counts.
+last_line() { grep -v '^counts: ' "$1" 2>/dev/null | tail -n 1; }
+
 # cmd_test [N]: everything, or only lesson N's exercise (its reference answer
 # passes, its stub and each of its wrong answers fail). Each run is a make
 # target that writes a log (the Makefile, "make test and make check-N"); one
@@ -335,36 +351,14 @@ cmd_test() {
     done
 
     if [ -z "$only" ]; then
-        LOG=$BUILD/logs/grade-selftest.log
-        if grep -qx 'counts: 1 0 0' "$LOG" 2>/dev/null; then
-            echo "ok   the grader: $(grep -v '^counts: ' "$LOG" | tail -n 1)"
-            passed=$((passed + 1))
-        else
-            echo "FAIL the grader (make grade-selftest): see $LOG"
-            grep -E '^(FAIL|grade:)' "$LOG" 2>/dev/null | head -n 10
-            failed=$((failed + 1))
-        fi
-        LOG=$BUILD/logs/grader-unit.log
-        if grep -qx 'counts: 1 0 0' "$LOG" 2>/dev/null; then
-            echo "ok   the grader's unit tests: $(grep '^Ran ' "$LOG")"
-            passed=$((passed + 1))
-        else
-            echo "FAIL the grader's unit tests (make grader-unit): see $LOG"
-            grep -E '^(FAIL|ERROR):' "$LOG" 2>/dev/null | head -n 10
-            failed=$((failed + 1))
-        fi
+        local logs=$BUILD/logs
+        check_log "$logs/grade-selftest.log" "the grader: $(last_line "$logs/grade-selftest.log")" \
+            "the grader (make grade-selftest)" '^(FAIL|grade:)'
+        check_log "$logs/grader-unit.log" "the grader's unit tests: $(grep '^Ran ' "$logs/grader-unit.log" 2>/dev/null)" \
+            "the grader's unit tests (make grader-unit)" '^(FAIL|ERROR):'
         # The READMEs' quoted output (make docs-check), and a lesson added alone.
-        for what in docs-check add-lesson; do
-            LOG=$BUILD/logs/$what.log
-            if grep -qx 'counts: 1 0 0' "$LOG" 2>/dev/null; then
-                echo "ok   $(grep -v '^counts: ' "$LOG" | tail -n 1)"
-                passed=$((passed + 1))
-            else
-                echo "FAIL $what: see $LOG"
-                grep -A3 '^FAIL' "$LOG" 2>/dev/null | head -n 12
-                failed=$((failed + 1))
-            fi
-        done
+        check_log "$logs/docs-check.log" "$(last_line "$logs/docs-check.log")" docs-check '^FAIL'
+        check_log "$logs/add-lesson.log" "$(last_line "$logs/add-lesson.log")" add-lesson '^FAIL'
     fi
 
     echo "$((checks ? 100 * (checks - fails - errs) / checks : 0))%: Checks: $checks, Failures: $fails, Errors: $errs"
