@@ -50,7 +50,16 @@ TCase *harness_tcase(const char *name, double seconds);
 #define HARNESS_PASSED 61
 void harness_test_end(void);
 #undef START_TEST
-#define START_TEST(name)                                                              static void name##_body(int _i);                                                  static void name##_fn(int _i) { name##_body(_i); harness_test_end(); }            static const TTest name##_ttest = { "" #name, name##_fn, __FILE__, __LINE__ };     static const TTest *name = &name##_ttest;                                         static void name##_body(int _i CK_ATTRIBUTE_UNUSED)
+#define START_TEST(name)                                                       \
+    static void name##_body(int _i);                                           \
+    static void name##_fn(int _i)                                              \
+    {                                                                          \
+        name##_body(_i);                                                       \
+        harness_test_end();                                                    \
+    }                                                                          \
+    static const TTest name##_ttest = { "" #name, name##_fn, __FILE__, __LINE__ }; \
+    static const TTest *name = &name##_ttest;                                  \
+    static void name##_body(int _i CK_ATTRIBUTE_UNUSED)
 #undef tcase_add_test
 #define tcase_add_test(tc, tf) tcase_add_exit_test((tc), (tf), HARNESS_PASSED)
 

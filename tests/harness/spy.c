@@ -255,24 +255,39 @@ static size_t slot_of(const void *addr)
     return ((uintptr_t)addr >> 3) * 2654435761u % SLOTS;
 }
 
-#define FIND(table, key, create)                                              \
-    do {                                                                      \
-        for (size_t i_ = slot_of(key), n_ = 0; n_ < SLOTS; i_ = (i_ + 1) % SLOTS, n_++) { \
-            if ((table)[i_].addr == (key))                                    \
-                return &(table)[i_];                                          \
-            if ((table)[i_].addr == NULL) {                                   \
-                if (!(create))                                                \
-                    return NULL;                                              \
-                (table)[i_].addr = (key);                                     \
-                return &(table)[i_];                                          \
-            }                                                                 \
-        }                                                                     \
-        FAIL_LOCKED("the spies can follow at most %d mutexes and %d condition variables", \
-                    SLOTS, SLOTS);                                            \
-    } while (0)
+/* The slot of key in a table of SLOTS records, each with its addr at
+ * addr_of(i): the slot that holds key, else (create) the first free one,
+ * now key's; -1 when key has none and create is false. */
+static long slot_find(const void *key, bool create, const void **(*addr_of)(size_t))
+{
+    for (size_t i = slot_of(key), n = 0; n < SLOTS; i = (i + 1) % SLOTS, n++) {
+        const void **addr = addr_of(i);
+        if (*addr == key)
+            return (long)i;
+        if (*addr == NULL) {
+            if (!create)
+                return -1;
+            *addr = key;
+            return (long)i;
+        }
+    }
+    FAIL_LOCKED("the spies can follow at most %d mutexes and %d condition variables", SLOTS, SLOTS);
+}
 
-static struct mrec *mutex_rec(const void *m, bool create) { FIND(mutexes, m, create); }
-static struct crec *cond_rec(const void *cv, bool create) { FIND(conds, cv, create); }
+static const void **mutex_addr(size_t i) { return &mutexes[i].addr; }
+static const void **cond_addr(size_t i) { return &conds[i].addr; }
+
+static struct mrec *mutex_rec(const void *m, bool create)
+{
+    long i = slot_find(m, create, mutex_addr);
+    return i < 0 ? NULL : &mutexes[i];
+}
+
+static struct crec *cond_rec(const void *cv, bool create)
+{
+    long i = slot_find(cv, create, cond_addr);
+    return i < 0 ? NULL : &conds[i];
+}
 
 static const char *who(const spy_thread_t *t, char *buf, size_t size)
 {
@@ -1365,17 +1380,39 @@ static void set_doing(spy_thread_t *me, enum spy_doing doing, const void *object
     UNLOCK();
 }
 
-#define AROUND(doing, object, call)                                    \
-    spy_thread_t *me = self();                                         \
-    set_doing(me, (doing), (object), file, line);                      \
-    __typeof__(call) result_ = (call);                                 \
-    set_doing(me, SPY_RUNNING, NULL, file, line);                      \
-    return result_
 
-int spy_sched_yield(SPY_AT) { AROUND(SPY_YIELDING, NULL, sched_yield()); }
-int spy_usleep(useconds_t usec, SPY_AT) { AROUND(SPY_SLEEPING, NULL, usleep(usec)); }
-unsigned spy_sleep(unsigned seconds, SPY_AT) { AROUND(SPY_SLEEPING, NULL, sleep(seconds)); }
-int spy_nanosleep(const struct timespec *w, struct timespec *l, SPY_AT) { AROUND(SPY_SLEEPING, NULL, nanosleep(w, l)); }
+int spy_sched_yield(SPY_AT)
+{
+    spy_thread_t *me = self();
+    set_doing(me, SPY_YIELDING, NULL, file, line);
+    int result = sched_yield();
+    set_doing(me, SPY_RUNNING, NULL, file, line);
+    return result;
+}
+int spy_usleep(useconds_t usec, SPY_AT)
+{
+    spy_thread_t *me = self();
+    set_doing(me, SPY_SLEEPING, NULL, file, line);
+    int result = usleep(usec);
+    set_doing(me, SPY_RUNNING, NULL, file, line);
+    return result;
+}
+unsigned spy_sleep(unsigned seconds, SPY_AT)
+{
+    spy_thread_t *me = self();
+    set_doing(me, SPY_SLEEPING, NULL, file, line);
+    unsigned result = sleep(seconds);
+    set_doing(me, SPY_RUNNING, NULL, file, line);
+    return result;
+}
+int spy_nanosleep(const struct timespec *w, struct timespec *l, SPY_AT)
+{
+    spy_thread_t *me = self();
+    set_doing(me, SPY_SLEEPING, NULL, file, line);
+    int result = nanosleep(w, l);
+    set_doing(me, SPY_RUNNING, NULL, file, line);
+    return result;
+}
 
 void spy_timing_sleep(double seconds, SPY_AT)
 {
@@ -1637,13 +1674,6 @@ void spy_start(void)
     UNLOCK();
 }
 
-#define READ(type, expr)            \
-    do {                            \
-        LOCK();                     \
-        type v_ = (expr);           \
-        UNLOCK();                   \
-        return v_;                  \
-    } while (0)
 
 void spy_first_wait_real(bool real)
 {
@@ -1652,11 +1682,17 @@ void spy_first_wait_real(bool real)
     UNLOCK();
 }
 
-size_t spy_created(void) { READ(size_t, created); }
-size_t spy_joined(void) { READ(size_t, joined); }
-size_t spy_joined_for_result(void) { READ(size_t, joined_for_result); }
-size_t spy_live_max(void) { READ(size_t, live_max); }
-void *spy_create_arg(size_t i) { READ(void *, i < created && i < THREADS ? create_args[i] : NULL); }
+size_t spy_created(void) { LOCK(); size_t v = created; UNLOCK(); return v; }
+size_t spy_joined(void) { LOCK(); size_t v = joined; UNLOCK(); return v; }
+size_t spy_joined_for_result(void) { LOCK(); size_t v = joined_for_result; UNLOCK(); return v; }
+size_t spy_live_max(void) { LOCK(); size_t v = live_max; UNLOCK(); return v; }
+void *spy_create_arg(size_t i)
+{
+    LOCK();
+    void *v = i < created && i < THREADS ? create_args[i] : NULL;
+    UNLOCK();
+    return v;
+}
 
 bool spy_returned(size_t i, void **result)
 {
@@ -1669,9 +1705,9 @@ bool spy_returned(size_t i, void **result)
     UNLOCK();
     return returned;
 }
-enum spy_doing spy_doing(spy_thread_t *t) { READ(enum spy_doing, t->doing); }
-unsigned long spy_calls(spy_thread_t *t) { READ(unsigned long, t->calls); }
-unsigned long spy_atomics(spy_thread_t *t) { READ(unsigned long, t->atomics); }
+enum spy_doing spy_doing(spy_thread_t *t) { LOCK(); enum spy_doing v = t->doing; UNLOCK(); return v; }
+unsigned long spy_calls(spy_thread_t *t) { LOCK(); unsigned long v = t->calls; UNLOCK(); return v; }
+unsigned long spy_atomics(spy_thread_t *t) { LOCK(); unsigned long v = t->atomics; UNLOCK(); return v; }
 
 bool spy_last_atomic(spy_thread_t *t, char *buf, size_t size)
 {
@@ -1697,14 +1733,41 @@ static const struct crec *cond_seen(const void *cv)
     return c != NULL ? c : &none;
 }
 
-unsigned long spy_locks(const pthread_mutex_t *m) { READ(unsigned long, mutex_seen(m)->locks); }
-unsigned long spy_releases(const pthread_mutex_t *m) { READ(unsigned long, mutex_seen(m)->releases); }
-spy_thread_t *spy_owner(const pthread_mutex_t *m) { READ(spy_thread_t *, mutex_seen(m)->owner); }
+unsigned long spy_locks(const pthread_mutex_t *m)
+{
+    LOCK();
+    unsigned long v = mutex_seen(m)->locks;
+    UNLOCK();
+    return v;
+}
+unsigned long spy_releases(const pthread_mutex_t *m)
+{
+    LOCK();
+    unsigned long v = mutex_seen(m)->releases;
+    UNLOCK();
+    return v;
+}
+spy_thread_t *spy_owner(const pthread_mutex_t *m)
+{
+    LOCK();
+    spy_thread_t *v = mutex_seen(m)->owner;
+    UNLOCK();
+    return v;
+}
 const pthread_mutex_t *spy_waits_for(spy_thread_t *t)
 {
-    READ(const pthread_mutex_t *, t->doing == SPY_LOCKING ? (const pthread_mutex_t *)t->object : NULL);
+    LOCK();
+    const pthread_mutex_t *v = t->doing == SPY_LOCKING ? (const pthread_mutex_t *)t->object : NULL;
+    UNLOCK();
+    return v;
 }
-bool spy_mutex_destroyed(const pthread_mutex_t *m) { READ(bool, mutex_seen(m)->destroyed); }
+bool spy_mutex_destroyed(const pthread_mutex_t *m)
+{
+    LOCK();
+    bool v = mutex_seen(m)->destroyed;
+    UNLOCK();
+    return v;
+}
 
 unsigned long spy_locks_total(void)
 {
@@ -1716,14 +1779,50 @@ unsigned long spy_locks_total(void)
     UNLOCK();
     return n;
 }
-unsigned long spy_waits(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->waits); }
-unsigned long spy_signals(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->signals); }
-unsigned long spy_broadcasts(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->broadcasts); }
-unsigned long spy_timed_waits(const pthread_cond_t *cv) { READ(unsigned long, cond_seen(cv)->timed_waits); }
-int spy_wait_sites(const pthread_cond_t *cv) { READ(int, cond_seen(cv)->sites); }
-bool spy_cond_destroyed(const pthread_cond_t *cv) { READ(bool, cond_seen(cv)->destroyed); }
+unsigned long spy_waits(const pthread_cond_t *cv)
+{
+    LOCK();
+    unsigned long v = cond_seen(cv)->waits;
+    UNLOCK();
+    return v;
+}
+unsigned long spy_signals(const pthread_cond_t *cv)
+{
+    LOCK();
+    unsigned long v = cond_seen(cv)->signals;
+    UNLOCK();
+    return v;
+}
+unsigned long spy_broadcasts(const pthread_cond_t *cv)
+{
+    LOCK();
+    unsigned long v = cond_seen(cv)->broadcasts;
+    UNLOCK();
+    return v;
+}
+unsigned long spy_timed_waits(const pthread_cond_t *cv)
+{
+    LOCK();
+    unsigned long v = cond_seen(cv)->timed_waits;
+    UNLOCK();
+    return v;
+}
+int spy_wait_sites(const pthread_cond_t *cv) { LOCK(); int v = cond_seen(cv)->sites; UNLOCK(); return v; }
+bool spy_cond_destroyed(const pthread_cond_t *cv)
+{
+    LOCK();
+    bool v = cond_seen(cv)->destroyed;
+    UNLOCK();
+    return v;
+}
 
-bool spy_cond_monotonic(const pthread_cond_t *cv) { READ(bool, cond_seen(cv)->monotonic); }
+bool spy_cond_monotonic(const pthread_cond_t *cv)
+{
+    LOCK();
+    bool v = cond_seen(cv)->monotonic;
+    UNLOCK();
+    return v;
+}
 
 double spy_earliest_deadline(const pthread_cond_t *cv)
 {
@@ -1750,13 +1849,19 @@ static spy_thread_t *started_thread(size_t i)
     return i < created && i < THREADS && started[i]->number == started_as[i] ? started[i] : NULL;
 }
 
-spy_thread_t *spy_started(size_t i) { READ(spy_thread_t *, started_thread(i)); }
+spy_thread_t *spy_started(size_t i) { LOCK(); spy_thread_t *v = started_thread(i); UNLOCK(); return v; }
 bool spy_created_detached(size_t i)
 {
-    READ(bool, started_thread(i) != NULL && started_thread(i)->created_detached);
+    LOCK(); bool v = started_thread(i) != NULL && started_thread(i)->created_detached; UNLOCK(); return v;
 }
-bool spy_detached(size_t i) { READ(bool, started_thread(i) != NULL && started_thread(i)->detached); }
-spy_thread_t *spy_joining(spy_thread_t *t) { READ(spy_thread_t *, t->joining); }
+bool spy_detached(size_t i)
+{
+    LOCK();
+    bool v = started_thread(i) != NULL && started_thread(i)->detached;
+    UNLOCK();
+    return v;
+}
+spy_thread_t *spy_joining(spy_thread_t *t) { LOCK(); spy_thread_t *v = t->joining; UNLOCK(); return v; }
 
 void spy_park_starts(bool park)
 {
