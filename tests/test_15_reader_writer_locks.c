@@ -251,6 +251,11 @@ START_TEST(every_call_takes_the_mutex_and_lets_it_go)
                       "(lesson 4)", names[i]);
         ck_assert_msg(spy_owner(&l.lock) == NULL, "%s returned holding l->lock: unlock it before "
                       "you return, or every other call waits for ever", names[i]);
+        if (i == 0 || i == 2)
+            ck_assert_msg(spy_locks(&l.lock) == 1, "%s locked l->lock %lu times with nobody else about: a "
+                          "lock call looks, counts itself and goes in all in one hold of the mutex; between "
+                          "two holds the fields say nobody is inside, and another thread goes in beside it",
+                          names[i], spy_locks(&l.lock));
     }
     assert_fields(&l, 0, false, 0, "after a read lock and unlock, then a write lock and unlock");
     rwlock_destroy(&l);
@@ -373,9 +378,10 @@ START_TEST(a_writer_holds_the_lock_alone_and_writers_go_first)
                           "readers out, and a leaving writer wakes the next writer first",
                           2 - round);
             if (harness_asleep_for_good(t, 2, 0.02))
-                ck_abort_msg("a writer left while %d more writers waited (waiting_writers %d), "
+                ck_abort_msg("a writer left while %d more %s waited (waiting_writers %d), "
                              "and none of them went in: rwlock_write_unlock must wake one "
-                             "(signal writer_ok when waiting_writers > 0)", 2 - round, 2 - round);
+                             "(signal writer_ok when waiting_writers > 0)", 2 - round,
+                             2 - round == 1 ? "writer" : "writers", 2 - round);
         }
         pending_join(w[in]);
         w[in] = NULL;
