@@ -9,7 +9,8 @@ before its fence (blank lines between are allowed):
     <!-- docs-check any-order: make lesson-4 PROGRAM=racecond -->
     <!-- docs-check ends: make lesson-4 PROGRAM=the_var -->
 
-Each command runs once (from the workbook's root, WORKBOOK_TIME_SCALE=0.1
+Each command runs once, a few at a time, each stopped after TIMEOUT
+seconds (the blocks that quote it then fail, named) (from the workbook's root, WORKBOOK_TIME_SCALE=0.1
 unless set, the build folder BUILD names), and each of its blocks is
 compared with its output, both with what changes from run to run made
 alike: clock times, addresses, process and thread ids, and decimal
@@ -25,12 +26,16 @@ Exit status 1 on drift, each named: file, block, first line that differs.
 
   scripts/docs_check.py [README...]   (default: README.md and lessons/*/README.md)
 """
+import concurrent.futures
 import glob
 import os
 import re
+import signal
 import subprocess
 import sys
 
+TIMEOUT = 30   # seconds a block's command may run
+JOBS = 3       # commands run at once
 MARK = re.compile(r"^<!-- docs-check(?: (in-order|any-order|ends))?: (.+?) -->\s*$")
 ALIKE = [
     (re.compile(r"\b\d\d:\d\d:\d\d(\.\d+)?\b"), "HH:MM:SS"),
@@ -79,12 +84,15 @@ def run(command, build):
     env.setdefault("WORKBOOK_TIME_SCALE", "0.1")
     env["NO_COLOR"] = "1"
     env["MAKEFLAGS"] = "BUILD=" + build
+    p = subprocess.Popen(["bash", "-c", command], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        p = subprocess.run(["bash", "-c", command], env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=120)
-        return p.stdout.decode("utf-8", "replace").split("\n")
+        return p.communicate(timeout=TIMEOUT)[0].decode("utf-8", "replace").split("\n")
     except subprocess.TimeoutExpired:
-        return ["(still running after 120 s)"]
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
+        return ["(docs-check: still running after %d s, stopped: the command of this block "
+                "must end sooner)" % TIMEOUT]
 
 
 def compare(mode, block, output):
@@ -118,7 +126,11 @@ def main(argv):
         print("docs-check: skipped with PORTABLE=1 (the READMEs quote the Linux build)")
         return 0
     paths = argv or ["README.md"] + sorted(glob.glob("lessons/*/README.md"))
-    outputs, ok, bad = {}, 0, 0
+    found = [(path, b) for path in paths for b in blocks(path)]
+    commands = sorted({b[2] for _, b in found if b[3] is not None})
+    with concurrent.futures.ThreadPoolExecutor(JOBS) as pool:
+        outputs = dict(zip(commands, pool.map(lambda c: run(c, build), commands)))
+    ok, bad = 0, 0
     for path in paths:
         for start, mode, command, lines in blocks(path):
             where = "%s:%d (%s)" % (path, start, command)
@@ -126,8 +138,6 @@ def main(argv):
                 print("FAIL %s: the docs-check comment is not followed by a ``` block" % where)
                 bad += 1
                 continue
-            if command not in outputs:
-                outputs[command] = run(command, build)
             j = compare(mode, lines, outputs[command])
             if j is None:
                 print("ok   %s: %d lines, %s" % (where, len(lines), mode))
