@@ -2,9 +2,10 @@
  * test_11_socket_server.c - lesson 11: the threaded socket server, its
  * pool, the seed's client; exercise 11 (handler.c).
  *
- * The demo tests start a server as a child process, handing it a listening
- * socket on a free loopback port (fd 3, LISTEN_FDS=1), so a client can
- * connect at once and no test ever waits for a server to come up. The
+ * The demo tests (of lesson 16's event_server too: it must pass every
+ * check these servers pass) start a server as a child process, handing it
+ * a listening socket on a free loopback port (fd 3, LISTEN_FDS=1), so a
+ * client can connect at once and no test ever waits for a server. The
  * server logs to a file; the tests read it after stopping it with SIGTERM.
  * The exercise tests give handle_client() one end of a socketpair() and
  * play the client on the other: every byte arrives exactly when the test
@@ -351,6 +352,12 @@ START_TEST(threaded_client_starts_a_server_of_its_own_and_stops_it)
 }
 END_TEST
 
+START_TEST(event_server_serves_its_five_clients_and_stops)
+{
+    assert_demo("event_server", 1, 5, 0);      /* lesson 16's: one thread, poll() */
+}
+END_TEST
+
 START_TEST(pool_server_drops_its_two_silent_clients_then_serves_five)
 {
     assert_demo("pool_server", 0.5, 5, 2);
@@ -401,9 +408,54 @@ START_TEST(pool_server_serves_200_clients_and_logs_every_line)
 }
 END_TEST
 
-START_TEST(a_silent_client_does_not_hold_up_the_threaded_server)
+START_TEST(event_server_greets_200_clients_at_once_and_logs_every_line)
 {
-    struct proc p = start_server("server", 10);
+    many_clients("event_server", 200, true);
+}
+END_TEST
+
+/* The "Threads:" line of /proc/<pid>/status. */
+static int threads_of(pid_t pid)
+{
+    char path[64], line[256];
+    int n = -1;
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "Threads: %d", &n) == 1)
+            break;
+    fclose(f);
+    return n;
+}
+
+/* Lesson 16's point: twenty clients connected and greeted at once, one thread. */
+START_TEST(the_event_server_holds_twenty_clients_on_one_thread)
+{
+    struct proc p = start_server("event_server", 10);
+    int fd[20];
+    for (int i = 0; i < 20; i++) {
+        fd[i] = connect_to(p.port);
+        ck_assert_msg(fd[i] >= 0 && read_list(fd[i]), "client %d of 20 was not greeted", i);
+    }
+    int threads = threads_of(p.pid);
+    ck_assert_msg(threads == 1, "event_server runs %d threads with 20 clients connected: it must serve them "
+                  "all from its one thread", threads);
+    for (int i = 0; i < 20; i++) {
+        ck_assert(send_ten(fd[i], i, 0, 10) && wait_eof(fd[i]));
+        close(fd[i]);
+    }
+    wait_for_output(&p, "Closed connection", 20);
+    ck_assert_int_eq(stop(&p), 0);
+    char *out = output_of(&p);
+    assert_log("event_server", out, 20, 0);
+    free(out);
+}
+END_TEST
+
+static void silent_client_holds_up_nobody(const char *program)
+{
+    struct proc p = start_server(program, 10);
     int silent = connect_to(p.port);
     ck_assert_msg(read_list(silent), "the silent client got no list");
 
@@ -412,7 +464,8 @@ START_TEST(a_silent_client_does_not_hold_up_the_threaded_server)
     all_greeted = NULL;
     void *results[20];
     ck_assert_msg(harness_threads(good_client, NULL, results, 20, 30),
-                  "20 clients were not served while one client stayed silent: each client needs a thread of its own");
+                  "20 clients of %s were not served while one client stayed silent: each client needs a thread of "
+                  "its own, or one thread must watch them all", program);
     for (int i = 0; i < 20; i++)
         ck_assert_msg(results[i] == NULL, "a client: %s", (const char *)results[i]);
     /* Now the silent one speaks, and is heard. */
@@ -421,8 +474,19 @@ START_TEST(a_silent_client_does_not_hold_up_the_threaded_server)
     wait_for_output(&p, "Closed connection", 21);
     ck_assert_int_eq(stop(&p), 0);
     char *out = output_of(&p);
-    assert_log("server", out, 21, 0);
+    assert_log(program, out, 21, 0);
     free(out);
+}
+
+START_TEST(a_silent_client_does_not_hold_up_the_threaded_server)
+{
+    silent_client_holds_up_nobody("server");
+}
+END_TEST
+
+START_TEST(a_silent_client_does_not_hold_up_the_event_server)
+{
+    silent_client_holds_up_nobody("event_server");
 }
 END_TEST
 
@@ -490,6 +554,12 @@ START_TEST(sigterm_stops_the_pool_server_and_loses_no_message)
 }
 END_TEST
 
+START_TEST(sigterm_stops_the_event_server_and_loses_no_message)
+{
+    stop_loses_nothing("event_server");
+}
+END_TEST
+
 /* Clients that misbehave; then a good one, still served; no descriptor left open. */
 static void survives_bad_clients(const char *program)
 {
@@ -549,6 +619,12 @@ START_TEST(the_pool_server_survives_bad_clients_and_leaks_no_descriptor)
 }
 END_TEST
 
+START_TEST(the_event_server_survives_bad_clients_and_leaks_no_descriptor)
+{
+    survives_bad_clients("event_server");
+}
+END_TEST
+
 /* ---- bad input: one error line, status 2 ----------------------------------------- */
 
 static void assert_refused(struct run *r, const char *what, const char *needle)
@@ -566,8 +642,8 @@ START_TEST(a_port_in_use_a_bad_port_and_a_bad_address_are_refused)
     int busy = loopback_listener();
     char port[16];
     snprintf(port, sizeof port, "%u", (unsigned)ntohs(net_local(busy).sin_port));
-    const char *servers[] = { "server", "pool_server" };
-    for (int i = 0; i < 2; i++) {
+    const char *servers[] = { "server", "pool_server", "event_server" };
+    for (int i = 0; i < 3; i++) {
         struct run r = harness_run(servers[i], (const char *[]){ port, NULL }, 1, 5);
         assert_refused(&r, "a server on a port in use", "in use");
         r = harness_run(servers[i], (const char *[]){ "65536", NULL }, 1, 5);
@@ -751,16 +827,16 @@ static char *python_says(const char *code)
     return NULL;
 }
 
-START_TEST(the_seeds_python_client_talks_to_the_c_server)
+static void seeds_python_client_talks_to(const char *program)
 {
     if (!have_python())
         return;
-    struct proc server = start_server("server", 10);
+    struct proc server = start_server(program, 10);
     char port[16], *said;
     snprintf(port, sizeof port, "%ld", server.port);
     int status = run_command((char *[]){ "python3", "lessons/11-socket-server/seed_client.py", port, NULL }, &said);
     ck_assert_msg(status == 0 && strcmp(said, "[1, 2, 7, 9, 0]\n") == 0,
-                  "python3 seed_client.py against server printed (status %d):\n%s", status, said);
+                  "python3 seed_client.py against %s printed (status %d):\n%s", program, status, said);
     free(said);
     wait_for_output(&server, "Closed connection", 1);
     ck_assert_int_eq(stop(&server), 0);
@@ -768,9 +844,20 @@ START_TEST(the_seeds_python_client_talks_to_the_c_server)
     for (int i = 0; i < 10; i++) {
         char want[32];
         snprintf(want, sizeof want, "says: Hey. %d\n", i);
-        ck_assert_msg(strstr(out, want) != NULL, "server did not log the Python client's 'Hey. %d':\n%s", i, out);
+        ck_assert_msg(strstr(out, want) != NULL, "%s did not log the Python client's 'Hey. %d':\n%s", program, i, out);
     }
     free(out);
+}
+
+START_TEST(the_seeds_python_client_talks_to_the_c_server)
+{
+    seeds_python_client_talks_to("server");
+}
+END_TEST
+
+START_TEST(the_seeds_python_client_talks_to_the_event_server)
+{
+    seeds_python_client_talks_to("event_server");
 }
 END_TEST
 
@@ -1789,20 +1876,27 @@ int main(void)
     tcase_add_test(tc, client_starts_a_server_of_its_own_and_stops_it);
     tcase_add_test(tc, threaded_client_starts_a_server_of_its_own_and_stops_it);
     tcase_add_test(tc, pool_server_drops_its_two_silent_clients_then_serves_five);
+    tcase_add_test(tc, event_server_serves_its_five_clients_and_stops);
     tcase_add_test(tc, conn_bench_measures_both_servers_and_the_pool_s_ceiling);
     suite_add_tcase(demo, tc);
     tc = harness_tcase("loopback", 30);
     tcase_add_test(tc, server_greets_200_clients_at_once_and_logs_every_line);
     tcase_add_test(tc, pool_server_serves_200_clients_and_logs_every_line);
+    tcase_add_test(tc, event_server_greets_200_clients_at_once_and_logs_every_line);
+    tcase_add_test(tc, the_event_server_holds_twenty_clients_on_one_thread);
     tcase_add_test(tc, a_silent_client_does_not_hold_up_the_threaded_server);
+    tcase_add_test(tc, a_silent_client_does_not_hold_up_the_event_server);
     tcase_add_test(tc, two_silent_clients_block_the_pool_until_the_receive_timeout);
     tcase_add_test(tc, sigterm_stops_the_threaded_server_and_loses_no_message);
     tcase_add_test(tc, sigterm_stops_the_pool_server_and_loses_no_message);
+    tcase_add_test(tc, sigterm_stops_the_event_server_and_loses_no_message);
     tcase_add_test(tc, the_threaded_server_survives_bad_clients_and_leaks_no_descriptor);
     tcase_add_test(tc, the_pool_server_survives_bad_clients_and_leaks_no_descriptor);
+    tcase_add_test(tc, the_event_server_survives_bad_clients_and_leaks_no_descriptor);
     tcase_add_test(tc, a_port_in_use_a_bad_port_and_a_bad_address_are_refused);
     tcase_add_test(tc, the_client_reads_the_list_in_every_protocol_and_refuses_anything_else);
     tcase_add_test(tc, the_seeds_python_client_talks_to_the_c_server);
+    tcase_add_test(tc, the_seeds_python_client_talks_to_the_event_server);
     tcase_add_test(tc, the_c_client_talks_to_the_seeds_python_server);
     tcase_add_test(tc, the_c_client_reads_the_seeds_own_python2_server);
     suite_add_tcase(demo, tc);
