@@ -90,7 +90,8 @@ help:
 	@echo "make helgrind                            every demo under valgrind's helgrind"
 	@echo "make list                                the lessons"
 	@echo "make bench                               throughput of the queues (lesson 13) and the executor,"
-	@echo "                                         a new thread's cost beside a pool's"
+	@echo "                                         a new thread's cost beside a pool's, servers"
+	@echo "                                         (lessons 11, 16), speed-ups (12, 16)"
 	@echo "make clean                               remove build/"
 
 lesson-%: FORCE
@@ -126,7 +127,8 @@ clean:
 
 # Throughput, always at -O2: lesson 13's two queues, common/executor,
 # lesson 3's cost of a new thread beside a hand-off to a pool thread,
-# lesson 12's speed-up, lesson 11's two servers and lesson 14's counters and
+# lesson 12's speed-up, lesson 11's two servers, lesson 16's three and
+# its processes, and lesson 14's counters and
 # spin locks (the demos, built with CFLAGS: -O2 unless it is set).
 BENCH_DEPS := $(wildcard common/*.c) $(COMMON_H)
 bench: $(BUILD)/bin-O2/queue_bench $(BUILD)/bin-O2/executor_bench $(BUILD)/bin-O2/pool_cost \
@@ -137,6 +139,7 @@ bench: $(BUILD)/bin-O2/queue_bench $(BUILD)/bin-O2/executor_bench $(BUILD)/bin-O
 	@$(BUILD)/bin-O2/primes 2 | grep '^bench: '
 	@$(BUILD)/bin-O2/false_sharing 2 | grep '^bench: '
 	@$(BUILD)/bin/conn_bench | grep '^bench: '
+	@$(BUILD)/bin/loop_bench | grep '^bench: '
 	@$(BUILD)/bin/counter | grep '^bench: '
 	@$(BUILD)/bin/spinlocks | grep '^bench: '
 $(BUILD)/bin-O2/pool_cost: lessons/03-many-threads/pool_cost.c $(BENCH_DEPS)

@@ -23,6 +23,41 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* ---- the demos ------------------------------------------------------------------ */
+
+/*
+ * make bench's figures. How fast is the bench's business, never a test's;
+ * but a ceiling is arithmetic: n clients that each think 10 ms, none before
+ * the window starts, finish at most n connections per 10 ms of window,
+ * n * 100 a second, on any server, however idle the machine.
+ */
+START_TEST(loop_bench_measures_three_servers_in_one_run)
+{
+    struct run r = harness_run("loop_bench", (const char *[]){ "30", NULL }, 1, 25);
+    const char *kinds[] = { "clients", "thinking" }, *names[] = { "event_server_", "event_over_threads_",
+                                                                   "event_over_pool_" };
+    const int counts[] = { 1, 10, 50, 200 };
+    char line[96];
+
+    ck_assert_msg(r.exit_code == 0, "loop_bench ended with status %d:\n%s", r.exit_code, r.out);
+    ck_assert_msg(strstr(r.out, "a thread each  pool of two   event loop") != NULL,
+                  "loop_bench printed no table of the three servers:\n%s", r.out);
+    for (int k = 0; k < 2; k++)
+        for (int c = 0; c < 4; c++)
+            for (int n = 0; n < 3; n++) {
+                snprintf(line, sizeof line, "bench: %s%s%d ", names[n], kinds[k], counts[c]);
+                const char *at = strstr(r.out, line);
+                ck_assert_msg(at != NULL, "loop_bench printed no '%s...' line:\n%s", line, r.out);
+                double v = strtod(at + strlen(line), NULL);
+                ck_assert_msg(v > 0, "%s%g: no connection served", line, v);
+                ck_assert_msg(n != 0 || k == 0 || v <= counts[c] * 100.0,
+                              "%s%g conn/s: %d clients that think 10 ms finish at most %d connections a second",
+                              line, v, counts[c], counts[c] * 100);
+            }
+    run_free(&r);
+}
+END_TEST
+
 /* ---- exercise 16: a reader on one end of a socketpair ---------------------------- */
 
 struct conn {
@@ -482,6 +517,9 @@ END_TEST
 int main(void)
 {
     Suite *demo = suite_create("demo");
+    TCase *dc = harness_tcase("demos", 30);
+    tcase_add_test(dc, loop_bench_measures_three_servers_in_one_run);
+    suite_add_tcase(demo, dc);
 
     Suite *exercise = suite_create("exercise");
     TCase *tc = harness_tcase("reader", 5);
