@@ -2,8 +2,8 @@
  * test_11_socket_server.c - lesson 11: the threaded socket server, its
  * pool, the seed's client; exercise 11 (handler.c).
  *
- * The demo tests (of lesson 16's event_server too: it must pass every
- * check these servers pass) start a server as a child process, handing it
+ * The demo tests (of lesson 16's event_server and prefork_server too:
+ * they must pass the checks these servers pass) start a server as a child process, handing it
  * a listening socket on a free loopback port (fd 3, LISTEN_FDS=1), so a
  * client can connect at once and no test ever waits for a server. The
  * server logs to a file; the tests read it after stopping it with SIGTERM.
@@ -358,6 +358,12 @@ START_TEST(event_server_serves_its_five_clients_and_stops)
 }
 END_TEST
 
+START_TEST(prefork_server_serves_its_five_clients_and_stops)
+{
+    assert_demo("prefork_server", 1, 5, 0);    /* lesson 16's: two worker processes */
+}
+END_TEST
+
 START_TEST(pool_server_drops_its_two_silent_clients_then_serves_five)
 {
     assert_demo("pool_server", 0.5, 5, 2);
@@ -450,6 +456,12 @@ START_TEST(the_event_server_holds_twenty_clients_on_one_thread)
     char *out = output_of(&p);
     assert_log("event_server", out, 20, 0);
     free(out);
+}
+END_TEST
+
+START_TEST(prefork_server_serves_200_clients_and_logs_every_line)
+{
+    many_clients("prefork_server", 200, false);
 }
 END_TEST
 
@@ -554,6 +566,12 @@ START_TEST(sigterm_stops_the_pool_server_and_loses_no_message)
 }
 END_TEST
 
+START_TEST(sigterm_stops_the_prefork_server_and_loses_no_message)
+{
+    stop_loses_nothing("prefork_server");      /* the parent passes the stop on to its workers */
+}
+END_TEST
+
 START_TEST(sigterm_stops_the_event_server_and_loses_no_message)
 {
     stop_loses_nothing("event_server");
@@ -642,8 +660,8 @@ START_TEST(a_port_in_use_a_bad_port_and_a_bad_address_are_refused)
     int busy = loopback_listener();
     char port[16];
     snprintf(port, sizeof port, "%u", (unsigned)ntohs(net_local(busy).sin_port));
-    const char *servers[] = { "server", "pool_server", "event_server" };
-    for (int i = 0; i < 3; i++) {
+    const char *servers[] = { "server", "pool_server", "event_server", "prefork_server" };
+    for (int i = 0; i < 4; i++) {
         struct run r = harness_run(servers[i], (const char *[]){ port, NULL }, 1, 5);
         assert_refused(&r, "a server on a port in use", "in use");
         r = harness_run(servers[i], (const char *[]){ "65536", NULL }, 1, 5);
@@ -1877,6 +1895,7 @@ int main(void)
     tcase_add_test(tc, threaded_client_starts_a_server_of_its_own_and_stops_it);
     tcase_add_test(tc, pool_server_drops_its_two_silent_clients_then_serves_five);
     tcase_add_test(tc, event_server_serves_its_five_clients_and_stops);
+    tcase_add_test(tc, prefork_server_serves_its_five_clients_and_stops);
     tcase_add_test(tc, conn_bench_measures_both_servers_and_the_pool_s_ceiling);
     suite_add_tcase(demo, tc);
     tc = harness_tcase("loopback", 30);
@@ -1884,12 +1903,14 @@ int main(void)
     tcase_add_test(tc, pool_server_serves_200_clients_and_logs_every_line);
     tcase_add_test(tc, event_server_greets_200_clients_at_once_and_logs_every_line);
     tcase_add_test(tc, the_event_server_holds_twenty_clients_on_one_thread);
+    tcase_add_test(tc, prefork_server_serves_200_clients_and_logs_every_line);
     tcase_add_test(tc, a_silent_client_does_not_hold_up_the_threaded_server);
     tcase_add_test(tc, a_silent_client_does_not_hold_up_the_event_server);
     tcase_add_test(tc, two_silent_clients_block_the_pool_until_the_receive_timeout);
     tcase_add_test(tc, sigterm_stops_the_threaded_server_and_loses_no_message);
     tcase_add_test(tc, sigterm_stops_the_pool_server_and_loses_no_message);
     tcase_add_test(tc, sigterm_stops_the_event_server_and_loses_no_message);
+    tcase_add_test(tc, sigterm_stops_the_prefork_server_and_loses_no_message);
     tcase_add_test(tc, the_threaded_server_survives_bad_clients_and_leaks_no_descriptor);
     tcase_add_test(tc, the_pool_server_survives_bad_clients_and_leaks_no_descriptor);
     tcase_add_test(tc, the_event_server_survives_bad_clients_and_leaks_no_descriptor);
