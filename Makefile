@@ -132,7 +132,7 @@ clean:
 # spin locks (the demos, built with CFLAGS: -O2 unless it is set).
 BENCH_DEPS := $(wildcard common/*.c) $(COMMON_H)
 bench: $(BUILD)/bin-O2/queue_bench $(BUILD)/bin-O2/executor_bench $(BUILD)/bin-O2/pool_cost \
-       $(BUILD)/bin-O2/primes $(BUILD)/bin-O2/false_sharing $(DEMOS)
+       $(BUILD)/bin-O2/primes $(BUILD)/bin-O2/false_sharing $(BUILD)/bin-O2/primes_procs $(DEMOS)
 	@$(BUILD)/bin-O2/queue_bench 5 | grep '^bench: '
 	@$(BUILD)/bin-O2/executor_bench
 	@$(BUILD)/bin-O2/pool_cost | grep '^bench: '
@@ -140,6 +140,7 @@ bench: $(BUILD)/bin-O2/queue_bench $(BUILD)/bin-O2/executor_bench $(BUILD)/bin-O
 	@$(BUILD)/bin-O2/false_sharing 2 | grep '^bench: '
 	@$(BUILD)/bin/conn_bench | grep '^bench: '
 	@$(BUILD)/bin/loop_bench | grep '^bench: '
+	@$(BUILD)/bin-O2/primes_procs 2 | grep '^bench: '
 	@$(BUILD)/bin/counter | grep '^bench: '
 	@$(BUILD)/bin/spinlocks | grep '^bench: '
 $(BUILD)/bin-O2/pool_cost: lessons/03-many-threads/pool_cost.c $(BENCH_DEPS)
@@ -151,6 +152,9 @@ $(BUILD)/bin-O2/primes: lessons/12-parallel-speedup/primes.c $(BENCH_DEPS)
 $(BUILD)/bin-O2/false_sharing: lessons/12-parallel-speedup/false_sharing.c $(BENCH_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm -o $@
+$(BUILD)/bin-O2/primes_procs: lessons/16-event-loop-and-processes/primes_procs.c $(BENCH_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(STD) -O2 -Icommon -Ilessons/12-parallel-speedup $< $(wildcard common/*.c) -lm -o $@
 $(BUILD)/bin-O2/queue_bench: lessons/13-fast-queue/queue_bench.c $(BENCH_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(STD) -O2 -Icommon $< $(wildcard common/*.c) -lm $(LIBS_queue_bench) -o $@
@@ -170,11 +174,11 @@ $(LIBCOMMON): $(COMMON_OBJ)
 vpath %.c $(addprefix lessons/,$(LESSONS))
 # LIBS_<demo>: what one demo links besides (queue_bench's dlopen: -ldl, empty on new glibc).
 LIBS_queue_bench := -ldl
-# Lesson 16's demos build on lesson 11's net.h (until it moves to common/).
+# Lesson 16's demos build on lesson 11's net.h and lesson 12's cpus.h (until they move to common/).
 NET_H_USERS := lessons/16-%
 $(BUILD)/bin/%: %.c $(NO_DEPS_YET) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(COMPILE) $(if $(filter $(NET_H_USERS),$<),-Ilessons/11-socket-server) $(DEPS) $< $(LIBCOMMON) -lm $(LIBS_$*) -o $@
+	$(COMPILE) $(if $(filter $(NET_H_USERS),$<),-Ilessons/11-socket-server -Ilessons/12-parallel-speedup) $(DEPS) $< $(LIBCOMMON) -lm $(LIBS_$*) -o $@
 
 # The harness, and test files: a lesson's test file sees its lesson's headers.
 $(BUILD)/obj/tests/harness/%.o: tests/harness/%.c $(NO_DEPS_YET)

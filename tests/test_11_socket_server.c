@@ -957,6 +957,38 @@ START_TEST(the_c_client_talks_to_the_seeds_python_server)
 }
 END_TEST
 
+/* Lesson 16's asyncio version of the seed's server: five C clients at once, each greeted and heard. */
+START_TEST(the_threaded_client_talks_to_the_asyncio_server)
+{
+    if (!have_python())
+        return;
+    struct proc server = start_with_listener(
+        (char *[]){ "python3", "lessons/16-event-loop-and-processes/asyncio_server.py", NULL }, 1);
+    char port[16];
+    snprintf(port, sizeof port, "%ld", server.port);
+    struct run r = harness_run("threaded_client", (const char *[]){ port, NULL }, 1, 20);
+    wait_for_output(&server, "Closed connection", 5);
+    stop(&server);
+    char *out = output_of(&server);
+    ck_assert_msg(r.exit_code == 0, "threaded_client against asyncio_server.py (status %d):\n%s", r.exit_code, r.out);
+    for (int id = 1; id <= 5; id++) {
+        char want[64];
+        snprintf(want, sizeof want, "Client %d: [1, 2, 7, 9, 0]", id);
+        ck_assert_msg(output_count(r.out, want) == 1, "threaded_client did not print '%s':\n%s", want, r.out);
+    }
+    for (int i = 0; i < 10; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "b'Hey. %d\\n'\n", i);
+        int seen = 0;
+        for (const char *at = strstr(out, want); at != NULL; at = strstr(at + 1, want))
+            seen++;
+        ck_assert_msg(seen == 5, "asyncio_server.py printed %s %d times for five clients:\n%s", want, seen, out);
+    }
+    free(out);
+    run_free(&r);
+}
+END_TEST
+
 /* ---- exercise 11: handle_client() on a socketpair ----------------------------------- */
 
 struct pair {
@@ -1919,6 +1951,7 @@ int main(void)
     tcase_add_test(tc, the_seeds_python_client_talks_to_the_c_server);
     tcase_add_test(tc, the_seeds_python_client_talks_to_the_event_server);
     tcase_add_test(tc, the_c_client_talks_to_the_seeds_python_server);
+    tcase_add_test(tc, the_threaded_client_talks_to_the_asyncio_server);
     tcase_add_test(tc, the_c_client_reads_the_seeds_own_python2_server);
     suite_add_tcase(demo, tc);
 

@@ -49,11 +49,57 @@ START_TEST(loop_bench_measures_three_servers_in_one_run)
                 const char *at = strstr(r.out, line);
                 ck_assert_msg(at != NULL, "loop_bench printed no '%s...' line:\n%s", line, r.out);
                 double v = strtod(at + strlen(line), NULL);
-                ck_assert_msg(v > 0, "%s%g: no connection served", line, v);
                 ck_assert_msg(n != 0 || k == 0 || v <= counts[c] * 100.0,
                               "%s%g conn/s: %d clients that think 10 ms finish at most %d connections a second",
                               line, v, counts[c], counts[c] * 100);
             }
+    run_free(&r);
+}
+END_TEST
+
+/* The number after `key` on the line holding `line_has` (-1: none). */
+static long number_after(const char *out, const char *line_has, const char *key)
+{
+    const char *at = strstr(out, line_has);
+    if (at == NULL)
+        return -1;
+    const char *end = strchr(at, '\n'), *k = strstr(at, key);
+    return k != NULL && (end == NULL || k < end) ? strtol(k + strlen(key), NULL, 10) : -1;
+}
+
+START_TEST(fork_vs_thread_shows_what_a_child_process_does_not_share)
+{
+    struct run r = harness_run("fork_vs_thread", NULL, 1, 10);
+    ck_assert_msg(r.exit_code == 0, "fork_vs_thread ended with status %d:\n%s", r.exit_code, r.out);
+    ck_assert_msg(output_count(r.out, "Main    : after the thread: counter 1, heap 1, shared 1, file offset 1") == 1,
+                  "a thread's changes must all be main's too:\n%s", r.out);
+    ck_assert_msg(output_count(r.out, "Main    : after the child: counter 1, heap 1, shared 2, file offset 2") == 1,
+                  "a child's changes to its copies (the global, the heap) must not reach the parent; the shared "
+                  "mapping and the file's offset must:\n%s", r.out);
+    long main_pid = number_after(r.out, "Thread  : pid", "pid ");
+    long child_pid = number_after(r.out, "Child   : pid", "pid "), parent = number_after(r.out, "Child   :", "parent ");
+    ck_assert_msg(main_pid > 0 && child_pid > 0 && child_pid != main_pid && parent == main_pid,
+                  "the thread runs in main's process, the child in its own, whose parent is main's:\n%s", r.out);
+    ck_assert_msg(strstr(r.out, "3 threads here") != NULL && strstr(r.out, "1 thread here") != NULL,
+                  "main's process has three threads at the fork (main, the sleeper, the thread), the child "
+                  "only the one that forked:\n%s", r.out);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(primes_procs_counts_the_same_primes_in_every_row)
+{
+    struct run r = harness_run("primes_procs", (const char *[]){ "2", NULL }, 0.01, 30);
+    ck_assert_msg(r.exit_code == 0 && strstr(r.out, "a bug") == NULL, "primes_procs ended with status %d:\n%s",
+                  r.exit_code, r.out);
+    ck_assert_msg(strstr(r.out, "(7837 primes below 80000 in every row)") != NULL &&
+                  strstr(r.out, "bench: speedup_cpu_2processes ") != NULL,
+                  "primes_procs on two processes must count the 7837 primes below 80000 each time and print "
+                  "its bench line:\n%s", r.out);
+    ck_assert_msg((strstr(r.out, "(669 primes below 5000 in every row)") != NULL &&
+                   strstr(r.out, "bench: speedup_cpu_python_2processes ") != NULL) ||
+                  strstr(r.out, "Python: skipped, python3 cannot be run here") != NULL,
+                  "primes_procs must run primes_mp.py (multiprocessing) or say why it did not:\n%s", r.out);
     run_free(&r);
 }
 END_TEST
@@ -519,6 +565,8 @@ int main(void)
     Suite *demo = suite_create("demo");
     TCase *dc = harness_tcase("demos", 30);
     tcase_add_test(dc, loop_bench_measures_three_servers_in_one_run);
+    tcase_add_test(dc, fork_vs_thread_shows_what_a_child_process_does_not_share);
+    tcase_add_test(dc, primes_procs_counts_the_same_primes_in_every_row);
     suite_add_tcase(demo, dc);
 
     Suite *exercise = suite_create("exercise");

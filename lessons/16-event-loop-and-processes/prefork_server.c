@@ -22,12 +22,13 @@
 #define WORKERS 2
 
 /* A worker: its own stop (the parent's pipe is the parent's), then accept and serve. */
-static _Noreturn void worker(struct server *s, int id, atomic_int *served)
+static _Noreturn void worker(struct server *s, int id, atomic_int *served, const sigset_t *mask)
 {
     close(stop_pipe[0]);
     close(stop_pipe[1]);
     signal(SIGCHLD, SIG_DFL);
     stop_on((const int[]){ SIGINT, SIGTERM }, 2);
+    sigprocmask(SIG_SETMASK, mask, NULL);   /* a stop sent meanwhile comes now, to our pipe */
     s->clients = 0;
     int mine = 0;
     struct client c;
@@ -48,18 +49,26 @@ int main(int argc, char **argv)
     struct server server = server_open(argc < 2 ? -1 : port, "threaded_client", 0);
     atomic_int *served = mmap(NULL, sizeof *served, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     pid_t workers[WORKERS];
+    sigset_t stops, mask;
 
     if (served == MAP_FAILED)
         fail_misuse("mmap: %s", strerror(errno));
     atomic_init(served, 0);
+    /* A stop that came between a fork and the worker's own handlers would be lost: hold it till then. */
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &stops, &mask);
     fflush(NULL);
     for (int i = 0; i < WORKERS; i++) {
         workers[i] = fork();
         if (workers[i] < 0)
             fail_misuse("fork: %s", strerror(errno));
         if (workers[i] == 0)
-            worker(&server, i + 1, served);
+            worker(&server, i + 1, served, &mask);
     }
+    sigprocmask(SIG_SETMASK, &mask, NULL);
     close(server.listener);             /* the workers' now: when they close it, a connect is refused */
 
     /* Wait for a stop (a signal, or our own clients done), then pass it on. */
