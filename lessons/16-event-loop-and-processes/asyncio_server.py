@@ -19,15 +19,18 @@ pickledList = pickle.dumps(someList)
 async def client_coroutine(reader, writer):
     details = writer.get_extra_info('peername')
     print('Received connection:', details[0], flush=True)
-    writer.write(pickledList)
-    await writer.drain()
-    for x in range(10):
-        line = await reader.readline()      # a whole line, however the bytes came
-        if not line:
-            break
-        print(line, flush=True)
-    writer.close()
-    await writer.wait_closed()
+    try:
+        writer.write(pickledList)
+        await writer.drain()
+        for x in range(10):
+            line = await reader.readline()  # a whole line, however the bytes came
+            if not line:
+                break
+            print(line, flush=True)
+        writer.close()
+        await writer.wait_closed()
+    except ConnectionError as e:            # a client that left: this coroutine ends, the server goes on
+        print(details[0], e, flush=True)
     print('Closed connection:', details[0], flush=True)
 
 
