@@ -47,7 +47,7 @@ static void open_connection(struct loop *l, struct client c)
 static bool send_list(struct connection *x)
 {
     while (x->sent < LIST_PICKLE_SIZE) {
-        ssize_t n = send(x->k.c.fd, LIST_PICKLE + x->sent, LIST_PICKLE_SIZE - x->sent, MSG_NOSIGNAL);
+        ssize_t n = send(x->k.c.fd, &LIST_PICKLE[x->sent], LIST_PICKLE_SIZE - x->sent, MSG_NOSIGNAL);
         if (n > 0)
             x->sent += (size_t)n;
         else if (errno == EAGAIN || errno == EWOULDBLOCK)
