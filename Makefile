@@ -138,7 +138,8 @@ help:
 	@echo "make -s facts                            the lessons' model (lesson.mk), one fact a line"
 	@echo "make docs-check                          the output the READMEs quote, run again and compared"
 	@echo "make bench                               throughput of the queues (lesson 13) and the executor,"
-	@echo "                                         a new thread's cost beside a pool's"
+	@echo "                                         a new thread's cost beside a pool's, servers"
+	@echo "                                         (lessons 11, 16), speed-ups (12, 16)"
 	@echo "make clean                               remove build/"
 
 lesson-%: FORCE
