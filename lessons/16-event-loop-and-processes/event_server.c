@@ -5,17 +5,28 @@
  * gone out, the unfinished line, how many messages) is kept in a struct per
  * connection instead. It logs what lesson 11's servers log.
  *
- * ARGS=PORT serves SERVER_ADDRESS:PORT (0: any free port) until Ctrl-C or
- * SIGTERM; without a port it starts threaded_client on a free port and
- * stops when those five clients are done. A stop takes no new client but
- * finishes every one already connected.
+ * ARGS=PORT serves SERVER_ADDRESS:PORT (default 2727; 0: any free port)
+ * until Ctrl-C or SIGTERM, and prints the port it listens on (make
+ * lesson-16 runs threaded_client against it, then stops it). A stop takes
+ * no new client but finishes every one already connected.
  */
-#include "net.h"
+#include "conn.h"
 
+#include "accept_loop.h"
 #include "alloc.h"
 #include "cli.h"
+#include "fail.h"
+#include "log.h"
+#include "timing.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 /* One client: what serve_client() kept in local variables, now kept here. */
 struct connection {
@@ -135,7 +146,7 @@ static void serve_ready(struct loop *l, const struct pollfd *p)
 int main(int argc, char **argv)
 {
     long port = cli_number(argc, argv, "PORT", 2727, 0, 65535);
-    struct server server = server_open(argc < 2 ? -1 : port, "threaded_client", 0);
+    struct server server = server_open(port);
     struct loop l = { .timeout = receive_timeout() };
     struct pollfd *p = NULL;
     size_t room = 0;
@@ -149,7 +160,7 @@ int main(int argc, char **argv)
             p[i] = (struct pollfd){ .fd = l.all[i]->k.c.fd,
                                     .events = l.all[i]->sent < LIST_PICKLE_SIZE ? POLLOUT : POLLIN };
         p[l.n] = (struct pollfd){ .fd = server.listener, .events = POLLIN };    /* -1: not watched */
-        p[l.n + 1] = (struct pollfd){ .fd = server.stopping ? -1 : stop_pipe[0], .events = POLLIN };
+        p[l.n + 1] = (struct pollfd){ .fd = server.stopping ? -1 : server_stop_fd(), .events = POLLIN };
         if (poll(p, l.n + 2, until_first_deadline(&l)) < 0) {
             if (errno != EINTR)
                 fail_misuse("poll: %s", strerror(errno));
@@ -161,7 +172,7 @@ int main(int argc, char **argv)
             server.stopping = true;
             log_info("Stopping: taking no new clients, finishing the ones already connected");
         }
-        while ((incoming || stop) && server.listener >= 0 && take_connection(&server, &c))
+        while ((incoming || stop) && server.listener >= 0 && server_take(&server, &c))
             open_connection(&l, c);         /* every one waiting: the backlog too, on a stop */
         if (server.stopping && server.listener >= 0) {
             close(server.listener);         /* from now on a connect is refused */

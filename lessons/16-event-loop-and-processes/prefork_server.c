@@ -6,15 +6,28 @@
  * workers must all see (how many they served) lives in memory mapped
  * MAP_SHARED before the fork: nothing else of a process is shared.
  *
- * ARGS=PORT serves SERVER_ADDRESS:PORT (0: any free port) until Ctrl-C or
- * SIGTERM; without a port it starts threaded_client on a free port and
- * stops when those five clients are done. A stop reaches every worker,
- * which finishes its client and the connections already waiting.
+ * ARGS=PORT serves SERVER_ADDRESS:PORT (default 2727; 0: any free port)
+ * until Ctrl-C or SIGTERM, and prints the port it listens on (make
+ * lesson-16 runs threaded_client against it, then stops it). A stop
+ * reaches every worker, which finishes its client and the connections
+ * already waiting.
  */
 #define _DEFAULT_SOURCE         /* MAP_ANONYMOUS (POSIX only from 2024) */
-#include "net.h"
+#include "conn.h"
 
+#include "accept_loop.h"
 #include "cli.h"
+#include "fail.h"
+#include "log.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <stdatomic.h>
 #include <sys/mman.h>
@@ -24,12 +37,8 @@
 /* A worker: its own stop (the parent's pipe is the parent's), then accept and serve. */
 static _Noreturn void worker(struct server *s, int id, atomic_int *served, const sigset_t *mask)
 {
-    close(stop_pipe[0]);
-    close(stop_pipe[1]);
-    signal(SIGCHLD, SIG_DFL);
-    stop_on((const int[]){ SIGINT, SIGTERM }, 2);
+    server_stop_renew();
     sigprocmask(SIG_SETMASK, mask, NULL);   /* a stop sent meanwhile comes now, to our pipe */
-    s->clients = 0;
     int mine = 0;
     struct client c;
 
@@ -46,7 +55,7 @@ static _Noreturn void worker(struct server *s, int id, atomic_int *served, const
 int main(int argc, char **argv)
 {
     long port = cli_number(argc, argv, "PORT", 2727, 0, 65535);
-    struct server server = server_open(argc < 2 ? -1 : port, "threaded_client", 0);
+    struct server server = server_open(port);
     atomic_int *served = mmap(NULL, sizeof *served, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     pid_t workers[WORKERS];
     sigset_t stops, mask;
@@ -58,7 +67,6 @@ int main(int argc, char **argv)
     sigemptyset(&stops);
     sigaddset(&stops, SIGINT);
     sigaddset(&stops, SIGTERM);
-    sigaddset(&stops, SIGCHLD);
     sigprocmask(SIG_BLOCK, &stops, &mask);
     fflush(NULL);
     for (int i = 0; i < WORKERS; i++) {
@@ -72,7 +80,7 @@ int main(int argc, char **argv)
     close(server.listener);             /* the workers' now: when they close it, a connect is refused */
 
     /* Wait for a stop (a signal, or our own clients done), then pass it on. */
-    struct pollfd p = { .fd = stop_pipe[0], .events = POLLIN };
+    struct pollfd p = { .fd = server_stop_fd(), .events = POLLIN };
     while (poll(&p, 1, -1) < 0)
         continue;                       /* EINTR: a signal, whose byte is in the pipe */
     for (int i = 0; i < WORKERS; i++)
