@@ -416,13 +416,13 @@ END_TEST
 
 START_TEST(event_server_serves_its_five_clients_and_stops)
 {
-    assert_demo("event_server", 1, 5, 0);      /* lesson 16's: one thread, poll() */
+    assert_demo("event_server", "threaded_client", 1, 5, 0);      /* lesson 16's: one thread, poll() */
 }
 END_TEST
 
 START_TEST(prefork_server_serves_its_five_clients_and_stops)
 {
-    assert_demo("prefork_server", 1, 5, 0);    /* lesson 16's: two worker processes */
+    assert_demo("prefork_server", "threaded_client", 1, 5, 0);    /* lesson 16's: two worker processes */
 }
 END_TEST
 
