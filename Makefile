@@ -325,6 +325,8 @@ $(BUILD)/sets/%.i: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(call lesson_head
 	    $(call lesson_includes,$(call set_lesson,$*)) -include $(SPY_HOOK) -E $< -o $@
 $(BUILD)/sets/%.o: $(BUILD)/sets/%.i
 	$(CC) $(WARN) -w $(CFLAGS) -c $< -o $@
+# A test may run another lesson's demos (lesson 11's tests run lesson 16's
+# servers, lesson 16's loop_bench lesson 11's): a set's test waits for all.
 # set_objects TAG/LESSON: a set make fills, and the student's, has an object
 # per file of the reference answer (a wrong answer's set only the one it replaces: it links
 # the reference answer's objects of the others); another has one per file put
@@ -338,7 +340,7 @@ wrong_objects = $(foreach f,$(notdir $(wildcard solutions/$(2)/*.c)),\
 $(BUILD)/sets/%/test: $$(call set_objects,$$*) \
                       $(BUILD)/obj/tests/test_$$(subst -,_,$$(notdir $$*)).o $(HARNESS) \
                       $$(call lesson_lib,$$(notdir $$*)) $(LIBCOMMON) \
-                      $(if $(NO_DEMOS),,| $$(addprefix $(BUILD)/bin/,$$(LESSON/$$(notdir $$*)/demos)))
+                      $(if $(NO_DEMOS),,| $(DEMOS))
 	$(CC) $(STD) $(CFLAGS) $(FAST_LD) $(filter %.o,$^) $(call lesson_lib,$(notdir $*)) $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
 
 # The copies. A stub as committed (as on disk outside git), so a stub can
