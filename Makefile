@@ -26,13 +26,13 @@ DEMOS     := $(addprefix $(BUILD)/bin/,$(notdir $(DEMO_SRC:.c=)))
 # scripts know of it in lessons/NN-slug/lesson.mk, read here into
 # LESSON/<lesson>/<key> (README, "Adding a lesson", says what each key means);
 # make -s facts prints it all, with what the folders say, for the scripts.
-LESSON_KEYS := demos tsan libs.% bench.% sanitize.thread.% sanitize.address.% sanitize.helgrind.%
+LESSON_KEYS := demos needs tsan libs.% bench.% sanitize.thread.% sanitize.address.% sanitize.helgrind.%
 define read_lesson
 $$(if $$(wildcard lessons/$(1)/lesson.mk),,$$(error lessons/$(1) has no lesson.mk: README, "Adding a lesson", says what it holds))
 include lessons/$(1)/lesson.mk
 LESSON/$(1)/KEYS := $$(filter-out $$(MODEL_VARS) LESSON/%,$$(.VARIABLES))
 $$(foreach k,$$(LESSON/$(1)/KEYS),$$(if $$(filter $$(LESSON_KEYS),$$(k)),,$$(error lessons/$(1)/lesson.mk sets $$(k), \
-    which is not one of: demos, tsan, libs.<demo>, bench.<demo>, sanitize.<thread|address|helgrind>.<demo>))$$(eval LESSON/$(1)/$$(k) := $$(value $$(k)))$$(eval undefine $$(k)))
+    which is not one of: demos, needs, tsan, libs.<demo>, bench.<demo>, sanitize.<thread|address|helgrind>.<demo>))$$(eval LESSON/$(1)/$$(k) := $$(value $$(k)))$$(eval undefine $$(k)))
 endef
 MODEL_VARS := $(.VARIABLES) MODEL_VARS
 $(foreach l,$(LESSONS),$(eval $(call read_lesson,$(l))))
@@ -42,6 +42,8 @@ TSAN_GRADED := $(foreach l,$(LESSONS),$(if $(LESSON/$(l)/tsan),$(l)))
 TSAN_CFLAGS := -O1 -g -fsanitize=thread
 TSAN_TEST_OPTIONS := report_thread_leaks=0 atexit_sleep_ms=0
 TSAN_TIMEOUT_MULTIPLIER := 4
+# lesson_bins LESSON: the demos its tests and demos run, its own and those it needs.
+lesson_bins = $(addprefix $(BUILD)/bin/,$(LESSON/$(1)/demos) $(LESSON/$(1)/needs))
 # bench_keys LESSON: its bench.<demo> keys, in the order of its demos.
 bench_keys = $(foreach d,$(LESSON/$(1)/demos),$(filter bench.$(d),$(LESSON/$(1)/KEYS)))
 
@@ -64,6 +66,8 @@ $(foreach l,$(LESSONS),$(foreach k,$(LESSON/$(l)/KEYS),$(if $(filter libs.% benc
 $(foreach l,$(LESSONS),$(if $(filter tsan,$(LESSON/$(l)/KEYS)),$(if $(LESSON/$(l)/tsan),,\
     $(error lessons/$(l)/lesson.mk: tsan needs its reason, tsan := <the shared memory no pthread call brackets>))$\
   $(if $(wildcard solutions/$(l)/*.c),,$(error lessons/$(l)/lesson.mk sets tsan, but the lesson has no exercise))))
+$(foreach l,$(LESSONS),$(foreach d,$(LESSON/$(l)/needs),$(if $(filter $(d),$(DEMO_NAMES)),,\
+    $(error lessons/$(l)/lesson.mk needs $(d), which is no lesson's demo))))
 endif
 
 COMMON_H   := $(wildcard common/*.h)
@@ -142,7 +146,8 @@ help:
 	@echo "make -s facts                            the lessons' model (lesson.mk), one fact a line"
 	@echo "make docs-check                          the output the READMEs quote, run again and compared"
 	@echo "make bench                               throughput of the queues (lesson 13) and the executor,"
-	@echo "                                         a new thread's cost beside a pool's"
+	@echo "                                         a new thread's cost beside a pool's, servers"
+	@echo "                                         (lessons 11, 16), speed-ups (12, 16)"
 	@echo "make clean                               remove build/"
 
 lesson-%: FORCE
@@ -273,7 +278,7 @@ test_lib = $(LIB_$(1)) $(call lesson_lib,$(subst _,-,$(patsubst test_%,%,$(1))))
 # need not wait for every demo before it starts.)
 TESTS_OF_ALL_DEMOS := test_demos test_prerequisites
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(SPIED_$$*) $$(call test_lib,$$*) $(HARNESS) $(LIBCOMMON) \
-                  | $$(if $$(filter $$*,$(TESTS_OF_ALL_DEMOS)),$(DEMOS),$$(addprefix $(BUILD)/bin/,$$(LESSON/$$(subst _,-,$$(patsubst test_%,%,$$*))/demos))) \
+                  | $$(if $$(filter $$*,$(TESTS_OF_ALL_DEMOS)),$(DEMOS),$$(call lesson_bins,$$(subst _,-,$$(patsubst test_%,%,$$*)))) \
                     $(BUILD)/tests/harness_probe
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(CFLAGS) $(FAST_LD) $^ $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
@@ -328,6 +333,9 @@ $(BUILD)/sets/%.i: $(BUILD)/sets/%.c $(SPY_HOOK) $(COMMON_H) $$(call lesson_head
 	    $(call lesson_includes,$(call set_lesson,$*)) -include $(SPY_HOOK) -E $< -o $@
 $(BUILD)/sets/%.o: $(BUILD)/sets/%.i
 	$(CC) $(WARN) -w $(CFLAGS) -c $< -o $@
+# A set's test waits for its lesson's demos and the other lessons' demos its
+# lesson.mk needs (lesson 11's tests run lesson 16's servers), only: the rest
+# of make test need not wait for every demo before it starts.
 # set_objects TAG/LESSON: a set make fills, and the student's, has an object
 # per file of the reference answer (a wrong answer's set only the one it replaces: it links
 # the reference answer's objects of the others); another has one per file put
@@ -341,7 +349,7 @@ wrong_objects = $(foreach f,$(notdir $(wildcard solutions/$(2)/*.c)),\
 $(BUILD)/sets/%/test: $$(call set_objects,$$*) \
                       $(BUILD)/obj/tests/test_$$(subst -,_,$$(notdir $$*)).o $(HARNESS) \
                       $$(call lesson_lib,$$(notdir $$*)) $(LIBCOMMON) \
-                      $(if $(NO_DEMOS),,| $$(addprefix $(BUILD)/bin/,$$(LESSON/$$(notdir $$*)/demos)))
+                      $(if $(NO_DEMOS),,| $$(call lesson_bins,$$(notdir $$*)))
 	$(CC) $(STD) $(CFLAGS) $(FAST_LD) $(filter %.o,$^) $(call lesson_lib,$(notdir $*)) $(LIBCOMMON) $(CHECK_LIBS) -lm -o $@
 
 # The copies. A stub as committed (as on disk outside git), so a stub can

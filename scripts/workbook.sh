@@ -153,6 +153,8 @@ cmd_lesson() {
     fi
     # shellcheck disable=SC2046  # one make target per program
     "${MAKE_CMD[@]}" $(sed "s|^|$BUILD/bin/|" <<<"$progs") || exit 2
+    # A run.sh may start a partner of another lesson (lesson 16's servers: threaded_client).
+    if [ -x "lessons/$dir/run.sh" ]; then "${MAKE_CMD[@]}" demos || exit 2; fi
     # A demo its watchdog ended (status 3) has shown its deadlock: go on.
     for p in $progs; do
         printf '\n==== %s: %s ====\n' "$dir" "$p"

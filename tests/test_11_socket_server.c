@@ -2,13 +2,15 @@
  * test_11_socket_server.c - lesson 11: the threaded socket server, its
  * pool, the seed's client; exercise 11 (handler.c).
  *
- * The demo tests start a server as a child process on port 0, as make
- * lesson-11 does, and read the port from its first line ("Listening on
- * 127.0.0.1:40621", printed once it listens, so a client can connect at
- * once). The server logs to a file; the tests read it after stopping it
- * with SIGTERM. The seed's Python servers get a listening socket instead
- * (fd 3, LISTEN_FDS=1, systemd's convention; seed_server_as_printed.py
- * through a stand-in for socket.socket).
+ * The demo tests (of lesson 16's event_server and prefork_server too:
+ * they must pass the checks these servers pass) start a server as a child
+ * process on port 0, as make lesson-11 does, and read the port from its
+ * first line ("Listening on 127.0.0.1:40621", printed once it listens, so a
+ * client can connect at once). The server logs to a file; the tests read it
+ * after stopping it with SIGTERM. The seed's Python servers and lesson 16's
+ * asyncio_server.py get a listening socket instead (fd 3, LISTEN_FDS=1,
+ * systemd's convention; seed_server_as_printed.py through a stand-in for
+ * socket.socket).
  * The exercise tests give handle_client() one end of a socketpair() and
  * play the client on the other: every byte arrives exactly when the test
  * sends it. They come in two parts, two test cases weighted apart in
@@ -412,6 +414,18 @@ START_TEST(client_gets_the_list_and_sends_ten_lines)
 }
 END_TEST
 
+START_TEST(event_server_serves_its_five_clients_and_stops)
+{
+    assert_demo("event_server", "threaded_client", 1, 5, 0);      /* lesson 16's: one thread, poll() */
+}
+END_TEST
+
+START_TEST(prefork_server_serves_its_five_clients_and_stops)
+{
+    assert_demo("prefork_server", "threaded_client", 1, 5, 0);    /* lesson 16's: two worker processes */
+}
+END_TEST
+
 START_TEST(pool_server_drops_its_two_silent_clients_then_serves_five)
 {
     assert_demo("pool_server", "threaded_client", 0.5, 5, 2);
@@ -521,9 +535,60 @@ START_TEST(pool_server_serves_200_clients_and_logs_every_line)
 }
 END_TEST
 
-START_TEST(a_silent_client_does_not_hold_up_the_threaded_server)
+START_TEST(event_server_greets_200_clients_at_once_and_logs_every_line)
 {
-    struct proc p = start_server("server", 10);
+    many_clients("event_server", 200, true);
+}
+END_TEST
+
+/* The "Threads:" line of /proc/<pid>/status. */
+static int threads_of(pid_t pid)
+{
+    char path[64], line[256];
+    int n = -1;
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "Threads: %d", &n) == 1)
+            break;
+    fclose(f);
+    return n;
+}
+
+/* Lesson 16's point: twenty clients connected and greeted at once, one thread. */
+START_TEST(the_event_server_holds_twenty_clients_on_one_thread)
+{
+    struct proc p = start_server("event_server", 10);
+    int fd[20];
+    for (int i = 0; i < 20; i++) {
+        fd[i] = connect_to(p.port);
+        ck_assert_msg(fd[i] >= 0 && read_list(fd[i]), "client %d of 20 was not greeted", i);
+    }
+    int threads = threads_of(p.pid);
+    ck_assert_msg(threads == 1, "event_server runs %d threads with 20 clients connected: it must serve them "
+                  "all from its one thread", threads);
+    for (int i = 0; i < 20; i++) {
+        ck_assert(send_ten(fd[i], i, 0, 10) && wait_eof(fd[i]));
+        close(fd[i]);
+    }
+    wait_for_output(&p, "Closed connection", 20);
+    ck_assert_int_eq(stop(&p), 0);
+    char *out = output_of(&p);
+    assert_log("event_server", out, 20, 0);
+    free(out);
+}
+END_TEST
+
+START_TEST(prefork_server_serves_200_clients_and_logs_every_line)
+{
+    many_clients("prefork_server", 200, false);
+}
+END_TEST
+
+static void silent_client_holds_up_nobody(const char *program)
+{
+    struct proc p = start_server(program, 10);
     int silent = connect_to(p.port);
     ck_assert_msg(read_list(silent), "the silent client got no list");
 
@@ -532,7 +597,8 @@ START_TEST(a_silent_client_does_not_hold_up_the_threaded_server)
     all_greeted = NULL;
     void *results[20];
     ck_assert_msg(harness_threads(good_client, NULL, results, 20, 30),
-                  "20 clients were not served while one client stayed silent: each client needs a thread of its own");
+                  "20 clients of %s were not served while one client stayed silent: each client needs a thread of "
+                  "its own, or one thread must watch them all", program);
     for (int i = 0; i < 20; i++)
         ck_assert_msg(results[i] == NULL, "a client: %s", (const char *)results[i]);
     /* Now the silent one speaks, and is heard. */
@@ -541,8 +607,19 @@ START_TEST(a_silent_client_does_not_hold_up_the_threaded_server)
     wait_for_output(&p, "Closed connection", 21);
     ck_assert_int_eq(stop(&p), 0);
     char *out = output_of(&p);
-    assert_log("server", out, 21, 0);
+    assert_log(program, out, 21, 0);
     free(out);
+}
+
+START_TEST(a_silent_client_does_not_hold_up_the_threaded_server)
+{
+    silent_client_holds_up_nobody("server");
+}
+END_TEST
+
+START_TEST(a_silent_client_does_not_hold_up_the_event_server)
+{
+    silent_client_holds_up_nobody("event_server");
 }
 END_TEST
 
@@ -610,6 +687,18 @@ START_TEST(sigterm_stops_the_pool_server_and_loses_no_message)
 }
 END_TEST
 
+START_TEST(sigterm_stops_the_prefork_server_and_loses_no_message)
+{
+    stop_loses_nothing("prefork_server");      /* the parent passes the stop on to its workers */
+}
+END_TEST
+
+START_TEST(sigterm_stops_the_event_server_and_loses_no_message)
+{
+    stop_loses_nothing("event_server");
+}
+END_TEST
+
 /* Clients that misbehave; then a good one, still served; no descriptor left open. */
 static void survives_bad_clients(const char *program)
 {
@@ -669,6 +758,12 @@ START_TEST(the_pool_server_survives_bad_clients_and_leaks_no_descriptor)
 }
 END_TEST
 
+START_TEST(the_event_server_survives_bad_clients_and_leaks_no_descriptor)
+{
+    survives_bad_clients("event_server");
+}
+END_TEST
+
 /* ---- bad input: one error line, status 2 ----------------------------------------- */
 
 static void assert_refused(struct run *r, const char *what, const char *needle)
@@ -686,8 +781,8 @@ START_TEST(a_port_in_use_a_bad_port_and_a_bad_address_are_refused)
     int busy = loopback_listener();
     char port[16];
     snprintf(port, sizeof port, "%u", (unsigned)ntohs(net_local(busy).sin_port));
-    const char *servers[] = { "server", "pool_server" };
-    for (int i = 0; i < 2; i++) {
+    const char *servers[] = { "server", "pool_server", "event_server", "prefork_server" };
+    for (int i = 0; i < 4; i++) {
         struct run r = harness_run(servers[i], (const char *[]){ port, NULL }, 1, 5);
         assert_refused(&r, "a server on a port in use", "in use");
         r = harness_run(servers[i], (const char *[]){ "65536", NULL }, 1, 5);
@@ -871,16 +966,16 @@ static char *python_says(const char *code)
     return NULL;
 }
 
-START_TEST(the_seeds_python_client_talks_to_the_c_server)
+static void seeds_python_client_talks_to(const char *program)
 {
     if (!have_python())
         return;
-    struct proc server = start_server("server", 10);
+    struct proc server = start_server(program, 10);
     char port[16], *said;
     snprintf(port, sizeof port, "%ld", server.port);
     int status = run_command((char *[]){ "python3", "lessons/11-socket-server/seed_client.py", port, NULL }, &said);
     ck_assert_msg(status == 0 && strcmp(said, "[1, 2, 7, 9, 0]\n") == 0,
-                  "python3 seed_client.py against server printed (status %d):\n%s", status, said);
+                  "python3 seed_client.py against %s printed (status %d):\n%s", program, status, said);
     free(said);
     wait_for_output(&server, "Closed connection", 1);
     ck_assert_int_eq(stop(&server), 0);
@@ -888,9 +983,20 @@ START_TEST(the_seeds_python_client_talks_to_the_c_server)
     for (int i = 0; i < 10; i++) {
         char want[32];
         snprintf(want, sizeof want, "says: Hey. %d\n", i);
-        ck_assert_msg(strstr(out, want) != NULL, "server did not log the Python client's 'Hey. %d':\n%s", i, out);
+        ck_assert_msg(strstr(out, want) != NULL, "%s did not log the Python client's 'Hey. %d':\n%s", program, i, out);
     }
     free(out);
+}
+
+START_TEST(the_seeds_python_client_talks_to_the_c_server)
+{
+    seeds_python_client_talks_to("server");
+}
+END_TEST
+
+START_TEST(the_seeds_python_client_talks_to_the_event_server)
+{
+    seeds_python_client_talks_to("event_server");
 }
 END_TEST
 
@@ -967,6 +1073,38 @@ START_TEST(the_c_client_talks_to_the_seeds_python_server)
                   "client against seed_server.py (status %d):\n%s", r.exit_code, r.out);
     ck_assert_msg(strstr(out, "Received connection: 127.0.0.1") != NULL && strstr(out, "Hey. 9") != NULL,
                   "seed_server.py did not log the C client's lines:\n%s", out);
+    free(out);
+    run_free(&r);
+}
+END_TEST
+
+/* Lesson 16's asyncio version of the seed's server: five C clients at once, each greeted and heard. */
+START_TEST(the_threaded_client_talks_to_the_asyncio_server)
+{
+    if (!have_python())
+        return;
+    struct proc server = start_with_listener(
+        (char *[]){ "python3", "lessons/16-event-loop-and-processes/asyncio_server.py", NULL }, 1);
+    char port[16];
+    snprintf(port, sizeof port, "%ld", server.port);
+    struct run r = harness_run("threaded_client", (const char *[]){ port, NULL }, 1, 20);
+    wait_for_output(&server, "Closed connection", 5);
+    stop(&server);
+    char *out = output_of(&server);
+    ck_assert_msg(r.exit_code == 0, "threaded_client against asyncio_server.py (status %d):\n%s", r.exit_code, r.out);
+    for (int id = 1; id <= 5; id++) {
+        char want[64];
+        snprintf(want, sizeof want, "Client %d: [1, 2, 7, 9, 0]", id);
+        ck_assert_msg(output_count(r.out, want) == 1, "threaded_client did not print '%s':\n%s", want, r.out);
+    }
+    for (int i = 0; i < 10; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "b'Hey. %d\\n'\n", i);
+        int seen = 0;
+        for (const char *at = strstr(out, want); at != NULL; at = strstr(at + 1, want))
+            seen++;
+        ck_assert_msg(seen == 5, "asyncio_server.py printed %s %d times for five clients:\n%s", want, seen, out);
+    }
     free(out);
     run_free(&r);
 }
@@ -1910,21 +2048,32 @@ int main(void)
     tcase_add_test(tc, pool_server_drops_its_two_silent_clients_then_serves_five);
     tcase_add_test(tc, a_client_with_no_server_says_so);
     tcase_add_test(tc, make_lesson_11_runs_each_program_with_its_partner);
+    tcase_add_test(tc, event_server_serves_its_five_clients_and_stops);
+    tcase_add_test(tc, prefork_server_serves_its_five_clients_and_stops);
     tcase_add_test(tc, conn_bench_measures_both_servers_and_the_pool_s_ceiling);
     suite_add_tcase(demo, tc);
     tc = harness_tcase("loopback", 30);
     tcase_add_test(tc, server_greets_200_clients_at_once_and_logs_every_line);
     tcase_add_test(tc, pool_server_serves_200_clients_and_logs_every_line);
+    tcase_add_test(tc, event_server_greets_200_clients_at_once_and_logs_every_line);
+    tcase_add_test(tc, the_event_server_holds_twenty_clients_on_one_thread);
+    tcase_add_test(tc, prefork_server_serves_200_clients_and_logs_every_line);
     tcase_add_test(tc, a_silent_client_does_not_hold_up_the_threaded_server);
+    tcase_add_test(tc, a_silent_client_does_not_hold_up_the_event_server);
     tcase_add_test(tc, two_silent_clients_block_the_pool_until_the_receive_timeout);
     tcase_add_test(tc, sigterm_stops_the_threaded_server_and_loses_no_message);
     tcase_add_test(tc, sigterm_stops_the_pool_server_and_loses_no_message);
+    tcase_add_test(tc, sigterm_stops_the_event_server_and_loses_no_message);
+    tcase_add_test(tc, sigterm_stops_the_prefork_server_and_loses_no_message);
     tcase_add_test(tc, the_threaded_server_survives_bad_clients_and_leaks_no_descriptor);
     tcase_add_test(tc, the_pool_server_survives_bad_clients_and_leaks_no_descriptor);
+    tcase_add_test(tc, the_event_server_survives_bad_clients_and_leaks_no_descriptor);
     tcase_add_test(tc, a_port_in_use_a_bad_port_and_a_bad_address_are_refused);
     tcase_add_test(tc, the_client_reads_the_list_in_every_protocol_and_refuses_anything_else);
     tcase_add_test(tc, the_seeds_python_client_talks_to_the_c_server);
+    tcase_add_test(tc, the_seeds_python_client_talks_to_the_event_server);
     tcase_add_test(tc, the_c_client_talks_to_the_seeds_python_server);
+    tcase_add_test(tc, the_threaded_client_talks_to_the_asyncio_server);
     tcase_add_test(tc, the_c_client_reads_the_seeds_own_python2_server);
     suite_add_tcase(demo, tc);
 

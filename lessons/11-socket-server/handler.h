@@ -36,6 +36,8 @@
 #ifndef HANDLER_H
 #define HANDLER_H
 
+#include "accept_loop.h"
+
 #include <stddef.h>
 
 /* pickle.dumps([1, 2, 7, 9, 0], protocol=2), as Python 3 writes it. */
@@ -45,11 +47,7 @@
 #define HANDLER_MAX_MESSAGES 10
 #define HANDLER_LINE_MAX 64
 
-/* One accepted connection: what the accept loop hands to a thread, by value. */
-struct client {
-    int fd;             /* a connected stream socket; the handler closes it */
-    char peer[64];      /* "127.0.0.1:50312", for the log */
-};
+/* One accepted connection (struct client): common/accept_loop.h. */
 
 /* How a client's service ended. */
 enum handler_end {

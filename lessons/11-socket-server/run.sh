@@ -5,7 +5,8 @@
 # With ARGS, the program alone, as asked: a server then serves until Ctrl-C.
 # Without, each program with its partner, as the seed runs them in two
 # terminals, on a free port:
-#   server, pool_server    the server on port 0; its first line says the
+#   server, pool_server    the server on port 0 (lesson 16's event_server and
+#                          prefork_server too); its first line says the
 #                          port; then threaded_client on that port
 #                          (pool_server: after two connections that never
 #                          speak, to show what a pool of two risks);
@@ -20,7 +21,7 @@ shift 2
 # shellcheck disable=SC2086  # RUN_WITH is split into words on purpose
 if [ $# -gt 0 ] || [ "$prog" = conn_bench ]; then exec ${RUN_WITH:-} "$bin/$prog" "$@"; fi
 case $prog in
-    server | pool_server) server=$prog clients=threaded_client server_with=${RUN_WITH:-} clients_with='' ;;
+    server | pool_server | event_server | prefork_server) server=$prog clients=threaded_client server_with=${RUN_WITH:-} clients_with='' ;;
     # (the partner server at full time: a client slowed by valgrind is still served)
     client | threaded_client) server=server clients=$prog server_with='env -u WORKBOOK_TIME_SCALE' clients_with=${RUN_WITH:-} ;;
     *) echo "error: lesson 11 has no program '$prog'" >&2; exit 2 ;;

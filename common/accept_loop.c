@@ -69,7 +69,7 @@ struct server server_open(long port)
     return s;
 }
 
-static bool take_connection(struct server *s, struct client *c)
+bool server_take(struct server *s, struct client *c)
 {
     struct sockaddr_in peer;
     socklen_t len = sizeof peer;
@@ -97,16 +97,28 @@ bool server_accept(struct server *s, struct client *c)
         if (p[1].revents != 0) {
             s->stopping = true;
             log_info("Stopping: taking no new clients, finishing the ones already connected");
-        } else if (take_connection(s, c)) {
+        } else if (server_take(s, c)) {
             return true;
         }
     }
-    if (take_connection(s, c))          /* drain the backlog */
+    if (server_take(s, c))          /* drain the backlog */
         return true;
     if (s->listener >= 0)
         close(s->listener);             /* from now on a connect is refused */
     s->listener = -1;
     return false;
+}
+
+int server_stop_fd(void)
+{
+    return stop_pipe[0];
+}
+
+void server_stop_renew(void)
+{
+    close(stop_pipe[0]);
+    close(stop_pipe[1]);
+    stop_on_signals();
 }
 
 void server_close(struct server *s)

@@ -1,0 +1,10 @@
+build-clang/bin/daemon_thread: lessons/02-daemon-vs-join/daemon_thread.c \
+  common/cli.h common/log.h common/pt.h common/thread_function.h
+
+common/cli.h:
+
+common/log.h:
+
+common/pt.h:
+
+common/thread_function.h:

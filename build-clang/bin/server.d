@@ -1,0 +1,15 @@
+build-clang/bin/server: lessons/11-socket-server/server.c \
+  common/accept_loop.h lessons/11-socket-server/handler.h common/alloc.h \
+  common/cli.h common/pt.h common/queue.h
+
+common/accept_loop.h:
+
+lessons/11-socket-server/handler.h:
+
+common/alloc.h:
+
+common/cli.h:
+
+common/pt.h:
+
+common/queue.h:

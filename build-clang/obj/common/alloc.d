@@ -1,0 +1,6 @@
+build-clang/obj/common/alloc.o: common/alloc.c common/alloc.h \
+  common/fail.h
+
+common/alloc.h:
+
+common/fail.h:

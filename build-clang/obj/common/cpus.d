@@ -1,0 +1,3 @@
+build-clang/obj/common/cpus.o: common/cpus.c common/cpus.h
+
+common/cpus.h:

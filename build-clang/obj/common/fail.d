@@ -1,0 +1,3 @@
+build-clang/obj/common/fail.o: common/fail.c common/fail.h
+
+common/fail.h:
