@@ -1,3 +1,0 @@
-build-clang/obj/common/cpus.o: common/cpus.c common/cpus.h
-
-common/cpus.h:

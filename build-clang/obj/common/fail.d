@@ -1,3 +1,0 @@
-build-clang/obj/common/fail.o: common/fail.c common/fail.h
-
-common/fail.h:

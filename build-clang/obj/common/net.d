@@ -1,5 +1,0 @@
-build-clang/obj/common/net.o: common/net.c common/net.h common/fail.h
-
-common/net.h:
-
-common/fail.h:

@@ -1,3 +1,0 @@
-build-clang/obj/common/pickle.o: common/pickle.c common/pickle.h
-
-common/pickle.h:

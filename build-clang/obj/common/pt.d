@@ -1,8 +1,0 @@
-build-clang/obj/common/pt.o: common/pt.c common/pt.h common/fail.h \
-  common/portable.h
-
-common/pt.h:
-
-common/fail.h:
-
-common/portable.h:
