@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from .model import Fault
 
 TIMED_OUT = "the test did not finish within "
-TSAN_ENV = ["TSAN_OPTIONS=report_thread_leaks=0 atexit_sleep_ms=0", "CK_TIMEOUT_MULTIPLIER=4"]
 
 
 @dataclass
@@ -148,8 +147,8 @@ def cap_text(ms):
 class Runner:
     """Runs test programs in the sandbox, in a slot's private folder."""
 
-    def __init__(self, sandbox, settings, runroot):
-        self.box, self.s, self.runroot = sandbox, settings, runroot
+    def __init__(self, sandbox, settings, runroot, tsan_env):
+        self.box, self.s, self.runroot, self.tsan_env = sandbox, settings, runroot, tsan_env
 
     def run(self, slot, binary, secs, jobdir, cap_ms=None, tsan=False):
         """Run the exercise suite; leaves jobdir/results.xml (Check's runner
@@ -166,7 +165,7 @@ class Runner:
         if cap_ms:
             env.append(f"WORKBOOK_TEST_LIMIT={cap_text(cap_ms)}")
         if tsan:
-            env += TSAN_ENV
+            env += self.tsan_env
         mem = 0 if tsan else self.s.memory_mb
         ran = self.box.run(slot, secs, home, env + ["./test"], mem_mb=mem, out_kb=self.s.output_kb,
                            guard_mb=self.s.memory_mb if tsan else 0)

@@ -20,10 +20,9 @@ import traceback
 
 from . import build as B
 from .checkrun import Runner, TIMED_OUT, cap_text, how_it_ended, read_check_xml
-from .model import Fault, Usage, exercise_files, exercise_lessons, tsan_lessons
+from .model import Fault, Usage, exercise_files, exercise_lessons, read_facts, tsan_lessons, tsan_policy
 from .sandbox import Sandbox
 
-TSAN_CFLAGS = "-O1 -g -fsanitize=thread"
 TOOLS = ["make", "nm", "objdump", "readelf", "objcopy", "timeout", "pkill", "pgrep", "ps", "pkg-config"]
 
 
@@ -52,7 +51,8 @@ class Context:
         self.cc = settings.cc or "cc"
         self.work = f"{settings.build}/grade/work"
         self.tsan_build = f"{settings.build}/tsan"
-        self.tsan_cflags = TSAN_CFLAGS
+        self.facts = read_facts(root)
+        self.tsan_cflags, self.tsan_env = tsan_policy(self.facts)
         self.lessons = exercise_lessons(root, settings.lessons)
         if not self.lessons:
             raise Usage(f"no lesson to grade (GRADE_LESSONS='{settings.lessons}')")
@@ -93,7 +93,7 @@ class Context:
             self.make_args.append(f"CC={self.s.cc}")
         self.builder = B.Builder(self.root, self.s, self.box, self.runroot, self.make_args)
         self.builder.compile_tree()
-        self.runner = Runner(self.box, self.s, self.runroot)
+        self.runner = Runner(self.box, self.s, self.runroot, self.tsan_env)
 
     def pristine(self, build, args, cflags, lessons, what):
         """The reference answers' test programs (and with them the test objects,
@@ -135,7 +135,7 @@ class Context:
     def build_pristine(self):
         self.builder.pristine_old = self.pristine(self.s.build, self.make_args, self.s.cflags, self.lessons,
                                                   "the workbook itself does not build (run make test)")
-        tsan = tsan_lessons(self.root, self.lessons)
+        tsan = tsan_lessons(self.root, self.lessons, self.facts)
         if tsan and not self.tsan_works():
             # Fails closed: those lessons are not graded, unless the instructor says so.
             if self.s.without_tsan:
@@ -147,7 +147,7 @@ class Context:
         self.tsan = tsan
         self.tsan_args = self.make_args + [f"BUILD={self.tsan_build}"]
         if tsan:
-            self.tsan_old = self.pristine(self.tsan_build, self.tsan_args, TSAN_CFLAGS, tsan,
+            self.tsan_old = self.pristine(self.tsan_build, self.tsan_args, self.tsan_cflags, tsan,
                                           "the workbook does not build for ThreadSanitizer (run make tsan)")
         self.stubs = {l: {f: committed(self.root, f"lessons/{l}/{f}") for f in self.files[l]} for l in self.lessons}
         for l in self.lessons:

@@ -69,6 +69,17 @@ def read_facts(root):
     return [tuple(line.split("\t", 2)) for line in done.stdout.splitlines() if line.count("\t") >= 2]
 
 
+def tsan_policy(facts):
+    """How a ThreadSanitizer build compiles, and the environment of a test run
+    under it, as the Makefile states them once (the facts of lesson "*")."""
+    common = {key: value for lesson, key, value in facts if lesson == "*"}
+    try:
+        return common["tsan.cflags"], ["TSAN_OPTIONS=" + common["tsan.options"],
+                                       "CK_TIMEOUT_MULTIPLIER=" + common["tsan.timeout_multiplier"]]
+    except KeyError as missing:
+        raise Fault(f"make -s facts states no {missing.args[0]}") from None
+
+
 def tsan_lessons(root, lessons, facts=None):
     """The lessons among these whose lesson.mk says tsan (graded under
     ThreadSanitizer too); facts: read_facts(root)'s lines."""

@@ -30,6 +30,14 @@ class Lessons(unittest.TestCase):
         self.assertEqual(model.exercise_lessons(self.root, "01-a, 15-c"), ["01-a", "15-c"])
         self.assertEqual(model.exercise_lessons(self.root, "02-b"), [])
 
+    def test_tsan_policy_is_the_makefiles(self):
+        facts = [("*", "tsan.cflags", "-O1 -fsanitize=thread"), ("*", "tsan.options", "a=1"),
+                 ("*", "tsan.timeout_multiplier", "4"), ("01-a", "demos", "x")]
+        self.assertEqual(model.tsan_policy(facts),
+                         ("-O1 -fsanitize=thread", ["TSAN_OPTIONS=a=1", "CK_TIMEOUT_MULTIPLIER=4"]))
+        with self.assertRaises(model.Fault):
+            model.tsan_policy(facts[1:])
+
     def test_tsan_lessons_are_those_the_model_names(self):
         facts = [("01-a", "demos", "x"), ("15-c", "tsan", "why"), ("02-b", "tsan", "why")]
         self.assertEqual(model.tsan_lessons(self.root, ["01-a", "15-c"], facts), ["15-c"])
